@@ -1,0 +1,1 @@
+"""Instruments, administrations, responses and pre/post analysis; the fact-finding survey."""

@@ -1,0 +1,1 @@
+"""School-set subjects, class sessions with industry, students, placements and day logs."""

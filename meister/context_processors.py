@@ -1,0 +1,46 @@
+"""What every page needs: the navigation for the user's role and the current fiscal year."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from meister.fiscal import current_fiscal_year, fiscal_year_label
+from meister.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def _navigation(user) -> list[NavItem]:
+    items = [NavItem(_("ダッシュボード"), reverse("meister:dashboard"))]
+    role = user.role
+    if role == Role.TEACHER and user.school_id:
+        items.append(NavItem(_("自校"), reverse("partners:school_detail", args=[user.school_id])))
+        items.append(NavItem(_("連携企業"), reverse("partners:company_list")))
+        items.append(NavItem(_("管理機関"), reverse("partners:consortium_list")))
+    elif role == Role.COMPANY and user.company_id:
+        items.append(NavItem(_("自社"), reverse("partners:company_detail", args=[user.company_id])))
+        items.append(NavItem(_("連携校"), reverse("partners:school_list")))
+        items.append(NavItem(_("管理機関"), reverse("partners:consortium_list")))
+    else:
+        items.append(NavItem(_("学校"), reverse("partners:school_list")))
+        items.append(NavItem(_("企業"), reverse("partners:company_list")))
+        items.append(NavItem(_("管理機関"), reverse("partners:consortium_list")))
+        items.append(NavItem(_("報告書"), reverse("reports:run_list")))
+    if user.is_staff:
+        items.append(NavItem(_("管理画面"), reverse("admin:index")))
+    return items
+
+
+def portal(request):
+    fy = current_fiscal_year()
+    context = {"current_fiscal_year": fy, "current_fiscal_year_label": fiscal_year_label(fy, get_language() or "ja")}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["navigation"] = _navigation(user)
+    return context

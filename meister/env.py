@@ -1,0 +1,90 @@
+"""Small typed readers for settings that come from the environment.
+
+Each reader refuses a malformed value with ImproperlyConfigured naming the variable, so a
+typo in a deployment fails at start-up instead of silently running with a default.
+"""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str, environ=None) -> str | None:
+    environ = os.environ if environ is None else environ
+    value = environ.get(name)
+    file_name = environ.get(f"{name}_FILE")
+    if value is not None and file_name is not None:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    if file_name is not None:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {file_name}: {exc.strerror}") from exc
+    return value
+
+
+def env_str(name: str, default: str | None = None, *, environ=None) -> str | None:
+    value = _raw(name, environ)
+    return default if value is None or value == "" else value
+
+
+def env_bool(name: str, default: bool, *, environ=None) -> bool:
+    value = _raw(name, environ)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None, environ=None) -> int:
+    value = _raw(name, environ)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}.")
+    return number
+
+
+def env_list(name: str, default: list[str], *, environ=None) -> list[str]:
+    value = _raw(name, environ)
+    if value is None or value.strip() == "":
+        return list(default)
+    items = [item.strip() for item in value.split(",")]
+    if any(item == "" for item in items):
+        raise ImproperlyConfigured(f"{name} has an empty item: {value!r}.")
+    return items
+
+
+def env_database(name: str, default: str, *, environ=None) -> dict:
+    """Parse a database URL (postgres://… or sqlite:///…) into Django's DATABASES entry."""
+    import dj_database_url
+
+    url = env_str(name, default, environ=environ)
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres://… or sqlite:///… URL, got scheme {scheme or 'none'!r}."
+        )
+    config = dj_database_url.parse(url, conn_max_age=60 if scheme != "sqlite" else 0)
+    if scheme != "sqlite" and not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} names no database: {url!r}.")
+    return config
+
+
+def env_redis(name: str, *, environ=None) -> str | None:
+    url = env_str(name, None, environ=environ)
+    if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"{name} must be a redis://… URL, got {url!r}.")
+    return url

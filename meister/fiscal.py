@@ -1,0 +1,77 @@
+"""The Japanese fiscal (school) year, April 1 – March 31, and era (和暦) formatting.
+
+Fiscal year N runs from N-04-01 to (N+1)-03-31. A fiscal year is named after the era in force
+when it is officially counted: FY2019 began on 平成31年4月1日 but is 令和元年度, so a fiscal year
+takes the latest era that began in or before its calendar year.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    name_en: str
+    start: datetime.date
+
+
+ERAS = (
+    Era("明治", "Meiji", datetime.date(1868, 10, 23)),
+    Era("大正", "Taisho", datetime.date(1912, 7, 30)),
+    Era("昭和", "Showa", datetime.date(1926, 12, 25)),
+    Era("平成", "Heisei", datetime.date(1989, 1, 8)),
+    Era("令和", "Reiwa", datetime.date(2019, 5, 1)),
+)
+
+
+def fiscal_year(day: datetime.date) -> int:
+    """The fiscal year a date falls in: 2025-03-31 → 2024, 2025-04-01 → 2025."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_bounds(fy: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(fy, 4, 1), datetime.date(fy + 1, 3, 31)
+
+
+def era_of(day: datetime.date) -> tuple[Era, int]:
+    """The era and its year for a date: 2019-04-30 → (平成, 31), 2019-05-01 → (令和, 1)."""
+    for era in reversed(ERAS):
+        if day >= era.start:
+            return era, day.year - era.start.year + 1
+    raise ValueError(f"{day} is before the Meiji era")
+
+
+def era_of_fiscal_year(fy: int) -> tuple[Era, int]:
+    for era in reversed(ERAS):
+        if fy >= era.start.year:
+            return era, fy - era.start.year + 1
+    raise ValueError(f"FY{fy} is before the Meiji era")
+
+
+def _era_year(number: int) -> str:
+    return "元" if number == 1 else str(number)
+
+
+def wareki_year(day: datetime.date) -> str:
+    era, number = era_of(day)
+    return f"{era.name}{_era_year(number)}年"
+
+
+def wareki_date(day: datetime.date) -> str:
+    """2019-05-01 → 令和元年5月1日."""
+    return f"{wareki_year(day)}{day.month}月{day.day}日"
+
+
+def fiscal_year_label(fy: int, language: str = "ja") -> str:
+    """令和6年度 in Japanese, FY2024 in any other language."""
+    if language.startswith("ja"):
+        era, number = era_of_fiscal_year(fy)
+        return f"{era.name}{_era_year(number)}年度"
+    return f"FY{fy}"
+
+
+def current_fiscal_year(today: datetime.date | None = None) -> int:
+    from django.utils import timezone
+
+    return fiscal_year(today or timezone.localdate())

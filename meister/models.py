@@ -1,0 +1,94 @@
+"""Users, their role and their scope."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meister.scoping import ScopeKind
+
+
+class Role(models.TextChoices):
+    MINISTRY = "ministry", _("文部科学省")
+    PREFECTURE = "prefecture", _("都道府県")
+    COORDINATOR = "coordinator", _("コーディネーター")
+    TEACHER = "teacher", _("教員")
+    COMPANY = "company", _("企業")
+    ADMIN = "admin", _("運用管理者")
+
+
+# Which scope each role works in; the scoping object itself is data on the user.
+ROLE_SCOPE = {
+    Role.MINISTRY: ScopeKind.NATIONAL,
+    Role.ADMIN: ScopeKind.NATIONAL,
+    Role.PREFECTURE: ScopeKind.PREFECTURE,
+    Role.COORDINATOR: ScopeKind.CONSORTIUM,
+    Role.TEACHER: ScopeKind.SCHOOL,
+    Role.COMPANY: ScopeKind.COMPANY,
+}
+_SCOPE_FIELD = {
+    ScopeKind.PREFECTURE: "prefecture",
+    ScopeKind.CONSORTIUM: "consortium",
+    ScopeKind.SCHOOL: "school",
+    ScopeKind.COMPANY: "company",
+}
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices, blank=True)
+    prefecture = models.ForeignKey(
+        "partners.Prefecture", verbose_name=_("都道府県"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    consortium = models.ForeignKey(
+        "partners.Consortium", verbose_name=_("管理機関"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    school = models.ForeignKey(
+        "partners.School", verbose_name=_("学校"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    company = models.ForeignKey(
+        "partners.Company", verbose_name=_("企業"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("利用者")
+        verbose_name_plural = _("利用者")
+
+    @property
+    def scope_kind(self) -> str | None:
+        if self.is_superuser:
+            return ScopeKind.NATIONAL
+        return ROLE_SCOPE.get(self.role)
+
+    @property
+    def scope(self) -> tuple[str | None, int | None]:
+        kind = self.scope_kind
+        field = _SCOPE_FIELD.get(kind)
+        return kind, (getattr(self, f"{field}_id") if field else None)
+
+    @property
+    def scope_object(self):
+        field = _SCOPE_FIELD.get(self.scope_kind)
+        return getattr(self, field) if field else None
+
+    def clean(self):
+        super().clean()
+        if not self.role:
+            return
+        needed = _SCOPE_FIELD.get(ROLE_SCOPE[self.role])
+        errors = {}
+        for field in _SCOPE_FIELD.values():
+            has_value = getattr(self, f"{field}_id") is not None
+            if field == needed and not has_value:
+                errors[field] = _("この役割には担当範囲の指定が必要です。")
+            elif field != needed and has_value:
+                errors[field] = _("この役割では指定できません。")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,37 @@
+"""Template filters for Japanese dates and fiscal years, following the active language."""
+
+import datetime
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+
+from meister import fiscal
+
+register = template.Library()
+
+
+def _japanese() -> bool:
+    return (get_language() or "ja").startswith("ja")
+
+
+@register.filter
+def fiscal_year(value) -> str:
+    """2024 → 令和6年度 (ja) / FY2024 (en)."""
+    if value in (None, ""):
+        return ""
+    return fiscal.fiscal_year_label(int(value), get_language() or "ja")
+
+
+@register.filter
+def wareki(value) -> str:
+    """A date as 令和6年4月1日 in Japanese, the locale's date format otherwise."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if _japanese():
+        return fiscal.wareki_date(value)
+    return formats.date_format(value, "DATE_FORMAT")

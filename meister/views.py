@@ -1,0 +1,30 @@
+"""The landing page of each role, and the health probe."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from meister.models import Role
+from meister.selectors import dashboard_figures
+from reports.models import ReportRun
+
+DASHBOARD_TEMPLATES = {role: f"dashboards/{role}.html" for role in Role.values}
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    context = dashboard_figures(user=user)
+    context["scope_object"] = user.scope_object
+    context["recent_runs"] = ReportRun.objects.visible_to(user).select_related("prefecture", "consortium")[:5]
+    template = DASHBOARD_TEMPLATES.get(user.role, "dashboards/no_role.html")
+    return render(request, template, context)
+
+
+@never_cache
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,1 @@
+"""Prefectures, schools, companies, organisations, consortia and designations: the registry."""

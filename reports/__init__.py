@@ -1,0 +1,1 @@
+"""Report runs: long jobs on the Celery worker that write PDF and Excel files."""
