@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meister.models import Role
@@ -102,6 +103,9 @@ class School(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("partners:school_detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         errors = {}
@@ -163,6 +167,9 @@ class Company(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("partners:company_detail", args=[self.pk])
+
     @property
     def lacks_corporate_number(self) -> bool:
         return not self.corporate_number
@@ -223,6 +230,9 @@ class Consortium(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:consortium_detail", args=[self.pk])
 
 
 class DesignationType(models.TextChoices):

@@ -1,0 +1,31 @@
+# Meister Portal — the few commands a person needs.
+.PHONY: run test setup setup-test lint format messages migrations
+
+run: setup            ## serve the portal with demo data at http://127.0.0.1:8000
+	scripts/run
+
+test: setup-test      ## the whole test suite on PostgreSQL + Redis (started here if not configured)
+	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0
+	scripts/with-services .venv/bin/pytest $(PYTEST_ARGS)
+
+setup:
+	scripts/install-system-packages run
+	scripts/setup-python
+
+setup-test:
+	scripts/install-system-packages test
+	scripts/setup-python
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+messages:             ## refresh locale/en after changing translatable strings
+	DEBUG=true .venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests
+
+migrations:
+	DEBUG=true .venv/bin/python manage.py makemigrations

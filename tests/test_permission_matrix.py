@@ -1,0 +1,165 @@
+"""Every URL pattern × every persona, built from the URLconf itself.
+
+A URL added later without an expectation here makes `test_every_url_has_an_expectation` fail,
+so no view escapes the matrix. Objects in the URLs belong to the Shiga case; the `-niigata`
+personas are outsiders of the same role and must get 404, never a hint that the object exists.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from reports.models import ReportKind, ReportRun, RunStatus
+from tests.conftest import PERSONAS
+
+ANONYMOUS = "anonymous"
+ALL = (*PERSONAS, ANONYMOUS)
+NIIGATA = tuple(p for p in PERSONAS if p.endswith("-niigata"))
+
+
+def expect(default: int, anonymous: int = 302, **by_persona: int) -> dict[str, int]:
+    table = {persona: default for persona in PERSONAS}
+    table[ANONYMOUS] = anonymous
+    for persona, status in by_persona.items():
+        table[persona.replace("_", "-")] = status
+    return table
+
+
+def shiga_only(ok: int = 200, **by_persona: int) -> dict[str, int]:
+    """Visible to national roles and the Shiga personas, 404 for the Niigata outsiders."""
+    return expect(ok, **{p.replace("-", "_"): 404 for p in NIIGATA}, **by_persona)
+
+
+def _report_run(demo):
+    run = ReportRun.objects.create(
+        kind=ReportKind.REGISTRY_SUMMARY,
+        fiscal_year=2026,
+        consortium=demo.shiga_consortium,
+        requested_by=demo.users["coordinator"],
+        status=RunStatus.DONE,
+        progress=100,
+    )
+    run.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    return {"pk": run.pk}
+
+
+# url name → (kwargs from the demo, expected status per persona for a GET)
+EXPECTATIONS = {
+    "meister:dashboard": (None, expect(200)),
+    "healthz": (None, expect(200, anonymous=200)),
+    "login": (None, expect(200, anonymous=200)),
+    "logout": (None, expect(405, anonymous=405)),
+    "password_change": (None, expect(200)),
+    "password_change_done": (None, expect(200)),
+    "set_language": (None, expect(302, anonymous=302)),
+    "partners:school_list": (None, expect(200)),
+    "partners:school_detail": (lambda d: {"pk": d.hikone.pk}, shiga_only()),
+    "partners:school_edit": (
+        lambda d: {"pk": d.hikone.pk},
+        shiga_only(ministry=403, coordinator=403, company=403),
+    ),
+    "partners:company_list": (None, expect(200)),
+    "partners:company_detail": (lambda d: {"pk": d.kotoh.pk}, shiga_only()),
+    "partners:company_edit": (lambda d: {"pk": d.kotoh.pk}, shiga_only(ministry=403, teacher=403)),
+    "partners:consortium_list": (None, expect(200)),
+    "partners:consortium_detail": (lambda d: {"pk": d.shiga_consortium.pk}, shiga_only()),
+    "reports:run_list": (None, expect(200)),
+    "reports:run_create": (
+        None,
+        expect(200, teacher=403, company=403, teacher_niigata=403, company_niigata=403),
+    ),
+    "reports:run_detail": (_report_run, shiga_only(teacher=404, company=404)),
+    "reports:run_progress": (_report_run, shiga_only(teacher=404, company=404)),
+    "reports:run_download": (_report_run, shiga_only(teacher=404, company=404)),
+}
+
+# Django's admin: staff only. Non-staff and anonymous users are sent to the admin login (302),
+# except these: (staff, non-staff, anonymous). The autocomplete endpoint refuses a request
+# without its parameters; the admin login shows its form to anyone who is not staff.
+ADMIN_EXCEPTIONS = {
+    "admin:login": (302, 200, 200),
+    "admin:logout": (405, 302, 302),
+    "admin:autocomplete": (403, 302, 302),
+    "admin:view_on_site": (302, 302, 302),
+}
+
+
+def url_names(patterns=None, namespace=None):
+    """(name, pattern) for every named URL pattern, namespaces joined with ':'."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace
+            joined = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from url_names(entry.url_patterns, joined)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+PORTAL_URLS = sorted({name for name, _ in url_names() if not name.startswith("admin:")})
+ADMIN_URLS = sorted({name for name, _ in url_names() if name.startswith("admin:")})
+
+
+def admin_kwargs(name: str, pattern, demo) -> dict:
+    """Arguments for an admin URL: an app label, or an object of the model the URL name is about."""
+    groups = set(pattern.pattern.regex.groupindex)
+    if not groups:
+        return {}
+    if name == "admin:auth_user_password_change":
+        return {"id": demo.users["teacher"].pk}
+    if name == "admin:view_on_site":
+        from django.contrib.contenttypes.models import ContentType
+
+        return {"content_type_id": ContentType.objects.get_for_model(demo.hikone).pk, "object_id": demo.hikone.pk}
+    if groups == {"app_label"}:
+        return {"app_label": "partners"}
+    from django.apps import apps
+
+    app_label, rest = name.removeprefix("admin:").split("_", 1)
+    model = apps.get_model(app_label, rest.rsplit("_", 1)[0])
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the demo has no {model.__name__} for {name}"
+    return {"object_id": obj.pk}
+
+
+def test_every_url_has_an_expectation():
+    assert sorted(set(PORTAL_URLS) - set(EXPECTATIONS)) == [], "URLs without a row in the permission matrix"
+    assert sorted(set(EXPECTATIONS) - set(PORTAL_URLS)) == [], "rows for URLs that no longer exist"
+
+
+def _status_for(client, persona, demo, url):
+    client.logout()
+    if persona != ANONYMOUS:
+        client.force_login(demo.users[persona])
+    return client.get(url).status_code
+
+
+@pytest.mark.parametrize("name", PORTAL_URLS)
+def test_portal_url(name, client, demo):
+    kwargs_for, expected = EXPECTATIONS[name]
+    url = reverse(name, kwargs=kwargs_for(demo) if kwargs_for else None)
+    actual = {persona: _status_for(client, persona, demo, url) for persona in ALL}
+    assert actual == expected
+
+
+@pytest.mark.parametrize("name", ADMIN_URLS)
+def test_admin_url_is_staff_only(name, client, demo):
+    pattern = dict(url_names())[name]
+    if "reportrun" in name:
+        _report_run(demo)
+    if "auth_group" in name:
+        Group.objects.create(name="運用担当")
+    url = reverse(name, kwargs=admin_kwargs(name, pattern, demo))
+    actual = {persona: _status_for(client, persona, demo, url) for persona in ALL}
+    staff, non_staff, anonymous = ADMIN_EXCEPTIONS.get(name, (200, 302, 302))
+    expected = {persona: staff if persona == "admin" else non_staff for persona in PERSONAS}
+    assert actual == {**expected, ANONYMOUS: anonymous}
+
+
+def test_outsider_404_reveals_nothing(client, demo):
+    client.force_login(demo.users["teacher-niigata"])
+    missing = client.get(reverse("partners:school_detail", kwargs={"pk": 999_999}))
+    hidden = client.get(reverse("partners:school_detail", kwargs={"pk": demo.hikone.pk}))
+    assert missing.status_code == hidden.status_code == 404
+    assert demo.hikone.name not in hidden.content.decode()
