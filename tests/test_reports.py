@@ -1,0 +1,103 @@
+"""Report runs: started from the browser, built by the task, downloaded within scope."""
+
+import pytest
+from django.urls import reverse
+
+from reports.models import ReportKind, ReportRun, RunStatus
+from reports.services import registry_summary_rows
+from reports.tasks import build_report
+from tests.pdf import pdf_fonts, pdf_text
+
+
+def _start(client, user, fy=2026):
+    client.force_login(user)
+    return client.post(reverse("reports:run_create"), {"kind": ReportKind.REGISTRY_SUMMARY, "fiscal_year": fy})
+
+
+def test_start_records_the_run_in_the_users_scope(client, demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = _start(client, demo.users["coordinator"])
+    run = ReportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:run_detail", args=[run.pk])
+    assert (run.consortium, run.prefecture, run.status) == (demo.shiga_consortium, None, RunStatus.QUEUED)
+    assert len(callbacks) == 1, "the task is queued only once the run is committed"
+
+
+def test_bad_fiscal_year_is_refused_in_japanese(client, demo):
+    response = _start(client, demo.users["prefecture"], fy=1999)
+    assert response.status_code == 200
+    assert "正しく選択してください" in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
+def test_teacher_may_not_start_a_report(client, demo):
+    assert _start(client, demo.users["teacher"]).status_code == 403
+    assert not ReportRun.objects.exists()
+
+
+def test_rows_follow_the_run_scope(demo):
+    shiga = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, prefecture=demo.hikone.prefecture)
+    national = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
+    assert [(r["prefecture"].name, r["schools"], r["companies"], r["designations"]) for r in registry_summary_rows(shiga)] == [
+        ("滋賀県", 1, 3, 1)
+    ]
+    rows = {r["prefecture"].name: r for r in registry_summary_rows(national)}
+    assert sorted(rows) == ["新潟県", "滋賀県"]
+    assert rows["新潟県"]["companies_without_number"] == 1
+
+
+def test_task_writes_a_japanese_pdf(client, demo):
+    run = ReportRun.objects.create(
+        kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, consortium=demo.shiga_consortium,
+        requested_by=demo.users["coordinator"],
+    )
+    build_report(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.error) == (RunStatus.DONE, 100, "")
+    client.force_login(demo.users["prefecture"])
+    response = client.get(reverse("reports:run_download", args=[run.pk]))
+    data = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "application/pdf"
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert "連携先登録状況 令和8年度" in text
+    assert "滋賀県" in text and "新潟県" not in text
+    assert any(font.startswith("IPAexGothic") for font in pdf_fonts(data))
+
+
+def test_failure_is_recorded_in_words(demo):
+    run = ReportRun.objects.create(kind="no_such_report", fiscal_year=2026)
+    build_report(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert "報告書を作成できませんでした" in run.error
+    assert "Traceback" not in run.error and not run.pdf
+
+
+def test_task_for_a_deleted_run_returns_quietly(db):
+    build_report(987654)
+    assert not ReportRun.objects.exists()
+
+
+def test_progress_partial_polls_until_finished(client, demo):
+    run = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, prefecture=demo.hikone.prefecture)
+    client.force_login(demo.users["prefecture"])
+    html = client.get(reverse("reports:run_progress", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in html and 'data-status="queued"' in html
+    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="エラーの説明")
+    html = client.get(reverse("reports:run_progress", args=[run.pk])).content.decode()
+    assert "hx-trigger" not in html and "エラーの説明" in html
+
+
+def test_download_without_file_is_404(client, demo):
+    run = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
+    client.force_login(demo.users["ministry"])
+    assert client.get(reverse("reports:run_download", args=[run.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("username, visible", [("ministry", 2), ("prefecture", 1), ("coordinator-niigata", 0), ("teacher", 0)])
+def test_run_list_is_scoped(client, demo, username, visible):
+    ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, consortium=demo.shiga_consortium)
+    ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
+    client.force_login(demo.users[username])
+    assert len(client.get(reverse("reports:run_list")).context["runs"]) == visible

@@ -1,0 +1,118 @@
+"""The one scoping mechanism: who sees which rows, and what a user's scope must look like."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from meister.models import Role, User
+from meister.scoping import get_for_user, may_change, visible_to
+from partners.models import Company, Consortium, Designation, School
+
+
+def names(queryset):
+    return sorted(queryset.values_list("name", flat=True))
+
+
+def test_national_roles_see_everything(demo):
+    for username in ("ministry", "admin"):
+        user = demo.users.get(username) or User.objects.get(username=username)
+        assert visible_to(School.objects.all(), user).count() == School.objects.count() == 2
+
+
+def test_prefecture_sees_its_prefecture(demo):
+    user = demo.users["prefecture"]
+    assert names(visible_to(School.objects.all(), user)) == ["滋賀県立彦根工業高等学校"]
+    assert names(visible_to(Company.objects.all(), user)) == sorted(
+        ["株式会社湖東精機", "近江エンジニアリング株式会社", "株式会社びわ湖システムズ"]
+    )
+
+
+def test_coordinator_sees_its_consortium(demo):
+    user = demo.users["coordinator-niigata"]
+    assert names(visible_to(Consortium.objects.all(), user)) == [demo.niigata_consortium.name]
+    assert names(visible_to(Company.objects.all(), user)) == sorted(["株式会社能水商店", "株式会社ひすい海洋開発"])
+    assert set(visible_to(Designation.objects.all(), user).values_list("consortium", flat=True)) == {
+        demo.niigata_consortium.pk
+    }
+
+
+def test_teacher_sees_own_school_and_its_partners(demo):
+    user = demo.users["teacher"]
+    assert names(visible_to(School.objects.all(), user)) == ["滋賀県立彦根工業高等学校"]
+    assert "株式会社能水商店" not in names(visible_to(Company.objects.all(), user))
+    assert "株式会社湖東精機" in names(visible_to(Company.objects.all(), user))
+
+
+def test_company_sees_itself_and_partner_schools(demo):
+    user = demo.users["company-niigata"]
+    assert names(visible_to(Company.objects.all(), user)) == ["株式会社能水商店"]
+    assert names(visible_to(School.objects.all(), user)) == ["新潟県立海洋高等学校"]
+
+
+def test_many_valued_scopes_do_not_repeat_rows(demo):
+    # The school belongs to the consortium once, but a company of a consortium with several
+    # companies must still see each school once.
+    demo.shiga_consortium.companies.add(demo.nosui)
+    schools = visible_to(School.objects.all(), demo.users["company"])
+    assert schools.count() == len(set(schools.values_list("pk", flat=True))) == 1
+
+
+def test_user_without_role_sees_nothing(demo):
+    nobody = User.objects.create_user("nobody", password="x")
+    assert visible_to(School.objects.all(), nobody).count() == 0
+
+
+def test_inactive_user_sees_nothing(demo):
+    user = demo.users["ministry"]
+    user.is_active = False
+    assert visible_to(School.objects.all(), user).count() == 0
+
+
+def test_get_for_user_404_outside_scope_and_403_when_read_only(demo):
+    with pytest.raises(Http404):
+        get_for_user(demo.users["teacher-niigata"], School, pk=demo.hikone.pk)
+    with pytest.raises(PermissionDenied):
+        get_for_user(demo.users["ministry"], School, change=True, pk=demo.hikone.pk)
+    assert get_for_user(demo.users["teacher"], School, change=True, pk=demo.hikone.pk) == demo.hikone
+    with pytest.raises(Http404):
+        get_for_user(demo.users["ministry"], School, pk="not-a-number")
+
+
+def test_may_change_follows_roles(demo):
+    assert may_change(demo.users["company"], demo.kotoh)
+    assert not may_change(demo.users["teacher"], demo.kotoh)
+
+
+def test_scoped_list_is_one_query(demo):
+    user = demo.users["company"]
+    with CaptureQueriesContext(connection) as queries:
+        list(visible_to(School.objects.select_related("prefecture"), user))
+    assert len(queries) == 1
+
+
+@pytest.mark.parametrize(
+    "role, scope, error_field",
+    [
+        (Role.TEACHER, {}, "school"),
+        (Role.PREFECTURE, {}, "prefecture"),
+        (Role.MINISTRY, {"school": "hikone"}, "school"),
+        (Role.COMPANY, {"company": "kotoh", "school": "hikone"}, "school"),
+    ],
+)
+def test_scope_must_match_role(demo, role, scope, error_field):
+    values = {field: getattr(demo, attr) for field, attr in scope.items()}
+    user = User(username="new-user", role=role, **values)
+    user.set_unusable_password()
+    with pytest.raises(ValidationError) as raised:
+        user.full_clean()
+    assert error_field in raised.value.message_dict
+
+
+def test_scope_is_data(demo):
+    teacher = demo.users["teacher"]
+    assert teacher.scope == ("school", demo.hikone.pk)
+    teacher.school = demo.kaiyo
+    teacher.save()
+    assert names(visible_to(School.objects.all(), teacher)) == ["新潟県立海洋高等学校"]

@@ -1,0 +1,65 @@
+"""Production settings pass Django's deployment checks; bad environment values stop start-up."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "p9Xk2mQv7LrT4wZs8NcB1yHd6FjG3eUa5KoRtWq0iPxVbYnMzA7s",
+    "ALLOWED_HOSTS": "meister.example.jp",
+    "DATABASE_URL": "postgres://meister:secret@db.internal:5432/meister",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+}
+
+
+def manage(*args, **env):
+    # Only what the test names: drop what the test settings put in this process's environment.
+    test_only = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "MEISTER_DEMO", "SECURE_SSL_REDIRECT",
+                 "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "MEDIA_ROOT"}
+    base = {k: v for k, v in os.environ.items() if k not in test_only}
+    base["DJANGO_SETTINGS_MODULE"] = "meister.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**base, **env},
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_has_no_demo():
+    result = manage("shell", "-v", "0", "-c", "from django.conf import settings; print(settings.DEMO_ENABLED, settings.DEBUG)",
+                    **PRODUCTION)
+    assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY (or SECRET_KEY_FILE) must be set"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+        ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL must be a postgres"),
+        ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS must be a whole number"),
+    ],
+)
+def test_bad_environment_stops_with_a_clear_error(change, message):
+    result = manage("check", **{**PRODUCTION, **change})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_embedded_default_runs_without_any_service(tmp_path):
+    result = manage(
+        "shell", "-v", "0", "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)",
+        DEBUG="true", MEISTER_VAR_DIR=str(tmp_path), DATABASE_URL="", REDIS_URL="",
+    )
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"], result.stderr
