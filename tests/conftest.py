@@ -1,9 +1,14 @@
 """Shared fixtures: the demo data and one persona per role (plus outsiders in the other case)."""
 
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 from meister.models import User
 from partners.models import Company, Consortium, School
@@ -36,3 +41,27 @@ def demo(db):
         shiga_consortium=Consortium.objects.get(prefecture__code="25"),
         niigata_consortium=Consortium.objects.get(prefecture__code="15"),
     )
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A Celery worker process on the test database (use with transactional tests)."""
+    db = connection.settings_dict
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="meister.test_settings",
+        DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
+    assert env.get("REDIS_URL"), "the worker test needs Redis (make test starts one)"
+    log = open(tmp_path / "worker.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "meister", "worker", "--pool=solo", "--without-mingle",
+         "--without-gossip", "--loglevel=INFO", "--hostname", f"test-{os.getpid()}@%h"],
+        env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+    print((tmp_path / "worker.log").read_text())

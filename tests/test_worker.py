@@ -1,40 +1,12 @@
 """A real Celery worker process, on the same PostgreSQL and Redis as the test run."""
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from reports.models import ReportKind, ReportRun, RunStatus
 from tests.pdf import pdf_text
-
-
-@pytest.fixture
-def worker(tmp_path):
-    db = connection.settings_dict
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="meister.test_settings",
-        DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-    )
-    assert env.get("REDIS_URL"), "the worker test needs Redis (make test starts one)"
-    log = open(tmp_path / "worker.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "meister", "worker", "--pool=solo", "--without-mingle",
-         "--without-gossip", "--loglevel=INFO", "--hostname", f"test-{os.getpid()}@%h"],
-        env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
-    print((tmp_path / "worker.log").read_text())
 
 
 def _wait_until_finished(run_id, seconds=120):

@@ -1,0 +1,76 @@
+"""Each demo role signs in, lands on its dashboard, switches language and signs out — in Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROLES = {
+    "ministry": ("全国の状況", "Nationwide overview"),
+    "prefecture": ("都道府県の連携ネットワーク", "Prefectural collaboration network"),
+    "coordinator": ("コンソーシアムの運営", "Consortium management"),
+    "teacher": ("自校の連携", "My school's partnerships"),
+    "company": ("受入れ企業のページ", "Host company page"),
+    "admin": ("運用管理", "Administration"),
+    "teacher-niigata": ("自校の連携", "My school's partnerships"),
+}
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill("meister-demo")
+    page.get_by_role("button", name="ログイン").click()
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_role_logs_in_switches_language_and_logs_out(page, live_server, demo, username):
+    japanese, english = ROLES[username]
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+
+    log_in(page, live_server, username)
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_test_id("dashboard-title")).to_have_text(japanese)
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_test_id("dashboard-title")).to_have_text(english)
+
+    page.get_by_role("button", name="日本語").click()
+    expect(page.get_by_test_id("dashboard-title")).to_have_text(japanese)
+
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
+
+
+def test_wrong_password_keeps_the_username(page, live_server, demo):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("ユーザー名").fill("teacher")
+    page.get_by_label("パスワード").fill("not-the-password")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_text("正しいユーザー名とパスワードを入力してください")).to_be_visible()
+    expect(page.get_by_label("ユーザー名")).to_have_value("teacher")
+
+
+def test_outsider_gets_not_found(page, live_server, demo):
+    log_in(page, live_server, "teacher-niigata")
+    response = page.goto(f"{live_server.url}/partners/schools/{demo.hikone.pk}/")
+    assert response.status == 404
+
+
+@pytest.mark.worker
+def test_report_progress_and_download(page, live_server, demo, worker):
+    log_in(page, live_server, "coordinator")
+    page.get_by_role("link", name="報告書").click()
+    page.get_by_role("button", name="作成を開始").click()
+    expect(page.get_by_text("報告書の作成を受け付けました")).to_be_visible()
+    download_link = page.get_by_role("link", name="PDFをダウンロード")
+    expect(download_link).to_be_visible(timeout=60_000)  # htmx polls until the worker is done
+    expect(page.locator("#run-progress")).to_have_attribute("data-status", "done")
+    with page.expect_download() as download:
+        download_link.click()
+    assert download.value.suggested_filename.endswith(".pdf")
