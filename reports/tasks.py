@@ -29,3 +29,20 @@ def build_report(self, run_id: int) -> None:
             finished_at=timezone.now(),
             error=_("報告書を作成できませんでした。時間をおいて再度お試しください。解決しない場合は運用管理者に連絡してください。"),
         )
+
+
+@shared_task
+def fail_stale_runs() -> int:
+    """Mark runs that have waited or run far too long as failed, so nobody watches a bar forever."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    cutoff = timezone.now() - timedelta(minutes=settings.REPORT_RUN_TIMEOUT_MINUTES)
+    return ReportRun.objects.filter(
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff
+    ).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        error=_("時間内に作成が終わりませんでした。もう一度作成を開始してください。"),
+    )

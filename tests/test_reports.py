@@ -101,3 +101,20 @@ def test_run_list_is_scoped(client, demo, username, visible):
     ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
     client.force_login(demo.users[username])
     assert len(client.get(reverse("reports:run_list")).context["runs"]) == visible
+
+
+def test_stale_runs_are_marked_failed(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.tasks import fail_stale_runs
+
+    old = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, status=RunStatus.RUNNING)
+    ReportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    fresh = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
+    assert fail_stale_runs() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == RunStatus.FAILED and "時間内に作成が終わりませんでした" in old.error
+    assert fresh.status == RunStatus.QUEUED

@@ -63,3 +63,22 @@ def test_embedded_default_runs_without_any_service(tmp_path):
         DEBUG="true", MEISTER_VAR_DIR=str(tmp_path), DATABASE_URL="", REDIS_URL="",
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"], result.stderr
+
+
+def test_static_files_collect_for_production(tmp_path):
+    """The Docker build runs this; hashed names need every referenced file (source maps included)."""
+    result = manage("collectstatic", "--no-input", "-v", "0", **PRODUCTION, MEISTER_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles" / "staticfiles.json").read_text(encoding="utf-8")
+    assert "vendor/bootstrap/bootstrap.min.css" in manifest and "django_htmx/htmx-2.min.js" in manifest
+
+
+def test_pages_load_no_assets_from_other_hosts():
+    import re
+    from pathlib import Path
+
+    offenders = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        for match in re.finditer(r'(?:src|href)="(https?:)?//', template.read_text(encoding="utf-8")):
+            offenders.append(f"{template.name}: {match.group(0)}")
+    assert offenders == []
