@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from partners.models import Company, Consortium, Department, Designation, IndustryDivision, Organisation, Prefecture, School
+from partners.models import (
+    Company,
+    Consortium,
+    Department,
+    Designation,
+    IndustryDivision,
+    Organisation,
+    Prefecture,
+    School,
+)
 
 
 @admin.register(Prefecture)

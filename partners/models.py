@@ -257,14 +257,14 @@ class Designation(models.Model):
     budget_yen = models.PositiveBigIntegerField(_("予算額（円）"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = {kind: tuple(f"consortium__{path}" for path in paths) for kind, paths in Consortium.scope_paths.items()}
+    scope_paths = {
+        kind: tuple(f"consortium__{path}" for path in paths) for kind, paths in Consortium.scope_paths.items()
+    }
     change_roles = {Role.ADMIN, Role.PREFECTURE}
 
     class Meta:
         ordering = ["-fiscal_year", "consortium"]
-        constraints = [
-            models.UniqueConstraint(fields=["consortium", "fiscal_year"], name="designation_once_per_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["consortium", "fiscal_year"], name="designation_once_per_year")]
         verbose_name = _("事業指定")
         verbose_name_plural = _("事業指定")
 

@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from meister.fiscal import fiscal_year_label, wareki_date
-from meister.models import Role
 from meister.scoping import ScopeKind, within_scope
 from partners.models import Company, Consortium, Designation, Prefecture, School
 from reports.models import ReportKind, ReportRun, RunStatus
@@ -67,8 +66,13 @@ def registry_summary_rows(run: ReportRun) -> list[dict]:
         figures.setdefault(row["prefecture"], {})["companies_without_number"] = row["n"]
     prefectures = Prefecture.objects.filter(pk__in=figures.keys())
     return [
-        {"prefecture": prefecture, **{key: figures[prefecture.pk].get(key, 0) for key in (
-            "schools", "companies", "companies_without_number", "consortia", "designations")}}
+        {
+            "prefecture": prefecture,
+            **{
+                key: figures[prefecture.pk].get(key, 0)
+                for key in ("schools", "companies", "companies_without_number", "consortia", "designations")
+            },
+        }
         for prefecture in prefectures
     ]
 
@@ -78,8 +82,10 @@ def render_registry_summary_pdf(run: ReportRun, path: str, progress) -> None:
 
     rows = registry_summary_rows(run)
     progress(40)
-    totals = {key: sum(row[key] for row in rows) for key in (
-        "schools", "companies", "companies_without_number", "consortia", "designations")}
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("schools", "companies", "companies_without_number", "consortia", "designations")
+    }
     with translation.override("ja"):
         html = render_to_string(
             "print/registry_summary.html",

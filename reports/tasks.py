@@ -27,7 +27,9 @@ def build_report(self, run_id: int) -> None:
         ReportRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED,
             finished_at=timezone.now(),
-            error=_("報告書を作成できませんでした。時間をおいて再度お試しください。解決しない場合は運用管理者に連絡してください。"),
+            error=_(
+                "報告書を作成できませんでした。時間をおいて再度お試しください。解決しない場合は運用管理者に連絡してください。"
+            ),
         )
 
 
@@ -39,9 +41,7 @@ def fail_stale_runs() -> int:
     from django.conf import settings
 
     cutoff = timezone.now() - timedelta(minutes=settings.REPORT_RUN_TIMEOUT_MINUTES)
-    return ReportRun.objects.filter(
-        status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff
-    ).update(
+    return ReportRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff).update(
         status=RunStatus.FAILED,
         finished_at=timezone.now(),
         error=_("時間内に作成が終わりませんでした。もう一度作成を開始してください。"),

@@ -56,9 +56,24 @@ def worker(tmp_path):
     assert env.get("REDIS_URL"), "the worker test needs Redis (make test starts one)"
     log = open(tmp_path / "worker.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "meister", "worker", "--pool=solo", "--without-mingle",
-         "--without-gossip", "--loglevel=INFO", "--hostname", f"test-{os.getpid()}@%h"],
-        env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "meister",
+            "worker",
+            "--pool=solo",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=INFO",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     yield process
     process.terminate()

@@ -14,7 +14,9 @@ def _entries(text: str):
     for line in text.splitlines() + [""]:
         if not line.strip():
             if current is not None:
-                entries.append((current.get("msgid", ""), [v for k, v in current.items() if k.startswith("msgstr")], fuzzy))
+                entries.append(
+                    (current.get("msgid", ""), [v for k, v in current.items() if k.startswith("msgstr")], fuzzy)
+                )
             current, key, fuzzy = None, None, False
             continue
         if line.startswith("#,") and "fuzzy" in line:

@@ -36,11 +36,13 @@ def test_teacher_may_not_start_a_report(client, demo):
 
 
 def test_rows_follow_the_run_scope(demo):
-    shiga = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, prefecture=demo.hikone.prefecture)
+    shiga = ReportRun.objects.create(
+        kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, prefecture=demo.hikone.prefecture
+    )
     national = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
-    assert [(r["prefecture"].name, r["schools"], r["companies"], r["designations"]) for r in registry_summary_rows(shiga)] == [
-        ("滋賀県", 1, 3, 1)
-    ]
+    assert [
+        (r["prefecture"].name, r["schools"], r["companies"], r["designations"]) for r in registry_summary_rows(shiga)
+    ] == [("滋賀県", 1, 3, 1)]
     rows = {r["prefecture"].name: r for r in registry_summary_rows(national)}
     assert sorted(rows) == ["新潟県", "滋賀県"]
     assert rows["新潟県"]["companies_without_number"] == 1
@@ -48,7 +50,9 @@ def test_rows_follow_the_run_scope(demo):
 
 def test_task_writes_a_japanese_pdf(client, demo):
     run = ReportRun.objects.create(
-        kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, consortium=demo.shiga_consortium,
+        kind=ReportKind.REGISTRY_SUMMARY,
+        fiscal_year=2026,
+        consortium=demo.shiga_consortium,
         requested_by=demo.users["coordinator"],
     )
     build_report(run.pk)
@@ -80,7 +84,9 @@ def test_task_for_a_deleted_run_returns_quietly(db):
 
 
 def test_progress_partial_polls_until_finished(client, demo):
-    run = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, prefecture=demo.hikone.prefecture)
+    run = ReportRun.objects.create(
+        kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, prefecture=demo.hikone.prefecture
+    )
     client.force_login(demo.users["prefecture"])
     html = client.get(reverse("reports:run_progress", args=[run.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html and 'data-status="queued"' in html
@@ -95,7 +101,9 @@ def test_download_without_file_is_404(client, demo):
     assert client.get(reverse("reports:run_download", args=[run.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("username, visible", [("ministry", 2), ("prefecture", 1), ("coordinator-niigata", 0), ("teacher", 0)])
+@pytest.mark.parametrize(
+    "username, visible", [("ministry", 2), ("prefecture", 1), ("coordinator-niigata", 0), ("teacher", 0)]
+)
 def test_run_list_is_scoped(client, demo, username, visible):
     ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, consortium=demo.shiga_consortium)
     ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)

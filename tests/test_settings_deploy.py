@@ -18,13 +18,26 @@ PRODUCTION = {
 
 def manage(*args, **env):
     # Only what the test names: drop what the test settings put in this process's environment.
-    test_only = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "MEISTER_DEMO", "SECURE_SSL_REDIRECT",
-                 "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "MEDIA_ROOT"}
+    test_only = {
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "MEISTER_DEMO",
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "MEDIA_ROOT",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     base = {k: v for k, v in os.environ.items() if k not in test_only}
     base["DJANGO_SETTINGS_MODULE"] = "meister.settings"
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**base, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -35,8 +48,14 @@ def test_check_deploy_is_clean_under_production_settings():
 
 
 def test_production_has_no_demo():
-    result = manage("shell", "-v", "0", "-c", "from django.conf import settings; print(settings.DEMO_ENABLED, settings.DEBUG)",
-                    **PRODUCTION)
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.DEMO_ENABLED, settings.DEBUG)",
+        **PRODUCTION,
+    )
     assert result.stdout.split() == ["False", "False"], result.stderr
 
 
@@ -58,9 +77,15 @@ def test_bad_environment_stops_with_a_clear_error(change, message):
 
 def test_embedded_default_runs_without_any_service(tmp_path):
     result = manage(
-        "shell", "-v", "0", "-c",
+        "shell",
+        "-v",
+        "0",
+        "-c",
         "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)",
-        DEBUG="true", MEISTER_VAR_DIR=str(tmp_path), DATABASE_URL="", REDIS_URL="",
+        DEBUG="true",
+        MEISTER_VAR_DIR=str(tmp_path),
+        DATABASE_URL="",
+        REDIS_URL="",
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"], result.stderr
 

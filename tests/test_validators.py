@@ -10,7 +10,9 @@ def test_valid_corporate_numbers(number):
     validate_corporate_number(number)
 
 
-@pytest.mark.parametrize("number", ["1123456789012", "4011001098994", "401100109899", "40110010989934", "4O11001098993"])
+@pytest.mark.parametrize(
+    "number", ["1123456789012", "4011001098994", "401100109899", "40110010989934", "4O11001098993"]
+)
 def test_invalid_corporate_numbers(number):
     with pytest.raises(ValidationError):
         validate_corporate_number(number)

@@ -40,8 +40,11 @@ CASES = [
             "name": "滋賀県立彦根工業高等学校",
             "kana": "しがけんりつひこねこうぎょうこうとうがっこう",
             "municipality": "彦根市",
-            "departments": [("機械科", CourseCategory.INDUSTRY), ("電気科", CourseCategory.INDUSTRY),
-                            ("建設科", CourseCategory.INDUSTRY)],
+            "departments": [
+                ("機械科", CourseCategory.INDUSTRY),
+                ("電気科", CourseCategory.INDUSTRY),
+                ("建設科", CourseCategory.INDUSTRY),
+            ],
         },
         "organisations": [
             ("滋賀県教育委員会", OrganisationKind.BOARD_OF_EDUCATION),
@@ -49,17 +52,36 @@ CASES = [
             ("彦根商工会議所", OrganisationKind.CHAMBER_OF_COMMERCE),
         ],
         "companies": [
-            ("6160001012345", "株式会社湖東精機", "ことうせいき", "彦根市", "E",
-             "精密機械部品の設計・製造。デュアルシステム（プログレス実習）で3年生を毎週水曜日に受け入れ、社内プロジェクトチームの一員として働いてもらう。"),
-            ("8160001023456", "近江エンジニアリング株式会社", "おうみえんじにありんぐ", "彦根市", "E",
-             "産業用制御装置の開発。産業実務家教員としてエンジニアを派遣し、ブラッシュアップ実習を担当。"),
-            ("1160001034567", "株式会社びわ湖システムズ", "びわこしすてむず", "長浜市", "G",
-             "製造業向けの生産管理システムとAI活用の支援。企業見学（近江マイスター）を受け入れ。"),
+            (
+                "6160001012345",
+                "株式会社湖東精機",
+                "ことうせいき",
+                "彦根市",
+                "E",
+                "精密機械部品の設計・製造。デュアルシステム（プログレス実習）で3年生を毎週水曜日に受け入れ、社内プロジェクトチームの一員として働いてもらう。",
+            ),
+            (
+                "8160001023456",
+                "近江エンジニアリング株式会社",
+                "おうみえんじにありんぐ",
+                "彦根市",
+                "E",
+                "産業用制御装置の開発。産業実務家教員としてエンジニアを派遣し、ブラッシュアップ実習を担当。",
+            ),
+            (
+                "1160001034567",
+                "株式会社びわ湖システムズ",
+                "びわこしすてむず",
+                "長浜市",
+                "G",
+                "製造業向けの生産管理システムとAI活用の支援。企業見学（近江マイスター）を受け入れ。",
+            ),
         ],
         "consortium": {
             "name": "彦根工業高等学校マイスター・ハイスクール管理機関",
-            "summary": "彦根工業高等学校×滋賀県教育委員会×彦根市×彦根商工会議所。学校設定科目「近江マイスター」（1年：地域企業の見学）→"
-                       "「ブラッシュアップ実習」（2年：地域企業や専門家から学ぶ）→「プログレス実習」（3年：週1日のデュアルシステム）。",
+            "summary": "彦根工業高等学校×滋賀県教育委員会×彦根市×彦根商工会議所。"
+            "学校設定科目「近江マイスター」（1年：地域企業の見学）→"
+            "「ブラッシュアップ実習」（2年：地域企業や専門家から学ぶ）→「プログレス実習」（3年：週1日のデュアルシステム）。",
         },
         "designations": [
             (2021, DesignationType.ADVANCED, 2021, True, 30_000_000),
@@ -90,15 +112,27 @@ CASES = [
             ("糸魚川市", OrganisationKind.MUNICIPALITY),
         ],
         "companies": [
-            (None, "株式会社能水商店", "のうすいしょうてん", "糸魚川市", "E",
-             "水産加工品の製造・販売。道の駅の「新潟海洋高校アンテナショップ 能水商店」とオンライン販売。"),
-            ("8110001045678", "株式会社ひすい海洋開発", "ひすいかいようかいはつ", "糸魚川市", "B",
-             "鮭の発眼卵放流とモズク育成域の調査を支援（課題研究の施設・実践の場）。"),
+            (
+                None,
+                "株式会社能水商店",
+                "のうすいしょうてん",
+                "糸魚川市",
+                "E",
+                "水産加工品の製造・販売。道の駅の「新潟海洋高校アンテナショップ 能水商店」とオンライン販売。",
+            ),
+            (
+                "8110001045678",
+                "株式会社ひすい海洋開発",
+                "ひすいかいようかいはつ",
+                "糸魚川市",
+                "B",
+                "鮭の発眼卵放流とモズク育成域の調査を支援（課題研究の施設・実践の場）。",
+            ),
         ],
         "consortium": {
             "name": "海洋高等学校マイスター・ハイスクール管理機関",
             "summary": "海洋高等学校×新潟県教育委員会×糸魚川市×株式会社能水商店。IT活用によるスマート水産業、"
-                       "課題研究での低コスト型鮭放流、モズク育成域マップ、アクアポニックスなど。",
+            "課題研究での低コスト型鮭放流、モズク育成域マップ、アクアポニックスなど。",
         },
         "designations": [
             (2021, DesignationType.ADVANCED, 2021, True, 30_000_000),
@@ -117,7 +151,10 @@ CASES = [
 
 
 class Command(BaseCommand):
-    help = "デモデータ（参照データ、滋賀・新潟の事例、役割ごとのデモ利用者）を読み込みます。何度実行しても同じ結果になります。"
+    help = (
+        "デモデータ（参照データ、滋賀・新潟の事例、役割ごとのデモ利用者）を読み込みます。"
+        "何度実行しても同じ結果になります。"
+    )
 
     def handle(self, *args, **options):
         if not settings.DEMO_ENABLED:
@@ -132,8 +169,13 @@ class Command(BaseCommand):
                 self._load_case(case)
             admin, created = User.objects.get_or_create(
                 username="admin",
-                defaults={"role": Role.ADMIN, "is_staff": True, "is_superuser": True,
-                          "last_name": "運用", "first_name": "管理者"},
+                defaults={
+                    "role": Role.ADMIN,
+                    "is_staff": True,
+                    "is_superuser": True,
+                    "last_name": "運用",
+                    "first_name": "管理者",
+                },
             )
             self._set_password(admin, created)
             ministry, created = User.objects.get_or_create(
@@ -154,8 +196,13 @@ class Command(BaseCommand):
         spec = case["school"]
         school, _ = School.objects.update_or_create(
             code=spec["code"],
-            defaults={"name": spec["name"], "kana": spec["kana"], "prefecture": prefecture,
-                      "municipality": spec["municipality"], "establishment": Establishment.PUBLIC},
+            defaults={
+                "name": spec["name"],
+                "kana": spec["kana"],
+                "prefecture": prefecture,
+                "municipality": spec["municipality"],
+                "establishment": Establishment.PUBLIC,
+            },
         )
         for name, category in spec["departments"]:
             Department.objects.update_or_create(school=school, name=name, defaults={"category": category})
@@ -165,13 +212,20 @@ class Command(BaseCommand):
         ]
         companies = []
         for number, name, kana, municipality, division, description in case["companies"]:
-            values = {"name": name, "kana": kana, "prefecture": prefecture, "municipality": municipality,
-                      "industry": IndustryDivision.objects.get(code=division), "description": description}
+            values = {
+                "name": name,
+                "kana": kana,
+                "prefecture": prefecture,
+                "municipality": municipality,
+                "industry": IndustryDivision.objects.get(code=division),
+                "description": description,
+            }
             if number:
                 company, _ = Company.objects.update_or_create(corporate_number=number, defaults=values)
             else:
                 company, _ = Company.objects.update_or_create(
-                    name=name, prefecture=prefecture, corporate_number=None, defaults=values)
+                    name=name, prefecture=prefecture, corporate_number=None, defaults=values
+                )
             company.full_clean()
             companies.append(company)
         consortium, _ = Consortium.objects.update_or_create(
@@ -183,7 +237,8 @@ class Command(BaseCommand):
         consortium.organisations.add(*organisations)
         for fy, kind, first, is_new, budget in case["designations"]:
             Designation.objects.update_or_create(
-                consortium=consortium, fiscal_year=fy,
+                consortium=consortium,
+                fiscal_year=fy,
                 defaults={"type": kind, "first_fiscal_year": first, "is_new": is_new, "budget_yen": budget},
             )
         scopes = {
