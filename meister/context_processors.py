@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meister.fiscal import current_fiscal_year, fiscal_year_label
 from meister.models import Role
@@ -21,16 +22,16 @@ def _navigation(user) -> list[NavItem]:
     role = user.role
     if role == Role.TEACHER and user.school_id:
         items.append(NavItem(_("自校"), reverse("partners:school_detail", args=[user.school_id])))
-        items.append(NavItem(_("連携企業"), reverse("partners:company_list")))
-        items.append(NavItem(_("管理機関"), reverse("partners:consortium_list")))
+        items.append(NavItem(pgettext_lazy("plural", "連携企業"), reverse("partners:company_list")))
+        items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
     elif role == Role.COMPANY and user.company_id:
         items.append(NavItem(_("自社"), reverse("partners:company_detail", args=[user.company_id])))
-        items.append(NavItem(_("連携校"), reverse("partners:school_list")))
-        items.append(NavItem(_("管理機関"), reverse("partners:consortium_list")))
+        items.append(NavItem(pgettext_lazy("plural", "連携校"), reverse("partners:school_list")))
+        items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
     else:
-        items.append(NavItem(_("学校"), reverse("partners:school_list")))
-        items.append(NavItem(_("企業"), reverse("partners:company_list")))
-        items.append(NavItem(_("管理機関"), reverse("partners:consortium_list")))
+        items.append(NavItem(pgettext_lazy("plural", "学校"), reverse("partners:school_list")))
+        items.append(NavItem(pgettext_lazy("plural", "企業"), reverse("partners:company_list")))
+        items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
         items.append(NavItem(_("報告書"), reverse("reports:run_list")))
     if user.is_staff:
         items.append(NavItem(_("管理画面"), reverse("admin:index")))

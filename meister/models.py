@@ -61,6 +61,10 @@ class User(AbstractUser):
         verbose_name = _("利用者")
         verbose_name_plural = _("利用者")
 
+    def get_full_name(self):
+        # Japanese order: family name first.
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def scope_kind(self) -> str | None:
         if self.is_superuser:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meister.models import Role
@@ -36,7 +37,7 @@ class Prefecture(models.Model):
         verbose_name_plural = _("都道府県")
 
     def __str__(self):
-        return self.name
+        return self.romaji if (get_language() or "ja").startswith("en") else self.name
 
 
 class CourseCategory(models.TextChoices):

@@ -77,3 +77,17 @@ def test_fiscal_year_shown_in_era(client, demo):
     client.force_login(demo.users["ministry"])
     html = client.get(reverse("meister:dashboard")).content.decode()
     assert fiscal_year_label(current_fiscal_year(), "ja") in html
+
+
+def test_english_browser_still_gets_japanese_until_the_switch(client, db):
+    response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="ja">' in response.content.decode()
+    assert response["Content-Language"] == "ja"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("login"), headers={"accept-language": "ja"})
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_unknown_language_cookie_falls_back_to_japanese(client, db):
+    client.cookies["django_language"] = "fr"
+    assert '<html lang="ja">' in client.get(reverse("login")).content.decode()
