@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from meister.fiscal import current_fiscal_year, fiscal_year_label
 from meister.models import Role
