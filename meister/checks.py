@@ -1,9 +1,10 @@
-"""System checks: PDFs need a Japanese font on the machine that renders them."""
+"""System checks: PDFs need a Japanese font; a deployment must not carry the demo logins."""
 
 import shutil
 import subprocess
 
-from django.core.checks import Warning, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 
 
 def japanese_fonts() -> list[str]:
@@ -30,3 +31,16 @@ def check_japanese_font(app_configs, **kwargs):
             id="meister.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_demo_off_in_deployment(app_configs, **kwargs):
+    if settings.DEMO_ENABLED and not settings.DEBUG:
+        return [
+            Error(
+                "MEISTER_DEMO is on with DEBUG off: seed_demo could create demo logins with a published password.",
+                hint="Unset MEISTER_DEMO (or set it to false) in production.",
+                id="meister.E001",
+            )
+        ]
+    return []

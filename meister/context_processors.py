@@ -31,6 +31,8 @@ def _navigation(user) -> list[NavItem]:
         items.append(NavItem(pgettext_lazy("plural", "学校"), reverse("partners:school_list")))
         items.append(NavItem(pgettext_lazy("plural", "企業"), reverse("partners:company_list")))
         items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
+        items.append(NavItem(_("担当者"), reverse("partners:person_list")))
+        items.append(NavItem(_("連携協定"), reverse("partners:agreement_list")))
         items.append(NavItem(_("報告書"), reverse("reports:run_list")))
     if user.is_staff:
         items.append(NavItem(_("管理画面"), reverse("admin:index")))

@@ -96,3 +96,46 @@ class User(AbstractUser):
                 errors[field] = _("この役割では指定できません。")
         if errors:
             raise ValidationError(errors)
+
+
+class ImportKind(models.TextChoices):
+    SCHOOLS = "schools", _("学校")
+    COMPANIES = "companies", _("企業")
+    CONTACTS = "contacts", _("担当者")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("確認中")
+    COMMITTED = "committed", _("取り込み済み")
+    FAILED = "failed", _("読み込めず")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file on its way into the registry; the stored file is what the commit reads again."""
+
+    kind = models.CharField(_("種類"), max_length=20, choices=ImportKind.choices)
+    file = models.FileField(_("ファイル"), upload_to="imports/%Y/%m/")
+    original_filename = models.CharField(_("元のファイル名"), max_length=255)
+    created_by = models.ForeignKey(
+        "meister.User", verbose_name=_("アップロードした人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("アップロード日時"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("取り込み日時"), null=True, blank=True)
+    status = models.CharField(_("状態"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    # Counts per row status ({"new": 3, "update": 1, …}) and the file-level notes (ignored columns).
+    summary = models.JSONField(_("集計"), default=dict, blank=True)
+    # What each row would do (or did): kept so the page shows the check the user decided on.
+    results = models.JSONField(_("行ごとの結果"), default=list, blank=True)
+    error = models.TextField(_("エラー"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("取り込み")
+        verbose_name_plural = _("取り込み")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.original_filename}"
+
+    @property
+    def error_count(self) -> int:
+        return self.summary.get("error", 0)

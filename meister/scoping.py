@@ -3,7 +3,8 @@
 A user's scope is data on the user (national, or one prefecture, consortium, school or company).
 A model that is scoped declares `scope_paths`: for each scope kind, the lookups from the model
 to the scoping object; a row is visible when any of them matches. A kind the model does not
-list sees nothing. `change_roles` lists the roles that may change a visible row.
+list sees nothing. `change_roles` lists the roles that may change a visible row, and `create_roles`
+(when it differs) those that may add one.
 
 Every list and detail view goes through `visible_to` / `get_for_user`, so an object outside the
 user's scope answers 404 and never leaks its existence.
@@ -74,10 +75,32 @@ def within_scope(queryset, kind: str | None, ident: int | None):
 
 
 def may_change(user, obj) -> bool:
-    """Whether a user who can see `obj` may also change it."""
+    """Whether a user who can see `obj` may also change it.
+
+    The role must be in `change_roles`; where the model narrows changes with `change_scope_paths`
+    (a prefecture sees a partner company from a neighbouring prefecture but does not edit it),
+    the object must also lie inside those paths.
+    """
     if user.is_superuser:
         return True
-    return user.role in getattr(type(obj), "change_roles", ())
+    model = type(obj)
+    if user.role not in getattr(model, "change_roles", ()):
+        return False
+    kind, ident = user.scope
+    narrower = getattr(model, "change_scope_paths", {}).get(kind)
+    if narrower is None or obj.pk is None:
+        return True
+    condition = Q()
+    for path in narrower:
+        condition |= Q(**{path: ident})
+    return model._base_manager.filter(condition, pk=obj.pk).exists()
+
+
+def may_create(user, model) -> bool:
+    """Whether a user may add a new row of `model`; `create_roles` when declared, else `change_roles`."""
+    if user.is_superuser:
+        return True
+    return user.role in getattr(model, "create_roles", getattr(model, "change_roles", ()))
 
 
 def get_for_user(user, queryset, *, change: bool = False, **lookups):

@@ -1,6 +1,5 @@
 """The portal's URLs. Every view here is covered by tests/test_permission_matrix.py."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -24,8 +23,3 @@ urlpatterns = [
 
 admin.site.site_header = "Meister Portal"
 admin.site.site_title = "Meister Portal"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

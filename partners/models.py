@@ -1,5 +1,6 @@
 """The registry of who is who: prefectures, schools, companies, organisations, consortia, designations."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -85,16 +86,19 @@ class School(models.Model):
     kana = models.CharField(_("よみがな"), max_length=200, blank=True)
     prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
     municipality = models.CharField(_("市区町村"), max_length=50, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
     establishment = models.CharField(_("設置者"), max_length=1, choices=Establishment.choices)
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
-        ScopeKind.PREFECTURE: ("prefecture",),
+        ScopeKind.PREFECTURE: ("prefecture", "consortia__prefecture"),
         ScopeKind.CONSORTIUM: ("consortia",),
         ScopeKind.SCHOOL: ("pk",),
         ScopeKind.COMPANY: ("consortia__companies",),
     }
     change_roles = {Role.ADMIN, Role.PREFECTURE, Role.TEACHER}
+    change_scope_paths = {ScopeKind.PREFECTURE: ("prefecture",)}
+    create_roles = {Role.ADMIN, Role.PREFECTURE}
 
     class Meta:
         ordering = ["prefecture__code", "code"]
@@ -136,6 +140,16 @@ class Department(models.Model):
         return f"{self.school} {self.name}"
 
 
+class SizeBand(models.TextChoices):
+    MICRO = "micro", _("小規模（20人以下）")
+    SMALL = "small", _("中小（21〜300人）")
+    LARGE = "large", _("大企業（301人以上）")
+
+
+MONTHS = [(m, _("%(month)s月") % {"month": m}) for m in range(1, 13)]
+WEEKDAYS = [(0, _("月")), (1, _("火")), (2, _("水")), (3, _("木")), (4, _("金")), (5, _("土")), (6, _("日"))]
+
+
 class Company(models.Model):
     """A company that hosts students, sends lecturers or works with schools."""
 
@@ -146,10 +160,19 @@ class Company(models.Model):
     kana = models.CharField(_("よみがな"), max_length=200, blank=True)
     prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
     municipality = models.CharField(_("市区町村"), max_length=50, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("緯度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("経度"), max_digits=9, decimal_places=6, null=True, blank=True)
     industry = models.ForeignKey(
         IndustryDivision, verbose_name=_("産業分類"), on_delete=models.PROTECT, null=True, blank=True
     )
+    size_band = models.CharField(_("企業規模"), max_length=10, choices=SizeBand.choices, blank=True)
     description = models.TextField(_("事業内容"), blank=True)
+    busy_months = models.JSONField(_("繁忙月"), default=list, blank=True, help_text=_("受入れが難しい月（1〜12）"))
+    weekdays = models.JSONField(
+        _("受入れ可能な曜日"), default=list, blank=True, help_text=_("0=月曜 … 6=日曜。空なら曜日の制約なし")
+    )
+    max_students = models.PositiveSmallIntegerField(_("一度に受け入れられる生徒数"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
@@ -159,6 +182,8 @@ class Company(models.Model):
         ScopeKind.COMPANY: ("pk",),
     }
     change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.COMPANY}
+    change_scope_paths = {ScopeKind.PREFECTURE: ("prefecture",)}
+    create_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
 
     class Meta:
         ordering = ["prefecture__code", "kana", "name"]
@@ -174,6 +199,18 @@ class Company(models.Model):
     @property
     def lacks_corporate_number(self) -> bool:
         return not self.corporate_number
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if any(not isinstance(m, int) or not 1 <= m <= 12 for m in self.busy_months or []):
+            errors["busy_months"] = _("繁忙月は1〜12の数で指定してください。")
+        if any(not isinstance(d, int) or not 0 <= d <= 6 for d in self.weekdays or []):
+            errors["weekdays"] = _("曜日は0（月）〜6（日）で指定してください。")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("緯度と経度は両方入力してください。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class OrganisationKind(models.TextChoices):
@@ -193,6 +230,17 @@ class Organisation(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("種別"), max_length=30, choices=OrganisationKind.choices)
     prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
+    municipality = models.CharField(_("市区町村"), max_length=50, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {
+        ScopeKind.PREFECTURE: ("prefecture",),
+        ScopeKind.CONSORTIUM: ("consortia",),
+        ScopeKind.SCHOOL: ("consortia__schools",),
+        ScopeKind.COMPANY: ("consortia__companies",),
+    }
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
 
     class Meta:
         ordering = ["prefecture__code", "kind", "name"]
@@ -214,6 +262,12 @@ class Consortium(models.Model):
         Organisation, verbose_name=_("関係機関"), related_name="consortia", blank=True
     )
     summary = models.TextField(_("取組の概要"), blank=True)
+    coordinators = models.ManyToManyField(
+        "partners.Person",
+        verbose_name=_("マイスター・ハイスクールCEO・コーディネーター"),
+        related_name="coordinated_consortia",
+        blank=True,
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
@@ -276,3 +330,337 @@ class Designation(models.Model):
         super().clean()
         if self.first_fiscal_year and self.fiscal_year and self.first_fiscal_year > self.fiscal_year:
             raise ValidationError({"first_fiscal_year": _("指定開始年度は当該年度以前にしてください。")})
+
+
+class DepartmentYear(models.Model):
+    """A department's capacity (定員) and enrolment (在籍者数) in one fiscal year: 定員充足率 = enrolment ÷ capacity."""
+
+    department = models.ForeignKey(Department, verbose_name=_("学科"), on_delete=models.CASCADE, related_name="years")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    capacity = models.PositiveIntegerField(_("定員"))
+    enrolment = models.PositiveIntegerField(_("在籍者数"))
+
+    class Meta:
+        ordering = ["department", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "fiscal_year"], name="department_year_once"),
+            models.CheckConstraint(condition=models.Q(capacity__gt=0), name="department_year_capacity_positive"),
+        ]
+        verbose_name = _("学科の定員・在籍者数")
+        verbose_name_plural = _("学科の定員・在籍者数")
+
+    def __str__(self):
+        return f"{self.department} {self.fiscal_year}"
+
+    @property
+    def fill_rate(self) -> float:
+        return self.enrolment / self.capacity
+
+
+class OfferKind(models.TextChoices):
+    LECTURER = "lecturer", _("講師派遣・出前授業")
+    VISIT = "visit", _("企業見学")
+    FACILITY = "facility", _("施設・設備を使った実習")
+    DUAL_SYSTEM = "dual_system", _("デュアルシステム受入れ")
+    INTERNSHIP = "internship", _("インターンシップ受入れ")
+    JOINT_RESEARCH = "joint_research", _("共同研究")
+    PRODUCT_DEVELOPMENT = "product_development", _("商品開発")
+    CAREER_TALK = "career_talk", _("キャリア講話")
+
+
+class CompanyOffer(models.Model):
+    """What a company can give schools, with how many students or places."""
+
+    company = models.ForeignKey(Company, verbose_name=_("企業"), on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(_("提供できること"), max_length=30, choices=OfferKind.choices)
+    capacity = models.PositiveSmallIntegerField(_("受入れ人数・枠"), null=True, blank=True)
+    description = models.TextField(_("内容"), blank=True)
+
+    class Meta:
+        ordering = ["company", "kind"]
+        constraints = [models.UniqueConstraint(fields=["company", "kind"], name="offer_once_per_kind")]
+        verbose_name = _("提供内容")
+        verbose_name_plural = _("提供内容")
+
+    def __str__(self):
+        return f"{self.company} {self.get_kind_display()}"
+
+
+class PersonRole(models.TextChoices):
+    MENTOR = "mentor", _("指導担当者（メンター）")
+    PRACTITIONER = "practitioner", _("産業実務家教員")
+    BOARD_STAFF = "board_staff", _("教育委員会・行政職員")
+    COORDINATOR = "coordinator", _("マイスター・ハイスクールCEO・コーディネーター")
+    TEACHER = "teacher", _("教員")
+    COMPANION = "companion", _("伴走者・アドバイザー")
+    CONTACT = "contact", _("窓口担当者")
+
+
+class Person(models.Model):
+    """A contact person at a company, school or organisation."""
+
+    name = models.CharField(_("氏名"), max_length=60)
+    kana = models.CharField(_("よみがな"), max_length=100, blank=True)
+    role = models.CharField(_("役割"), max_length=20, choices=PersonRole.choices)
+    title = models.CharField(_("役職"), max_length=60, blank=True)
+    company = models.ForeignKey(
+        Company, verbose_name=_("企業"), on_delete=models.CASCADE, null=True, blank=True, related_name="people"
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, null=True, blank=True, related_name="people"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("関係機関"), on_delete=models.CASCADE, null=True, blank=True, related_name="people"
+    )
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {
+        ScopeKind.PREFECTURE: ("company__prefecture", "school__prefecture", "organisation__prefecture"),
+        ScopeKind.CONSORTIUM: ("company__consortia", "school__consortia", "organisation__consortia"),
+        ScopeKind.SCHOOL: ("school", "company__consortia__schools"),
+        ScopeKind.COMPANY: ("company",),
+    }
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.TEACHER, Role.COMPANY}
+
+    class Meta:
+        ordering = ["kana", "name"]
+        verbose_name = _("担当者")
+        verbose_name_plural = _("担当者")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def affiliation(self):
+        return self.company or self.school or self.organisation
+
+    def clean(self):
+        super().clean()
+        if sum(x is not None for x in (self.company_id, self.school_id, self.organisation_id)) != 1:
+            raise ValidationError(_("所属（企業・学校・関係機関のいずれか一つ）を指定してください。"))
+
+
+class ContactChannel(models.TextChoices):
+    VISIT = "visit", _("訪問")
+    PHONE = "phone", _("電話")
+    EMAIL = "email", _("メール")
+    MEETING = "meeting", _("会議・打合せ")
+    ONLINE = "online", _("オンライン")
+
+
+class ContactLog(models.Model):
+    """Who spoke with whom, when, about what, and the next step."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("企業"), on_delete=models.CASCADE, null=True, blank=True, related_name="contact_logs"
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, null=True, blank=True, related_name="contact_logs"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("相手方"), on_delete=models.SET_NULL, null=True, blank=True, related_name="contact_logs"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("記録者"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    contacted_on = models.DateField(_("日付"))
+    channel = models.CharField(_("方法"), max_length=10, choices=ContactChannel.choices)
+    subject = models.CharField(_("用件"), max_length=200)
+    notes = models.TextField(_("内容"), blank=True)
+    next_step = models.CharField(_("次のアクション"), max_length=200, blank=True)
+    next_step_on = models.DateField(_("次のアクションの期日"), null=True, blank=True)
+    created_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {
+        ScopeKind.PREFECTURE: ("company__prefecture", "school__prefecture"),
+        ScopeKind.CONSORTIUM: ("company__consortia", "school__consortia"),
+        ScopeKind.SCHOOL: ("school", "company__consortia__schools"),
+        ScopeKind.COMPANY: ("company",),
+    }
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.TEACHER, Role.COMPANY}
+
+    class Meta:
+        ordering = ["-contacted_on", "-pk"]
+        verbose_name = _("連絡記録")
+        verbose_name_plural = _("連絡記録")
+
+    def __str__(self):
+        return f"{self.contacted_on} {self.subject}"
+
+    def clean(self):
+        super().clean()
+        if self.company_id is None and self.school_id is None:
+            raise ValidationError(_("企業または学校を指定してください。"))
+        if self.next_step_on and self.contacted_on and self.next_step_on < self.contacted_on:
+            raise ValidationError({"next_step_on": _("次のアクションの期日は連絡日以降にしてください。")})
+
+
+class CollaborationStage(models.IntegerChoices):
+    """連携段階: how far a region's schools and industry have come in working together."""
+
+    EXPLORING = 1, _("1 模索期（定期的な接点がない）")
+    CONNECTING = 2, _("2 関係構築期（見学・講話など単発の連携）")
+    PRACTISING = 3, _("3 連携実践期（授業・実習を継続して実施）")
+    ESTABLISHED = 4, _("4 体制確立期（協定・教育課程の共同開発・デュアルシステム）")
+    SPREADING = 5, _("5 自走・展開期（自立的に継続し他地域へ展開）")
+
+
+class ConsortiumStage(models.Model):
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="stages"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    stage = models.PositiveSmallIntegerField(_("連携段階"), choices=CollaborationStage.choices)
+    note = models.TextField(_("根拠・メモ"), blank=True)
+
+    class Meta:
+        ordering = ["consortium", "-fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["consortium", "fiscal_year"], name="stage_once_per_year")]
+        verbose_name = _("連携段階")
+        verbose_name_plural = _("連携段階")
+
+    def __str__(self):
+        return f"{self.consortium} {self.fiscal_year} {self.get_stage_display()}"
+
+
+class PractitionerTeaching(models.Model):
+    """産業実務家教員 registry: who taught what at which school, and for how many hours, in a fiscal year."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("産業実務家教員"), on_delete=models.CASCADE, related_name="teaching"
+    )
+    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="practitioners")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    subjects = models.CharField(_("担当科目"), max_length=200)
+    hours = models.DecimalField(_("授業時間数"), max_digits=6, decimal_places=1)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {
+        ScopeKind.PREFECTURE: ("school__prefecture",),
+        ScopeKind.CONSORTIUM: ("school__consortia",),
+        ScopeKind.SCHOOL: ("school",),
+        ScopeKind.COMPANY: ("person__company",),
+    }
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.TEACHER}
+
+    class Meta:
+        ordering = ["-fiscal_year", "school", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "school", "fiscal_year"], name="teaching_once_per_year")
+        ]
+        verbose_name = _("産業実務家教員の授業")
+        verbose_name_plural = _("産業実務家教員の授業")
+
+    def __str__(self):
+        return f"{self.person} {self.school} {self.fiscal_year}"
+
+
+class Agreement(models.Model):
+    """連携協定: e.g. a prefecture and an industry association on talent development."""
+
+    title = models.CharField(_("名称"), max_length=200)
+    prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
+    consortium = models.ForeignKey(
+        Consortium,
+        verbose_name=_("管理機関"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("締結機関"), blank=True, related_name="agreements"
+    )
+    companies = models.ManyToManyField(Company, verbose_name=_("締結企業"), blank=True, related_name="agreements")
+    schools = models.ManyToManyField(School, verbose_name=_("締結校"), blank=True, related_name="agreements")
+    signed_on = models.DateField(_("締結日"))
+    scope = models.TextField(_("協定の範囲・内容"))
+    document = models.FileField(_("協定書（署名済み）"), upload_to="agreements/%Y/", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {
+        ScopeKind.PREFECTURE: ("prefecture",),
+        ScopeKind.CONSORTIUM: ("consortium",),
+        ScopeKind.SCHOOL: ("schools", "consortium__schools"),
+        ScopeKind.COMPANY: ("companies", "consortium__companies"),
+    }
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        verbose_name = _("連携協定")
+        verbose_name_plural = _("連携協定")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partners:agreement_detail", args=[self.pk])
+
+
+class MeetingKind(models.TextChoices):
+    STEERING = "steering", _("運営委員会")
+    JOINT = "joint", _("合同会議（産業界・大学・高専）")
+    TRAINING = "training", _("研修")
+    OTHER = "other", _("その他")
+
+
+class Meeting(models.Model):
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    kind = models.CharField(_("種別"), max_length=20, choices=MeetingKind.choices)
+    held_on = models.DateField(_("開催日"))
+    title = models.CharField(_("名称"), max_length=200)
+    attendees = models.TextField(_("出席者"), blank=True)
+    minutes = models.TextField(_("議事録"), blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("会議")
+        verbose_name_plural = _("会議")
+
+    def __str__(self):
+        return self.title
+
+
+class ActionItem(models.Model):
+    meeting = models.ForeignKey(Meeting, verbose_name=_("会議"), on_delete=models.CASCADE, related_name="action_items")
+    description = models.CharField(_("内容"), max_length=300)
+    owner = models.CharField(_("担当"), max_length=100)
+    due_on = models.DateField(_("期限"), null=True, blank=True)
+    done = models.BooleanField(_("完了"), default=False)
+
+    class Meta:
+        ordering = ["done", "due_on"]
+        verbose_name = _("アクション項目")
+        verbose_name_plural = _("アクション項目")
+
+    def __str__(self):
+        return self.description
+
+
+class SupportConsultation(models.Model):
+    """A consortium's question to its 伴走者 / アドバイザー and the advice given."""
+
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="consultations"
+    )
+    asked_on = models.DateField(_("相談日"))
+    question = models.TextField(_("相談内容"))
+    advisor = models.ForeignKey(
+        Person, verbose_name=_("伴走者・アドバイザー"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    advice = models.TextField(_("助言"), blank=True)
+    answered_on = models.DateField(_("回答日"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_on"]
+        verbose_name = _("伴走支援の相談")
+        verbose_name_plural = _("伴走支援の相談")
+
+    def __str__(self):
+        return self.question[:40]

@@ -1,34 +1,55 @@
 """Reads of the registry, scoped to the user: the views call these first."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 
+from meister.fiscal import current_fiscal_year
 from meister.scoping import get_for_user, visible_to
-from partners.models import Company, Consortium, School
+from partners.models import (
+    Agreement,
+    Company,
+    Consortium,
+    ContactLog,
+    Department,
+    DepartmentYear,
+    Person,
+    PractitionerTeaching,
+    School,
+)
 
 
-def _search(queryset: QuerySet, q: str, fields: tuple[str, ...]) -> QuerySet:
-    q = (q or "").strip()
-    if not q:
-        return queryset
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": q})
-    return queryset.filter(condition)
+def _sum_for_school(field: str, fy: int):
+    years = (
+        DepartmentYear.objects.filter(department__school=OuterRef("pk"), fiscal_year=fy)
+        .values("department__school")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Subquery(years, output_field=IntegerField())
 
 
-def schools_for_user(*, user, q: str = "") -> QuerySet:
-    schools = visible_to(School.objects.select_related("prefecture"), user)
-    return _search(schools, q, ("name", "kana", "code"))
+def schools_for_user(*, user, fiscal_year: int | None = None) -> QuerySet:
+    """Schools in scope, each with its capacity and enrolment summed over departments for the year."""
+    fy = fiscal_year or current_fiscal_year()
+    return visible_to(School.objects.select_related("prefecture"), user).annotate(
+        capacity_total=_sum_for_school("capacity", fy), enrolment_total=_sum_for_school("enrolment", fy)
+    )
 
 
-def companies_for_user(*, user, q: str = "") -> QuerySet:
-    companies = visible_to(Company.objects.select_related("prefecture", "industry"), user)
-    return _search(companies, q, ("name", "kana", "corporate_number"))
+def companies_for_user(*, user) -> QuerySet:
+    return visible_to(Company.objects.select_related("prefecture", "industry"), user).prefetch_related("offers")
 
 
-def consortia_for_user(*, user, q: str = "") -> QuerySet:
-    consortia = visible_to(Consortium.objects.select_related("prefecture"), user)
-    return _search(consortia, q, ("name",))
+def consortia_for_user(*, user) -> QuerySet:
+    return visible_to(Consortium.objects.select_related("prefecture"), user)
+
+
+def agreements_for_user(*, user) -> QuerySet:
+    return visible_to(Agreement.objects.select_related("prefecture", "consortium"), user)
+
+
+def people_for_user(*, user) -> QuerySet:
+    return visible_to(Person.objects.select_related("company", "school", "organisation"), user)
 
 
 def get_school_for_user(user, pk, *, change: bool = False) -> School:
@@ -41,3 +62,42 @@ def get_company_for_user(user, pk, *, change: bool = False) -> Company:
 
 def get_consortium_for_user(user, pk, *, change: bool = False) -> Consortium:
     return get_for_user(user, Consortium.objects.select_related("prefecture"), change=change, pk=pk)
+
+
+def get_agreement_for_user(user, pk, *, change: bool = False) -> Agreement:
+    return get_for_user(user, Agreement.objects.select_related("prefecture", "consortium"), change=change, pk=pk)
+
+
+def departments_with_years(*, school: School) -> list[Department]:
+    """The school's departments, each with `.years` newest first (fill rates computed from them)."""
+    return list(school.departments.prefetch_related("years"))
+
+
+def fill_rate_by_prefecture(*, user, fiscal_year: int) -> QuerySet:
+    """定員充足率 per prefecture for the year, over the schools the user may see."""
+    schools = visible_to(School.objects.all(), user).values("pk")
+    return (
+        DepartmentYear.objects.filter(fiscal_year=fiscal_year, department__school__in=schools)
+        .values(prefecture_name=F("department__school__prefecture__name"))
+        .annotate(capacity=Sum("capacity"), enrolment=Sum("enrolment"))
+        .annotate(rate=Cast(F("enrolment"), DecimalField(max_digits=12, decimal_places=4)) / Coalesce(F("capacity"), 1))
+        .order_by("department__school__prefecture__code")
+    )
+
+
+def contact_history(*, user, company: Company | None = None, school: School | None = None) -> QuerySet:
+    logs = ContactLog.objects.select_related("person", "recorded_by", "company", "school")
+    logs = logs.filter(company=company) if company is not None else logs.filter(school=school)
+    return visible_to(logs, user)
+
+
+def partner_companies(*, user, school: School) -> QuerySet:
+    """Companies that share a consortium with the school."""
+    companies = Company.objects.filter(pk__in=Company.objects.filter(consortia__schools=school).values("pk"))
+    return visible_to(companies.select_related("industry"), user)
+
+
+def practitioner_teaching(*, user, school: School | None = None, company: Company | None = None) -> QuerySet:
+    rows = PractitionerTeaching.objects.select_related("person", "person__company", "school")
+    rows = rows.filter(school=school) if school is not None else rows.filter(person__company=company)
+    return visible_to(rows, user)

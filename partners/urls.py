@@ -1,15 +1,29 @@
 from django.urls import path
 
-from partners import views
+from partners import views, views_agreements, views_import
 
 app_name = "partners"
 urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
+    path("schools/new/", views.school_create, name="school_create"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school_edit"),
+    path("schools/<int:pk>/contacts/new/", views.school_contact_create, name="school_contact_create"),
     path("companies/", views.company_list, name="company_list"),
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
+    path("companies/new/", views.company_create, name="company_create"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
+    path("companies/<int:pk>/contacts/new/", views.company_contact_create, name="company_contact_create"),
+    path("companies/<int:pk>/people/new/", views.company_person_create, name="company_person_create"),
     path("consortia/", views.consortium_list, name="consortium_list"),
     path("consortia/<int:pk>/", views.consortium_detail, name="consortium_detail"),
+    path("people/", views.person_list, name="person_list"),
+    path("agreements/", views_agreements.agreement_list, name="agreement_list"),
+    path("agreements/new/", views_agreements.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/", views_agreements.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", views_agreements.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/document/", views_agreements.agreement_document, name="agreement_document"),
+    path("import/<slug:kind>/", views_import.import_upload, name="import_upload"),
+    path("import/batch/<int:pk>/", views_import.import_preview, name="import_preview"),
+    path("import/batch/<int:pk>/commit/", views_import.import_commit, name="import_commit"),
 ]

@@ -1,97 +1,283 @@
-"""Registry pages: lists and details within the user's scope, and edits for those allowed."""
+"""Registry pages: scoped lists with filters and exports, details with their relations, and edits."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from meister.scoping import may_change, visible_to
-from partners import selectors
-from partners.forms import CompanyForm, SchoolForm
+from meister.exporting import Column, ListExporter
+from meister.fiscal import current_fiscal_year
+from meister.scoping import may_change, may_create, visible_to
+from partners import selectors, services
+from partners.filters import CompanyFilter, ConsortiumFilter, PersonFilter, SchoolFilter
+from partners.forms import CompanyForm, ContactLogForm, OfferFormSet, PersonForm, SchoolForm
+from partners.models import WEEKDAYS, Company, ContactLog, Person, School
 
 PAGE_SIZE = 50
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def registry_list(request, *, filterset, template, exporter=None, extra=None):
+    """A filtered, paginated list; `?export=csv|xlsx` downloads the same filtered rows."""
+    rows = filterset.qs
+    export = request.GET.get("export")
+    if exporter is not None and export in {"csv", "xlsx"}:
+        return exporter(rows).response(export)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"filter": filterset, "page": page, **(extra or {})})
+
+
+def _fill_rate(school):
+    if not school.capacity_total:
+        return ""
+    return round(school.enrolment_total / school.capacity_total * 100, 1)
+
+
+def school_exporter(rows):
+    return ListExporter(
+        title=_("学校"),
+        filename="schools",
+        rows=rows,
+        columns=[
+            Column(_("学校コード"), lambda s: s.code),
+            Column(_("学校名"), lambda s: s.name),
+            Column(_("よみがな"), lambda s: s.kana),
+            Column(_("都道府県"), lambda s: s.prefecture.name),
+            Column(_("市区町村"), lambda s: s.municipality),
+            Column(_("住所"), lambda s: s.address),
+            Column(_("設置者"), lambda s: s.get_establishment_display()),
+            Column(_("定員"), lambda s: s.capacity_total),
+            Column(_("在籍者数"), lambda s: s.enrolment_total),
+            Column(_("定員充足率（%）"), _fill_rate),
+        ],
+    )
 
 
 @login_required
 def school_list(request):
-    q = request.GET.get("q", "")
-    page = _page(request, selectors.schools_for_user(user=request.user, q=q))
-    return render(request, "partners/school_list.html", {"page": page, "q": q})
+    filterset = SchoolFilter(request.GET, queryset=selectors.schools_for_user(user=request.user))
+    return registry_list(
+        request,
+        filterset=filterset,
+        template="partners/school_list.html",
+        exporter=school_exporter,
+        extra={"may_create": may_create(request.user, School), "fiscal_year": current_fiscal_year()},
+    )
 
 
 @login_required
 def school_detail(request, pk):
-    school = selectors.get_school_for_user(request.user, pk)
+    user = request.user
+    school = selectors.get_school_for_user(user, pk)
     context = {
         "school": school,
-        "departments": school.departments.all(),
-        "consortia": visible_to(school.consortia.select_related("prefecture"), request.user),
-        "can_change": may_change(request.user, school),
+        "departments": selectors.departments_with_years(school=school),
+        "consortia": visible_to(school.consortia.select_related("prefecture"), user),
+        "companies": selectors.partner_companies(user=user, school=school),
+        "agreements": visible_to(school.agreements.all(), user),
+        "people": visible_to(school.people.all(), user),
+        "contacts": selectors.contact_history(user=user, school=school)[:20],
+        "teaching": selectors.practitioner_teaching(user=user, school=school),
+        "can_change": may_change(user, school),
+        "can_log": may_change(user, ContactLog()),
     }
     return render(request, "partners/school_detail.html", context)
 
 
 @login_required
+def school_create(request):
+    if not may_create(request.user, School):
+        raise PermissionDenied
+    return _school_form(request, School())
+
+
+@login_required
 def school_edit(request, pk):
-    school = selectors.get_school_for_user(request.user, pk, change=True)
-    form = SchoolForm(request.POST or None, instance=school)
+    return _school_form(request, selectors.get_school_for_user(request.user, pk, change=True))
+
+
+def _school_form(request, school):
+    form = SchoolForm(request.POST or None, instance=school, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        school = services.school_save(user=request.user, school=form.save(commit=False))
         messages.success(request, _("学校の情報を保存しました。"))
         return redirect("partners:school_detail", pk=school.pk)
-    return render(request, "partners/edit.html", {"form": form, "object": school})
+    return render(
+        request, "partners/edit.html", {"form": form, "object": school if school.pk else None, "kind": _("学校")}
+    )
+
+
+def company_exporter(rows):
+    return ListExporter(
+        title=_("企業"),
+        filename="companies",
+        rows=rows,
+        columns=[
+            Column(_("法人番号"), lambda c: c.corporate_number or ""),
+            Column(_("企業名"), lambda c: c.name),
+            Column(_("よみがな"), lambda c: c.kana),
+            Column(_("都道府県"), lambda c: c.prefecture.name),
+            Column(_("市区町村"), lambda c: c.municipality),
+            Column(_("住所"), lambda c: c.address),
+            Column(_("産業分類"), lambda c: c.industry.code if c.industry else ""),
+            Column(_("企業規模"), lambda c: c.get_size_band_display()),
+            Column(_("提供できること"), lambda c: "、".join(o.get_kind_display() for o in c.offers.all())),
+        ],
+    )
 
 
 @login_required
 def company_list(request):
-    q = request.GET.get("q", "")
-    page = _page(request, selectors.companies_for_user(user=request.user, q=q))
-    return render(request, "partners/company_list.html", {"page": page, "q": q})
+    filterset = CompanyFilter(request.GET, queryset=selectors.companies_for_user(user=request.user))
+    return registry_list(
+        request,
+        filterset=filterset,
+        template="partners/company_list.html",
+        exporter=company_exporter,
+        extra={"may_create": may_create(request.user, Company)},
+    )
 
 
 @login_required
 def company_detail(request, pk):
-    company = selectors.get_company_for_user(request.user, pk)
+    user = request.user
+    company = selectors.get_company_for_user(user, pk)
+    can_log = may_change(user, ContactLog())
     context = {
         "company": company,
-        "consortia": visible_to(company.consortia.select_related("prefecture"), request.user),
-        "can_change": may_change(request.user, company),
+        "offers": company.offers.all(),
+        "consortia": visible_to(company.consortia.select_related("prefecture"), user),
+        "people": visible_to(company.people.all(), user),
+        "contacts": selectors.contact_history(user=user, company=company),
+        "agreements": visible_to(company.agreements.all(), user),
+        "teaching": selectors.practitioner_teaching(user=user, company=company),
+        "can_change": may_change(user, company),
+        "can_log": can_log,
+        "can_add_person": may_change(user, Person()),
+        "weekday_labels": "、".join(str(label) for day, label in WEEKDAYS if day in (company.weekdays or [])),
     }
     return render(request, "partners/company_detail.html", context)
 
 
 @login_required
+def company_create(request):
+    if not may_create(request.user, Company):
+        raise PermissionDenied
+    return _company_form(request, Company())
+
+
+@login_required
 def company_edit(request, pk):
-    company = selectors.get_company_for_user(request.user, pk, change=True)
-    form = CompanyForm(request.POST or None, instance=company)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    return _company_form(request, selectors.get_company_for_user(request.user, pk, change=True))
+
+
+def _company_form(request, company):
+    form = CompanyForm(request.POST or None, instance=company, user=request.user)
+    offers = OfferFormSet(request.POST or None, instance=company, prefix="offers")
+    if request.method == "POST" and form.is_valid() and offers.is_valid():
+        company = services.company_save(user=request.user, company=form.save(commit=False), offers=offers)
         messages.success(request, _("企業の情報を保存しました。"))
         return redirect("partners:company_detail", pk=company.pk)
-    return render(request, "partners/edit.html", {"form": form, "object": company})
+    return render(request, "partners/company_form.html", {"form": form, "offers": offers, "object": company})
+
+
+@login_required
+def company_contact_create(request, pk):
+    company = selectors.get_company_for_user(request.user, pk)
+    return _contact_form(request, ContactLog(company=company), company.people.all(), company)
+
+
+@login_required
+def school_contact_create(request, pk):
+    school = selectors.get_school_for_user(request.user, pk)
+    return _contact_form(request, ContactLog(school=school), school.people.all(), school)
+
+
+def _contact_form(request, log, people, target):
+    if not may_change(request.user, log):
+        raise PermissionDenied
+    form = ContactLogForm(request.POST or None, instance=log, people=people)
+    if request.method == "POST" and form.is_valid():
+        services.contact_log_record(user=request.user, log=form.save(commit=False))
+        messages.success(request, _("連絡記録を追加しました。"))
+        return redirect(target.get_absolute_url() + "#contacts")
+    return render(request, "partners/contact_form.html", {"form": form, "target": target})
+
+
+@login_required
+def company_person_create(request, pk):
+    company = selectors.get_company_for_user(request.user, pk)
+    if not may_change(request.user, Person(company=company)):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, instance=Person(company=company))
+    if request.method == "POST" and form.is_valid():
+        services.person_add(user=request.user, person=form.save(commit=False))
+        messages.success(request, _("担当者を追加しました。"))
+        return redirect(company.get_absolute_url() + "#people")
+    return render(request, "partners/person_form.html", {"form": form, "target": company})
+
+
+def consortium_exporter(rows):
+    return ListExporter(
+        title=_("管理機関"),
+        filename="consortia",
+        rows=rows,
+        columns=[Column(_("名称"), lambda c: c.name), Column(_("都道府県"), lambda c: c.prefecture.name)],
+    )
 
 
 @login_required
 def consortium_list(request):
-    q = request.GET.get("q", "")
-    page = _page(request, selectors.consortia_for_user(user=request.user, q=q))
-    return render(request, "partners/consortium_list.html", {"page": page, "q": q})
+    filterset = ConsortiumFilter(request.GET, queryset=selectors.consortia_for_user(user=request.user))
+    return registry_list(
+        request, filterset=filterset, template="partners/consortium_list.html", exporter=consortium_exporter
+    )
 
 
 @login_required
 def consortium_detail(request, pk):
-    consortium = selectors.get_consortium_for_user(request.user, pk)
     user = request.user
+    consortium = selectors.get_consortium_for_user(user, pk)
     context = {
         "consortium": consortium,
         "schools": visible_to(consortium.schools.select_related("prefecture"), user),
         "companies": visible_to(consortium.companies.select_related("prefecture", "industry"), user),
         "organisations": consortium.organisations.all(),
-        "designations": consortium.designations.all(),
+        "coordinators": consortium.coordinators.all(),
+        "designations": visible_to(consortium.designations.all(), user),
+        "stages": consortium.stages.all(),
+        "agreements": visible_to(consortium.agreements.all(), user),
+        "meetings": consortium.meetings.prefetch_related("action_items"),
+        "consultations": consortium.consultations.select_related("advisor"),
     }
     return render(request, "partners/consortium_detail.html", context)
+
+
+def person_exporter(rows):
+    return ListExporter(
+        title=_("担当者"),
+        filename="people",
+        rows=rows,
+        columns=[
+            Column(_("氏名"), lambda p: p.name),
+            Column(_("よみがな"), lambda p: p.kana),
+            Column(_("役割"), lambda p: p.get_role_display()),
+            Column(_("役職"), lambda p: p.title),
+            Column(_("所属"), lambda p: str(p.affiliation or "")),
+            Column(_("メールアドレス"), lambda p: p.email),
+            Column(_("電話番号"), lambda p: p.phone),
+        ],
+    )
+
+
+@login_required
+def person_list(request):
+    filterset = PersonFilter(request.GET, queryset=selectors.people_for_user(user=request.user))
+    return registry_list(
+        request,
+        filterset=filterset,
+        template="partners/person_list.html",
+        exporter=person_exporter,
+        extra={"may_create": may_create(request.user, Person)},
+    )

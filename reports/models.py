@@ -19,6 +19,15 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("失敗")
 
 
+# Errors are stored as codes and put into words when shown, in the reader's language.
+RUN_ERRORS = {
+    "build_failed": _(
+        "報告書を作成できませんでした。時間をおいて再度お試しください。解決しない場合は運用管理者に連絡してください。"
+    ),
+    "timed_out": _("時間内に作成が終わりませんでした。もう一度作成を開始してください。"),
+}
+
+
 class ReportRun(models.Model):
     kind = models.CharField(_("種類"), max_length=30, choices=ReportKind.choices)
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
@@ -34,7 +43,7 @@ class ReportRun(models.Model):
     )
     status = models.CharField(_("状態"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("進捗（%）"), default=0)
-    error = models.TextField(_("エラー"), blank=True)
+    error = models.CharField(_("エラー"), max_length=30, blank=True, choices=list(RUN_ERRORS.items()))
     pdf = models.FileField(_("PDF"), upload_to="reports/%Y/", blank=True)
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
@@ -54,6 +63,10 @@ class ReportRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def error_message(self) -> str:
+        return str(RUN_ERRORS.get(self.error, self.error))
 
     @property
     def is_finished(self) -> bool:

@@ -20,7 +20,10 @@ def report_run_start(*, user, kind: str, fiscal_year: int) -> ReportRun:
     """Record a run for the user's own scope and queue it once the record is committed."""
     if user.role not in ReportRun.change_roles and not user.is_superuser:
         raise PermissionDenied
-    kind_of_scope, _ident = user.scope
+    kind_of_scope, ident = user.scope
+    if kind_of_scope != ScopeKind.NATIONAL and ident is None:
+        # A prefecture or coordinator account without its scope must not fall back to national.
+        raise PermissionDenied
     run = ReportRun(kind=kind, fiscal_year=fiscal_year, requested_by=user)
     if kind_of_scope == ScopeKind.PREFECTURE:
         run.prefecture_id = user.prefecture_id

@@ -2,10 +2,9 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import OperationalError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from reports.models import ReportRun, RunStatus
 from reports.services import report_run_build
@@ -13,7 +12,20 @@ from reports.services import report_run_build
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def _mark_failed(run_id, code: str) -> None:
+    ReportRun.objects.filter(pk=run_id).exclude(status=RunStatus.DONE).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error=code
+    )
+
+
+class ReportTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Retries for a lost database connection ran out: say so instead of leaving "running".
+        if args:
+            _mark_failed(args[0], "build_failed")
+
+
+@shared_task(base=ReportTask, bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def build_report(self, run_id: int) -> None:
     run = ReportRun.objects.filter(pk=run_id).first()
     if run is None or run.status == RunStatus.DONE:
@@ -24,13 +36,7 @@ def build_report(self, run_id: int) -> None:
         raise
     except Exception:
         logger.exception("report run %s failed", run_id)
-        ReportRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED,
-            finished_at=timezone.now(),
-            error=_(
-                "報告書を作成できませんでした。時間をおいて再度お試しください。解決しない場合は運用管理者に連絡してください。"
-            ),
-        )
+        _mark_failed(run_id, "build_failed")
 
 
 @shared_task
@@ -41,8 +47,5 @@ def fail_stale_runs() -> int:
     from django.conf import settings
 
     cutoff = timezone.now() - timedelta(minutes=settings.REPORT_RUN_TIMEOUT_MINUTES)
-    return ReportRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff).update(
-        status=RunStatus.FAILED,
-        finished_at=timezone.now(),
-        error=_("時間内に作成が終わりませんでした。もう一度作成を開始してください。"),
-    )
+    stale = ReportRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff)
+    return stale.update(status=RunStatus.FAILED, finished_at=timezone.now(), error="timed_out")

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from partners.models import Agreement
 from reports.models import ReportKind, ReportRun, RunStatus
 from tests.conftest import PERSONAS
 
@@ -44,6 +45,15 @@ def _report_run(demo):
     return {"pk": run.pk}
 
 
+def _agreement(demo):
+    agreement = Agreement.objects.get(prefecture__code="25")
+    if not agreement.document:
+        agreement.document.save("signed.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    return {"pk": agreement.pk}
+
+
+NON_CREATORS = ("teacher", "company", "teacher_niigata", "company_niigata")
+
 # url name → (kwargs from the demo, expected status per persona for a GET)
 EXPECTATIONS = {
     "meister:dashboard": (None, expect(200)),
@@ -64,6 +74,17 @@ EXPECTATIONS = {
     "partners:company_edit": (lambda d: {"pk": d.kotoh.pk}, shiga_only(ministry=403, teacher=403)),
     "partners:consortium_list": (None, expect(200)),
     "partners:consortium_detail": (lambda d: {"pk": d.shiga_consortium.pk}, shiga_only()),
+    "partners:school_create": (None, expect(403, admin=200, prefecture=200, prefecture_niigata=200)),
+    "partners:school_contact_create": (lambda d: {"pk": d.hikone.pk}, shiga_only(ministry=403)),
+    "partners:company_create": (None, expect(200, ministry=403, **{p: 403 for p in NON_CREATORS})),
+    "partners:company_contact_create": (lambda d: {"pk": d.kotoh.pk}, shiga_only(ministry=403)),
+    "partners:company_person_create": (lambda d: {"pk": d.kotoh.pk}, shiga_only(ministry=403)),
+    "partners:person_list": (None, expect(200)),
+    "partners:agreement_list": (None, expect(200)),
+    "partners:agreement_create": (None, expect(200, ministry=403, **{p: 403 for p in NON_CREATORS})),
+    "partners:agreement_detail": (_agreement, shiga_only()),
+    "partners:agreement_edit": (_agreement, shiga_only(ministry=403, teacher=403, company=403)),
+    "partners:agreement_document": (_agreement, shiga_only()),
     "reports:run_list": (None, expect(200)),
     "reports:run_create": (
         None,

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from reports.models import ReportKind, ReportRun, RunStatus
 from reports.services import registry_summary_rows
@@ -27,6 +28,14 @@ def test_bad_fiscal_year_is_refused_in_japanese(client, demo):
     response = _start(client, demo.users["prefecture"], fy=1999)
     assert response.status_code == 200
     assert "正しく選択してください" in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
+def test_account_without_its_scope_may_not_start_a_report(client, demo):
+    coordinator = demo.users["coordinator"]
+    coordinator.consortium = None
+    coordinator.save()
+    assert _start(client, coordinator).status_code == 403
     assert not ReportRun.objects.exists()
 
 
@@ -73,9 +82,10 @@ def test_failure_is_recorded_in_words(demo):
     run = ReportRun.objects.create(kind="no_such_report", fiscal_year=2026)
     build_report(run.pk)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED
-    assert "報告書を作成できませんでした" in run.error
-    assert "Traceback" not in run.error and not run.pdf
+    assert (run.status, run.error) == (RunStatus.FAILED, "build_failed")
+    assert "報告書を作成できませんでした" in run.error_message and not run.pdf
+    with translation.override("en"):
+        assert "could not" in run.error_message.lower()
 
 
 def test_task_for_a_deleted_run_returns_quietly(db):
@@ -124,5 +134,6 @@ def test_stale_runs_are_marked_failed(demo):
     assert fail_stale_runs() == 1
     old.refresh_from_db()
     fresh.refresh_from_db()
-    assert old.status == RunStatus.FAILED and "時間内に作成が終わりませんでした" in old.error
+    assert (old.status, old.error) == (RunStatus.FAILED, "timed_out")
+    assert "時間内に作成が終わりませんでした" in old.error_message
     assert fresh.status == RunStatus.QUEUED

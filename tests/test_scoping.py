@@ -52,11 +52,21 @@ def test_company_sees_itself_and_partner_schools(demo):
 
 
 def test_many_valued_scopes_do_not_repeat_rows(demo):
-    # The school belongs to the consortium once, but a company of a consortium with several
-    # companies must still see each school once.
-    demo.shiga_consortium.companies.add(demo.nosui)
+    # The company and the school share two consortia: the school must still appear once.
+    second = Consortium.objects.create(name="第二の管理機関", prefecture=demo.hikone.prefecture)
+    second.schools.add(demo.hikone)
+    second.companies.add(demo.kotoh)
     schools = visible_to(School.objects.all(), demo.users["company"])
-    assert schools.count() == len(set(schools.values_list("pk", flat=True))) == 1
+    assert list(schools.values_list("pk", flat=True)) == [demo.hikone.pk]
+
+
+def test_prefecture_sees_but_does_not_change_a_neighbouring_partner(demo):
+    demo.shiga_consortium.companies.add(demo.nosui)
+    shiga = demo.users["prefecture"]
+    assert get_for_user(shiga, Company, pk=demo.nosui.pk) == demo.nosui
+    assert not may_change(shiga, demo.nosui)
+    assert may_change(shiga, demo.kotoh)
+    assert may_change(demo.users["coordinator"], demo.nosui)
 
 
 def test_user_without_role_sees_nothing(demo):

@@ -47,6 +47,12 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_demo_in_a_deployment_fails_the_deploy_check():
+    result = manage("check", "--deploy", **PRODUCTION, MEISTER_DEMO="true")
+    assert result.returncode != 0
+    assert "meister.E001" in result.stderr
+
+
 def test_production_has_no_demo():
     result = manage(
         "shell",
@@ -107,3 +113,16 @@ def test_pages_load_no_assets_from_other_hosts():
         for match in re.finditer(r'(?:src|href)="(https?:)?//', template.read_text(encoding="utf-8")):
             offenders.append(f"{template.name}: {match.group(0)}")
     assert offenders == []
+
+
+def test_health_probe_is_not_redirected_to_https():
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.test import Client; r = Client().get('/healthz', HTTP_HOST='meister.example.jp');"
+        " print(r.status_code, Client().get('/', HTTP_HOST='meister.example.jp').status_code)",
+        **{**PRODUCTION, "DATABASE_URL": os.environ["DATABASE_URL"]},
+    )
+    assert result.stdout.split() == ["200", "301"], result.stderr

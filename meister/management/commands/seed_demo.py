@@ -8,24 +8,39 @@ the ones named in MEXT's programme overview; school codes, the other companies, 
 people and budgets are invented for the demo.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from meister.models import Role, User
 from partners.models import (
+    ActionItem,
+    Agreement,
     Company,
+    CompanyOffer,
     Consortium,
+    ConsortiumStage,
+    ContactLog,
     CourseCategory,
     Department,
+    DepartmentYear,
     Designation,
     DesignationType,
     Establishment,
     IndustryDivision,
+    Meeting,
+    OfferKind,
     Organisation,
     OrganisationKind,
+    Person,
+    PersonRole,
+    PractitionerTeaching,
     Prefecture,
     School,
+    SizeBand,
+    SupportConsultation,
 )
 from partners.reference import load_industry_divisions, load_prefectures
 
@@ -150,6 +165,168 @@ CASES = [
 ]
 
 
+# The registry's detail for each case: department figures, what companies offer, people, the
+# contact log, practitioner teaching, agreements, stages, meetings and support consultations.
+REGISTRY = {
+    "shiga": {
+        "department_years": {
+            "機械科": [(2024, 80, 78), (2025, 80, 79), (2026, 80, 80)],
+            "電気科": [(2024, 80, 71), (2025, 80, 74), (2026, 80, 77)],
+            "建設科": [(2024, 40, 33), (2025, 40, 35), (2026, 40, 36)],
+        },
+        "company_details": {
+            "株式会社湖東精機": {
+                "size_band": SizeBand.SMALL,
+                "busy_months": [3, 12],
+                "weekdays": [2],
+                "max_students": 3,
+                "address": "彦根市松原町（デモ）",
+                "offers": [
+                    (OfferKind.DUAL_SYSTEM, 3, "プログレス実習：毎週水曜日、社内プロジェクトチームの一員として勤務"),
+                    (OfferKind.FACILITY, 20, "5軸マシニングセンタと三次元測定機を使った実習"),
+                    (OfferKind.VISIT, 40, "近江マイスター（1年）の工場見学"),
+                ],
+            },
+            "近江エンジニアリング株式会社": {
+                "size_band": SizeBand.SMALL,
+                "busy_months": [3],
+                "weekdays": [1, 3],
+                "max_students": 2,
+                "offers": [
+                    (OfferKind.LECTURER, None, "ブラッシュアップ実習：PLC制御とIoTセンサの出前授業"),
+                    (OfferKind.FACILITY, 10, "制御盤の組立・配線実習"),
+                    (OfferKind.INTERNSHIP, 2, "夏季の長期インターンシップ（2週間）"),
+                ],
+            },
+            "株式会社びわ湖システムズ": {
+                "size_band": SizeBand.MICRO,
+                "busy_months": [9, 10],
+                "weekdays": [],
+                "max_students": 10,
+                "offers": [
+                    (OfferKind.VISIT, 20, "AIを活用した生産管理の現場見学"),
+                    (OfferKind.CAREER_TALK, None, "情報系エンジニアのキャリア講話"),
+                ],
+            },
+        },
+        "people": [
+            ("株式会社湖東精機", "湖東 精一", "ことう せいいち", PersonRole.MENTOR, "生産技術課長"),
+            ("近江エンジニアリング株式会社", "伊吹 健", "いぶき けん", PersonRole.PRACTITIONER, "制御設計エンジニア"),
+            ("滋賀県教育委員会", "滋賀 県子", "しが けんこ", PersonRole.BOARD_STAFF, "高校教育課 指導主事"),
+            ("滋賀県立彦根工業高等学校", "彦根 工", "ひこね たくみ", PersonRole.TEACHER, "機械科 教諭"),
+            ("彦根商工会議所", "近江 匠", "おうみ たくみ", PersonRole.COORDINATOR, "マイスター・ハイスクールCEO"),
+        ],
+        "contacts": [
+            (
+                "株式会社びわ湖システムズ",
+                "visit",
+                "2026-10-07",
+                "施設実習の受入れについて相談",
+                "AI外観検査の実習を3年生向けに組めるか確認。先方は秋の繁忙期を避けたい意向。",
+                "実習案を作成して送付",
+                "2026-11-30",
+            ),
+            (
+                "株式会社湖東精機",
+                "phone",
+                "2026-09-16",
+                "プログレス実習の後期日程の確認",
+                "毎週水曜日、後期も3名受入れで合意。",
+                "",
+                None,
+            ),
+        ],
+        "teaching": [
+            ("伊吹 健", 2025, "ブラッシュアップ実習（制御）", "36"),
+            ("伊吹 健", 2026, "ブラッシュアップ実習（制御）", "24"),
+        ],
+        "agreements": [
+            (
+                "滋賀県と彦根商工会議所の産業人材育成に関する連携協定",
+                "2021-06-01",
+                ["滋賀県教育委員会", "彦根商工会議所"],
+                "地域産業を担う人材の育成に向けた、授業見学・人事交流・企業実習の受入れ等に関する連携",
+            ),
+        ],
+        "stages": [
+            (2024, 4, "デュアルシステムが定着し、協定に基づく企業実習を継続"),
+            (2025, 4, ""),
+            (2026, 5, "他校への横展開を開始"),
+        ],
+        "meetings": [
+            (
+                "steering",
+                "2026-05-20",
+                "令和8年度 第1回運営委員会",
+                "年間計画とKPI（デュアルシステム参加者数、実務家教員の授業時間）を確認。",
+                [
+                    ("デュアルシステム受入れ企業を1社増やす", "近江 匠", "2026-09-30", True),
+                    ("企業向け説明資料の改訂", "彦根 工", "2026-12-20", False),
+                ],
+            ),
+        ],
+        "consultations": [
+            (
+                "2026-07-10",
+                "受入れ企業の負担感を下げる工夫を知りたい",
+                "受入れ側のメリット（業務改善提案、採用広報）を事前に言語化して共有することを助言。",
+                "2026-07-24",
+            )
+        ],
+    },
+    "niigata": {
+        "department_years": {
+            "海洋開発科": [(2024, 40, 38), (2025, 40, 40), (2026, 40, 40)],
+            "水産食品科": [(2024, 40, 35), (2025, 40, 37), (2026, 40, 39)],
+        },
+        "company_details": {
+            "株式会社能水商店": {
+                "size_band": SizeBand.MICRO,
+                "busy_months": [11, 12],
+                "weekdays": [],
+                "max_students": 6,
+                "offers": [
+                    (OfferKind.PRODUCT_DEVELOPMENT, 6, "水産加工品の商品開発とアンテナショップでの販売"),
+                    (OfferKind.LECTURER, None, "水産加工・経営についての出前授業"),
+                    (OfferKind.FACILITY, 10, "加工場での実習"),
+                ],
+            },
+            "株式会社ひすい海洋開発": {
+                "size_band": SizeBand.MICRO,
+                "busy_months": [],
+                "weekdays": [5],
+                "max_students": 8,
+                "offers": [
+                    (OfferKind.JOINT_RESEARCH, 8, "鮭の発眼卵放流、モズク育成域マップ"),
+                    (OfferKind.FACILITY, 8, "調査船と観測機器を使った実習"),
+                ],
+            },
+        },
+        "people": [
+            ("株式会社能水商店", "能水 太郎", "のうすい たろう", PersonRole.PRACTITIONER, "代表取締役"),
+            ("新潟県教育委員会", "新潟 花子", "にいがた はなこ", PersonRole.BOARD_STAFF, "高等学校教育課"),
+            ("糸魚川市", "糸魚川 誠", "いといがわ まこと", PersonRole.COORDINATOR, "マイスター・ハイスクールCEO"),
+        ],
+        "contacts": [
+            (
+                "株式会社ひすい海洋開発",
+                "meeting",
+                "2026-06-12",
+                "モズク育成域マップの共同調査",
+                "課題研究で調査船を使う日程を調整。",
+                "観測日程の確定",
+                "2026-07-01",
+            ),
+        ],
+        "teaching": [("能水 太郎", 2026, "地域探究、水産加工", "30")],
+        "agreements": [],
+        "stages": [(2025, 3, ""), (2026, 3, "課題研究での継続的な連携")],
+        "meetings": [],
+        "consultations": [],
+    },
+}
+
+
 class Command(BaseCommand):
     help = (
         "デモデータ（参照データ、滋賀・新潟の事例、役割ごとのデモ利用者）を読み込みます。"
@@ -241,6 +418,7 @@ class Command(BaseCommand):
                 fiscal_year=fy,
                 defaults={"type": kind, "first_fiscal_year": first, "is_new": is_new, "budget_yen": budget},
             )
+        self._load_registry(REGISTRY[case["key"]], prefecture, school, companies, organisations, consortium)
         scopes = {
             Role.PREFECTURE: {"prefecture": prefecture},
             Role.COORDINATOR: {"consortium": consortium},
@@ -255,3 +433,82 @@ class Command(BaseCommand):
                 defaults={"role": role, "last_name": last, "first_name": first, **scope},
             )
             self._set_password(user, created)
+
+    def _load_registry(self, spec, prefecture, school, companies, organisations, consortium):
+        for department in school.departments.all():
+            for fy, capacity, enrolment in spec["department_years"].get(department.name, []):
+                DepartmentYear.objects.update_or_create(
+                    department=department, fiscal_year=fy, defaults={"capacity": capacity, "enrolment": enrolment}
+                )
+        by_name = {c.name: c for c in companies} | {o.name: o for o in organisations} | {school.name: school}
+        for name, details in spec["company_details"].items():
+            company = by_name[name]
+            offers = details["offers"]
+            for field, value in details.items():
+                if field != "offers":
+                    setattr(company, field, value)
+            company.full_clean()
+            company.save()
+            for kind, capacity, description in offers:
+                CompanyOffer.objects.update_or_create(
+                    company=company, kind=kind, defaults={"capacity": capacity, "description": description}
+                )
+        people = {}
+        for affiliation_name, name, kana, role, title in spec["people"]:
+            affiliation = by_name[affiliation_name]
+            link = {type(affiliation).__name__.lower(): affiliation}
+            person, _ = Person.objects.update_or_create(
+                name=name, **link, defaults={"kana": kana, "role": role, "title": title}
+            )
+            people[name] = person
+            if role == PersonRole.COORDINATOR:
+                consortium.coordinators.add(person)
+        for company_name, channel, day, subject, notes, next_step, next_on in spec["contacts"]:
+            ContactLog.objects.update_or_create(
+                company=by_name[company_name],
+                contacted_on=day,
+                subject=subject,
+                defaults={
+                    "channel": channel,
+                    "notes": notes,
+                    "next_step": next_step,
+                    "next_step_on": next_on,
+                    "person": by_name[company_name].people.first(),
+                },
+            )
+        for person_name, fy, subjects, hours in spec["teaching"]:
+            PractitionerTeaching.objects.update_or_create(
+                person=people[person_name],
+                school=school,
+                fiscal_year=fy,
+                defaults={"subjects": subjects, "hours": Decimal(hours)},
+            )
+        for title, signed_on, party_names, scope in spec["agreements"]:
+            agreement, _ = Agreement.objects.update_or_create(
+                title=title,
+                prefecture=prefecture,
+                defaults={"signed_on": signed_on, "scope": scope, "consortium": consortium},
+            )
+            agreement.organisations.add(*[by_name[n] for n in party_names if isinstance(by_name[n], Organisation)])
+            agreement.schools.add(school)
+        for fy, stage, note in spec["stages"]:
+            ConsortiumStage.objects.update_or_create(
+                consortium=consortium, fiscal_year=fy, defaults={"stage": stage, "note": note}
+            )
+        for kind, held_on, title, minutes, actions in spec["meetings"]:
+            meeting, _ = Meeting.objects.update_or_create(
+                consortium=consortium, title=title, defaults={"kind": kind, "held_on": held_on, "minutes": minutes}
+            )
+            for description, owner, due_on, done in actions:
+                ActionItem.objects.update_or_create(
+                    meeting=meeting,
+                    description=description,
+                    defaults={"owner": owner, "due_on": due_on, "done": done},
+                )
+        for asked_on, question, advice, answered_on in spec["consultations"]:
+            SupportConsultation.objects.update_or_create(
+                consortium=consortium,
+                asked_on=asked_on,
+                question=question,
+                defaults={"advice": advice, "answered_on": answered_on},
+            )

@@ -1,0 +1,160 @@
+"""Search, filters and sorting for the registry lists. Querysets arrive already scoped."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from meister.fiscal import current_fiscal_year, fiscal_year_label
+from partners.models import (
+    Agreement,
+    Company,
+    CompanyOffer,
+    Consortium,
+    CourseCategory,
+    Department,
+    Designation,
+    DesignationType,
+    Establishment,
+    IndustryDivision,
+    OfferKind,
+    Person,
+    PersonRole,
+    Prefecture,
+    School,
+    SizeBand,
+)
+
+
+def _search(queryset, fields, value):
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(condition)
+
+
+class RegistryFilterSet(django_filters.FilterSet):
+    """Text search across the list's identifying fields, plus each list's own filters."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(label=_("検索"), method="filter_search")
+
+    def filter_search(self, queryset, name, value):
+        return _search(queryset, self.search_fields, value)
+
+
+def _fiscal_year_choices():
+    return [(fy, fiscal_year_label(fy)) for fy in range(current_fiscal_year() + 1, 2020, -1)]
+
+
+class SchoolFilter(RegistryFilterSet):
+    search_fields = ("name", "kana", "code")
+    prefecture = django_filters.ModelChoiceFilter(label=_("都道府県"), queryset=Prefecture.objects.all())
+    establishment = django_filters.ChoiceFilter(label=_("設置者"), choices=Establishment.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("専門学科区分"), choices=CourseCategory.choices, method="filter_category"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("並べ替え"),
+        fields=(("code", "code"), ("kana", "kana"), ("prefecture__code", "prefecture")),
+        field_labels={"code": _("学校コード"), "kana": _("よみがな"), "prefecture__code": _("都道府県")},
+    )
+
+    class Meta:
+        model = School
+        fields = []
+
+    def filter_category(self, queryset, name, value):
+        departments = Department.objects.filter(school=OuterRef("pk"), category=value)
+        return queryset.filter(Exists(departments))
+
+
+class CompanyFilter(RegistryFilterSet):
+    search_fields = ("name", "kana", "corporate_number")
+    prefecture = django_filters.ModelChoiceFilter(label=_("都道府県"), queryset=Prefecture.objects.all())
+    industry = django_filters.ModelChoiceFilter(label=_("産業分類"), queryset=IndustryDivision.objects.all())
+    offer = django_filters.ChoiceFilter(label=_("提供できること"), choices=OfferKind.choices, method="filter_offer")
+    size_band = django_filters.ChoiceFilter(label=_("企業規模"), choices=SizeBand.choices)
+    without_number = django_filters.BooleanFilter(
+        label=_("法人番号なしのみ"),
+        field_name="corporate_number",
+        lookup_expr="isnull",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("並べ替え"),
+        fields=(("kana", "kana"), ("corporate_number", "corporate_number"), ("prefecture__code", "prefecture")),
+        field_labels={"kana": _("よみがな"), "corporate_number": _("法人番号"), "prefecture__code": _("都道府県")},
+    )
+
+    class Meta:
+        model = Company
+        fields = []
+
+    def filter_offer(self, queryset, name, value):
+        return queryset.filter(Exists(CompanyOffer.objects.filter(company=OuterRef("pk"), kind=value)))
+
+    def filter_queryset(self, queryset):
+        # An unticked box means "all companies", not "only those with a number".
+        if not self.form.cleaned_data.get("without_number"):
+            self.form.cleaned_data["without_number"] = None
+        return super().filter_queryset(queryset)
+
+
+class ConsortiumFilter(RegistryFilterSet):
+    search_fields = ("name",)
+    prefecture = django_filters.ModelChoiceFilter(label=_("都道府県"), queryset=Prefecture.objects.all())
+    designation_type = django_filters.ChoiceFilter(
+        label=_("事業区分"), choices=DesignationType.choices, method="filter_designation"
+    )
+    designation_year = django_filters.TypedChoiceFilter(
+        label=_("指定年度"), choices=_fiscal_year_choices, coerce=int, method="filter_designation"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("並べ替え"),
+        fields=(("name", "name"), ("prefecture__code", "prefecture")),
+        field_labels={"name": _("名称"), "prefecture__code": _("都道府県")},
+    )
+
+    class Meta:
+        model = Consortium
+        fields = []
+
+    def filter_designation(self, queryset, name, value):
+        # Type and year together mean one designation of that type in that year.
+        data = self.form.cleaned_data
+        designations = Designation.objects.filter(consortium=OuterRef("pk"))
+        if data.get("designation_type"):
+            designations = designations.filter(type=data["designation_type"])
+        if data.get("designation_year"):
+            designations = designations.filter(fiscal_year=data["designation_year"])
+        return queryset.filter(Exists(designations))
+
+
+class PersonFilter(RegistryFilterSet):
+    search_fields = ("name", "kana", "company__name", "school__name", "organisation__name")
+    role = django_filters.ChoiceFilter(label=_("役割"), choices=PersonRole.choices)
+    sort = django_filters.OrderingFilter(
+        label=_("並べ替え"), fields=(("kana", "kana"),), field_labels={"kana": _("よみがな")}
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+
+class AgreementFilter(RegistryFilterSet):
+    search_fields = ("title", "scope")
+    prefecture = django_filters.ModelChoiceFilter(label=_("都道府県"), queryset=Prefecture.objects.all())
+    sort = django_filters.OrderingFilter(
+        label=_("並べ替え"),
+        fields=(("signed_on", "signed_on"), ("title", "title")),
+        field_labels={"signed_on": _("締結日"), "title": _("名称")},
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []

@@ -1,0 +1,49 @@
+"""Writes to the registry: each checks the model's validation and keeps scope consistent."""
+
+from django.db import transaction
+
+from meister.models import Role
+from partners.models import Agreement, Company, ContactLog, Person, School
+
+
+@transaction.atomic
+def company_save(*, user, company: Company, offers=None) -> Company:
+    """Save a company (and its offers); a coordinator's new company joins their consortium, so they keep seeing it."""
+    is_new = company.pk is None
+    company.full_clean()
+    company.save()
+    if offers is not None:
+        offers.instance = company
+        offers.save()
+    if is_new and user.role == Role.COORDINATOR and user.consortium_id:
+        user.consortium.companies.add(company)
+    return company
+
+
+@transaction.atomic
+def school_save(*, user, school: School) -> School:
+    school.full_clean()
+    school.save()
+    return school
+
+
+def contact_log_record(*, user, log: ContactLog) -> ContactLog:
+    log.recorded_by = user
+    log.full_clean()
+    log.save()
+    return log
+
+
+def person_add(*, user, person: Person) -> Person:
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def agreement_save(*, user, form) -> Agreement:
+    agreement = form.save(commit=False)
+    agreement.full_clean()
+    agreement.save()
+    form.save_m2m()
+    return agreement
