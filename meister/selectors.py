@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from meister.fiscal import current_fiscal_year
 from meister.scoping import visible_to
 from partners.models import Company, Consortium, Designation, School
+from partners.selectors import fill_rate_by_prefecture
 
 
 def dashboard_figures(*, user) -> dict:
@@ -22,4 +23,5 @@ def dashboard_figures(*, user) -> dict:
         "consortium_count": visible_to(Consortium.objects.all(), user).count(),
         "designation_count": designations.count(),
         "designations": designations.select_related("consortium", "consortium__prefecture")[:10],
+        "fill_rates": list(fill_rate_by_prefecture(user=user, fiscal_year=fy)),
     }

@@ -91,3 +91,14 @@ def test_english_browser_still_gets_japanese_until_the_switch(client, db):
 def test_unknown_language_cookie_falls_back_to_japanese(client, db):
     client.cookies["django_language"] = "fr"
     assert '<html lang="ja">' in client.get(reverse("login")).content.decode()
+
+
+def test_ministry_sees_fill_rate_by_prefecture(client, demo):
+    client.force_login(demo.users["ministry"])
+    response = client.get(reverse("meister:dashboard"))
+    rates = {r["prefecture_name"]: (r["capacity"], r["enrolment"]) for r in response.context["fill_rates"]}
+    assert rates == {"新潟県": (80, 79), "滋賀県": (200, 193)}
+    assert "定員充足率（都道府県別）" in response.content.decode()
+    client.force_login(demo.users["prefecture-niigata"])
+    rates = [r["prefecture_name"] for r in client.get(reverse("meister:dashboard")).context["fill_rates"]]
+    assert rates == ["新潟県"]

@@ -180,7 +180,7 @@ REGISTRY = {
                 "busy_months": [3, 12],
                 "weekdays": [2],
                 "max_students": 3,
-                "address": "彦根市松原町（デモ）",
+                "address": "松原町（デモ）",
                 "offers": [
                     (OfferKind.DUAL_SYSTEM, 3, "プログレス実習：毎週水曜日、社内プロジェクトチームの一員として勤務"),
                     (OfferKind.FACILITY, 20, "5軸マシニングセンタと三次元測定機を使った実習"),
