@@ -110,8 +110,6 @@ def resolve_prefecture(text: str, context, problems: Problems, values: dict) -> 
 class SchoolImporter(Importer):
     kind = ImportKind.SCHOOLS
     model = School
-    # Schools are registered by boards of education; a teacher edits their own school's page instead.
-    import_roles = frozenset(School.change_roles - {Role.TEACHER})
     fields = (
         ImportField("code", gettext_lazy("学校コード"), ("学校番号",), required=True, normalise=normalise_code),
         ImportField("name", gettext_lazy("学校名"), ("学校名称", "名称"), required=True, normalise=keep_text),
@@ -162,8 +160,6 @@ class SchoolImporter(Importer):
 class CompanyImporter(Importer):
     kind = ImportKind.COMPANIES
     model = Company
-    # A company keeps its own page up to date; registering companies in bulk is the offices' work.
-    import_roles = frozenset(Company.change_roles - {Role.COMPANY})
     fields = (
         ImportField("corporate_number", gettext_lazy("法人番号"), ("法人番号(13桁)",), normalise=normalise_code),
         ImportField(
@@ -291,7 +287,6 @@ class CompanyImporter(Importer):
 class ContactImporter(Importer):
     kind = ImportKind.CONTACTS
     model = Person
-    import_roles = frozenset(Person.change_roles)
     scope_fields = frozenset({"affiliation"})
     fields = (
         ImportField(

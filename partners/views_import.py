@@ -79,11 +79,14 @@ def import_commit(request, pk):
         if result.committed:
             messages.success(
                 request,
-                _("取り込みました。新規 %(new)s 件、更新 %(update)s 件、変更なし %(unchanged)s 件です。") % result.counts,
+                _("取り込みました。新規 %(new)s 件、更新 %(update)s 件、変更なし %(unchanged)s 件です。")
+                % result.counts,
             )
         else:
             messages.error(
                 request,
-                _("エラーのある行があるため、何も取り込んでいません。ファイルを直して、もう一度アップロードしてください。"),
+                _(
+                    "エラーのある行があるため、何も取り込んでいません。ファイルを直して、もう一度アップロードしてください。"
+                ),
             )
     return redirect("partners:import_preview", pk=batch.pk)

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement
 from reports.models import ReportKind, ReportRun, RunStatus
 from tests.conftest import PERSONAS
@@ -43,6 +44,12 @@ def _report_run(demo):
     )
     run.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     return {"pk": run.pk}
+
+
+def _import_batch(demo):
+    batch = ImportBatch(kind=ImportKind.SCHOOLS, original_filename="matrix.csv", created_by=demo.users["prefecture"])
+    batch.file.save("matrix.csv", ContentFile("学校コード,学校名\n".encode()), save=True)
+    return {"pk": batch.pk}
 
 
 def _agreement(demo):
@@ -94,6 +101,18 @@ EXPECTATIONS = {
     "reports:run_progress": (_report_run, shiga_only(teacher=404, company=404)),
     "reports:run_download": (_report_run, shiga_only(teacher=404, company=404)),
 }
+EXPECTATIONS.update(
+    {
+        # Importing schools is for the offices that register them; a batch is its uploader's own (and admins').
+        "partners:import_upload": (
+            lambda d: {"kind": "schools"},
+            expect(403, admin=200, prefecture=200, prefecture_niigata=200),
+        ),
+        "partners:import_preview": (_import_batch, expect(404, admin=200, prefecture=200)),
+        # login_required wraps require_POST: anonymous users go to the login page, everyone else gets 405 for a GET.
+        "partners:import_commit": (_import_batch, expect(405)),
+    }
+)
 
 # Django's admin: staff only. Non-staff and anonymous users are sent to the admin login (302),
 # except these: (staff, non-staff, anonymous). The autocomplete endpoint refuses a request
