@@ -5,21 +5,30 @@ import unicodedata
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from meister.fiscal import current_fiscal_year, fiscal_year_label
 from meister.models import Role
 from meister.scoping import visible_to
 from partners.models import (
     MONTHS,
     WEEKDAYS,
+    ActionItem,
     Agreement,
     Company,
     CompanyOffer,
+    ConsortiumStage,
     ContactLog,
+    Designation,
+    Meeting,
     Organisation,
     Person,
+    PersonRole,
+    PractitionerTeaching,
     Prefecture,
     School,
+    SupportConsultation,
 )
 
 
@@ -169,3 +178,108 @@ class AgreementForm(PrefectureLimitedMixin, forms.ModelForm):
             if document.size > 20 * 1024 * 1024:
                 raise forms.ValidationError(_("協定書のファイルは20MB以下にしてください。"))
         return document
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["kind", "held_on", "title", "attendees", "minutes"]
+        widgets = {
+            "held_on": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+ActionItemFormSet = inlineformset_factory(
+    Meeting,
+    ActionItem,
+    fields=["description", "owner", "due_on", "done"],
+    extra=2,
+    can_delete=True,
+    widgets={"due_on": DATE},
+)
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = SupportConsultation
+        fields = ["asked_on", "question", "advisor", "advice", "answered_on"]
+        widgets = {
+            "asked_on": DATE,
+            "answered_on": DATE,
+            "question": forms.Textarea(attrs={"rows": 3}),
+            "advice": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = visible_to(Person.objects.filter(role=PersonRole.COMPANION), user)
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = ConsortiumStage
+        fields = ["fiscal_year", "stage", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"] = forms.TypedChoiceField(
+            label=_("年度"), coerce=int, choices=fiscal_year_choices(), initial=current_fiscal_year()
+        )
+
+
+class DesignationForm(forms.ModelForm):
+    class Meta:
+        model = Designation
+        fields = ["fiscal_year", "type", "is_new", "first_fiscal_year", "budget_yen"]
+
+    def clean(self):
+        # The consortium is not a field of the form, so Django would not check the one-per-year rule.
+        cleaned = super().clean()
+        taken = Designation.objects.filter(consortium=self.instance.consortium, fiscal_year=cleaned.get("fiscal_year"))
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("この年度の事業指定は既に登録されています。"))
+        return cleaned
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("fiscal_year", "first_fiscal_year"):
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                coerce=int,
+                choices=fiscal_year_choices(),
+                initial=current_fiscal_year(),
+            )
+
+
+class TeachingForm(forms.ModelForm):
+    class Meta:
+        model = PractitionerTeaching
+        fields = ["person", "fiscal_year", "subjects", "hours"]
+
+    def clean(self):
+        cleaned = super().clean()
+        taken = PractitionerTeaching.objects.filter(
+            school=self.instance.school, person=cleaned.get("person"), fiscal_year=cleaned.get("fiscal_year")
+        )
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("この人のこの年度の授業時間は既に記録されています。"))
+        return cleaned
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = visible_to(
+            Person.objects.filter(role=PersonRole.PRACTITIONER).select_related("company"), user
+        )
+        self.fields["fiscal_year"] = forms.TypedChoiceField(
+            label=_("年度"), coerce=int, choices=fiscal_year_choices(), initial=current_fiscal_year()
+        )
+
+
+def fiscal_year_choices():
+    return [(fy, fiscal_year_label(fy, get_language() or "ja")) for fy in range(current_fiscal_year() + 1, 2020, -1)]

@@ -316,6 +316,8 @@ class Designation(models.Model):
         kind: tuple(f"consortium__{path}" for path in paths) for kind, paths in Consortium.scope_paths.items()
     }
     change_roles = {Role.ADMIN, Role.PREFECTURE}
+    # A prefecture designates only its own consortia.
+    change_scope_paths = {ScopeKind.PREFECTURE: ("consortium__prefecture",)}
 
     class Meta:
         ordering = ["-fiscal_year", "consortium"]
@@ -516,6 +518,10 @@ class ConsortiumStage(models.Model):
     stage = models.PositiveSmallIntegerField(_("連携段階"), choices=CollaborationStage.choices)
     note = models.TextField(_("根拠・メモ"), blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = Designation.scope_paths
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
+
     class Meta:
         ordering = ["consortium", "-fiscal_year"]
         constraints = [models.UniqueConstraint(fields=["consortium", "fiscal_year"], name="stage_once_per_year")]
@@ -618,6 +624,10 @@ class Meeting(models.Model):
     attendees = models.TextField(_("出席者"), blank=True)
     minutes = models.TextField(_("議事録"), blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = Designation.scope_paths
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
+
     class Meta:
         ordering = ["-held_on"]
         verbose_name = _("会議")
@@ -656,6 +666,10 @@ class SupportConsultation(models.Model):
     )
     advice = models.TextField(_("助言"), blank=True)
     answered_on = models.DateField(_("回答日"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = Designation.scope_paths
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
 
     class Meta:
         ordering = ["-asked_on"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views, views_agreements, views_import
+from partners import views, views_agreements, views_consortium, views_import
 
 app_name = "partners"
 urlpatterns = [
@@ -17,6 +17,13 @@ urlpatterns = [
     path("companies/<int:pk>/people/new/", views.company_person_create, name="company_person_create"),
     path("consortia/", views.consortium_list, name="consortium_list"),
     path("consortia/<int:pk>/", views.consortium_detail, name="consortium_detail"),
+    path("consortia/<int:pk>/meetings/new/", views_consortium.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/edit/", views_consortium.meeting_edit, name="meeting_edit"),
+    path("consortia/<int:pk>/consultations/new/", views_consortium.consultation_create, name="consultation_create"),
+    path("consultations/<int:pk>/edit/", views_consortium.consultation_edit, name="consultation_edit"),
+    path("consortia/<int:pk>/stages/new/", views_consortium.stage_record, name="stage_record"),
+    path("consortia/<int:pk>/designations/new/", views_consortium.designation_create, name="designation_create"),
+    path("schools/<int:pk>/teaching/new/", views_consortium.teaching_create, name="teaching_create"),
     path("people/", views.person_list, name="person_list"),
     path("agreements/", views_agreements.agreement_list, name="agreement_list"),
     path("agreements/new/", views_agreements.agreement_create, name="agreement_create"),

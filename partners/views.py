@@ -13,7 +13,7 @@ from meister.scoping import may_change, may_create, visible_to
 from partners import selectors, services
 from partners.filters import CompanyFilter, ConsortiumFilter, PersonFilter, SchoolFilter
 from partners.forms import CompanyForm, ContactLogForm, OfferFormSet, PersonForm, SchoolForm
-from partners.models import WEEKDAYS, Company, ContactLog, Person, School
+from partners.models import WEEKDAYS, Company, ContactLog, Designation, Meeting, Person, PractitionerTeaching, School
 
 PAGE_SIZE = 50
 
@@ -81,6 +81,7 @@ def school_detail(request, pk):
         "teaching": selectors.practitioner_teaching(user=user, school=school),
         "can_change": may_change(user, school),
         "can_log": may_change(user, ContactLog()),
+        "can_record_teaching": may_change(user, PractitionerTeaching(school=school)),
     }
     return render(request, "partners/school_detail.html", context)
 
@@ -250,6 +251,8 @@ def consortium_detail(request, pk):
         "agreements": visible_to(consortium.agreements.all(), user),
         "meetings": consortium.meetings.prefetch_related("action_items"),
         "consultations": consortium.consultations.select_related("advisor"),
+        "can_record": may_change(user, Meeting(consortium=consortium)),
+        "can_designate": may_change(user, Designation(consortium=consortium)),
     }
     return render(request, "partners/consortium_detail.html", context)
 

@@ -60,6 +60,8 @@ def _agreement(demo):
 
 
 NON_CREATORS = ("teacher", "company", "teacher_niigata", "company_niigata")
+# Members who read a consortium's records but do not keep them.
+CONSORTIUM_READERS = {"ministry": 403, "teacher": 403, "company": 403}
 
 # url name → (kwargs from the demo, expected status per persona for a GET)
 EXPECTATIONS = {
@@ -92,6 +94,19 @@ EXPECTATIONS = {
     "partners:agreement_detail": (_agreement, shiga_only()),
     "partners:agreement_edit": (_agreement, shiga_only(ministry=403, teacher=403, company=403)),
     "partners:agreement_document": (_agreement, shiga_only()),
+    "partners:meeting_create": (lambda d: {"pk": d.shiga_consortium.pk}, shiga_only(**CONSORTIUM_READERS)),
+    "partners:meeting_edit": (lambda d: {"pk": d.shiga_consortium.meetings.get().pk}, shiga_only(**CONSORTIUM_READERS)),
+    "partners:consultation_create": (lambda d: {"pk": d.shiga_consortium.pk}, shiga_only(**CONSORTIUM_READERS)),
+    "partners:consultation_edit": (
+        lambda d: {"pk": d.shiga_consortium.consultations.get().pk},
+        shiga_only(**CONSORTIUM_READERS),
+    ),
+    "partners:stage_record": (lambda d: {"pk": d.shiga_consortium.pk}, shiga_only(**CONSORTIUM_READERS)),
+    "partners:designation_create": (
+        lambda d: {"pk": d.shiga_consortium.pk},
+        shiga_only(coordinator=403, **CONSORTIUM_READERS),
+    ),
+    "partners:teaching_create": (lambda d: {"pk": d.hikone.pk}, shiga_only(ministry=403, company=403)),
     "reports:run_list": (None, expect(200)),
     "reports:run_create": (
         None,

@@ -320,3 +320,70 @@ def test_list_query_count_does_not_grow_with_rows(client, demo, name, persona):
     many_queries, many_rows = measure()
     assert few_rows < many_rows == 50  # a full page
     assert many_queries == few_queries
+
+
+# --- what a consortium records ----------------------------------------------------------------------------------
+
+
+def test_coordinator_records_a_meeting_with_action_items(client, demo):
+    client.force_login(demo.users["coordinator"])
+    url = reverse("partners:meeting_create", args=[demo.shiga_consortium.pk])
+    data = {
+        "kind": "joint",
+        "held_on": "2026-11-18",
+        "title": "合同会議（産業界・高専）",
+        "minutes": "次年度の連携計画",
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-description": "高専との共同実習案",
+        "items-0-owner": "近江 匠",
+        "items-0-due_on": "2027-01-31",
+        "items-1-description": "",
+        "items-1-owner": "",
+    }
+    assert client.post(url, data).status_code == 302
+    meeting = demo.shiga_consortium.meetings.get(title="合同会議（産業界・高専）")
+    assert [(a.description, a.done) for a in meeting.action_items.all()] == [("高専との共同実習案", False)]
+    # …and later marks the item done
+    item = meeting.action_items.get()
+    edit = {**data, "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "1", "items-0-id": item.pk, "items-0-done": "on"}
+    assert client.post(reverse("partners:meeting_edit", args=[meeting.pk]), edit).status_code == 302
+    item.refresh_from_db()
+    assert item.done
+    detail = client.get(reverse("partners:consortium_detail", args=[demo.shiga_consortium.pk])).content.decode()
+    assert "合同会議（産業界・高専）" in detail
+
+
+def test_stage_is_recorded_once_per_year(client, demo):
+    client.force_login(demo.users["coordinator"])
+    url = reverse("partners:stage_record", args=[demo.shiga_consortium.pk])
+    assert client.post(url, {"fiscal_year": 2026, "stage": 4, "note": "見直し"}).status_code == 302
+    stage = demo.shiga_consortium.stages.get(fiscal_year=2026)
+    assert (stage.stage, stage.note) == (4, "見直し")
+    assert demo.shiga_consortium.stages.filter(fiscal_year=2026).count() == 1
+
+
+def test_second_designation_for_a_year_is_refused_in_words(client, demo):
+    client.force_login(demo.users["prefecture"])
+    url = reverse("partners:designation_create", args=[demo.shiga_consortium.pk])
+    response = client.post(
+        url, {"fiscal_year": 2026, "type": "advanced_follow_on", "first_fiscal_year": 2025, "budget_yen": "1000"}
+    )
+    assert response.status_code == 200
+    assert "この年度の事業指定は既に登録されています。" in response.content.decode()
+    assert demo.shiga_consortium.designations.filter(fiscal_year=2026).count() == 1
+
+
+def test_teacher_records_practitioner_hours(client, demo):
+    client.force_login(demo.users["teacher"])
+    ibuki = Person.objects.get(name="伊吹 健")
+    url = reverse("partners:teaching_create", args=[demo.hikone.pk])
+    response = client.post(url, {"person": ibuki.pk, "fiscal_year": 2024, "subjects": "近江マイスター", "hours": "6"})
+    assert response.status_code == 302
+    again = client.post(url, {"person": ibuki.pk, "fiscal_year": 2024, "subjects": "重複", "hours": "1"})
+    assert "既に記録されています" in again.content.decode()
+    # The Niigata practitioner is not offered to a Hikone teacher.
+    form = client.get(url).context["form"]
+    assert "能水 太郎" not in {p.name for p in form.fields["person"].queryset}
