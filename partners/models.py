@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from meister.models import Role
@@ -146,7 +147,12 @@ class SizeBand(models.TextChoices):
     LARGE = "large", _("大企業（301人以上）")
 
 
-MONTHS = [(m, _("%(month)s月") % {"month": m}) for m in range(1, 13)]
+def _month_label(month: int) -> str:
+    return gettext("%(month)s月") % {"month": month}
+
+
+# Lazy, so that the label follows the language of the request that shows it.
+MONTHS = [(m, lazy(_month_label, str)(m)) for m in range(1, 13)]
 WEEKDAYS = [(0, _("月")), (1, _("火")), (2, _("水")), (3, _("木")), (4, _("金")), (5, _("土")), (6, _("日"))]
 
 

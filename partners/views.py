@@ -13,7 +13,17 @@ from meister.scoping import may_change, may_create, visible_to
 from partners import selectors, services
 from partners.filters import CompanyFilter, ConsortiumFilter, PersonFilter, SchoolFilter
 from partners.forms import CompanyForm, ContactLogForm, OfferFormSet, PersonForm, SchoolForm
-from partners.models import WEEKDAYS, Company, ContactLog, Designation, Meeting, Person, PractitionerTeaching, School
+from partners.models import (
+    MONTHS,
+    WEEKDAYS,
+    Company,
+    ContactLog,
+    Designation,
+    Meeting,
+    Person,
+    PractitionerTeaching,
+    School,
+)
 
 PAGE_SIZE = 50
 
@@ -157,6 +167,7 @@ def company_detail(request, pk):
         "can_log": can_log,
         "can_add_person": may_change(user, Person()),
         "weekday_labels": "、".join(str(label) for day, label in WEEKDAYS if day in (company.weekdays or [])),
+        "busy_month_labels": "、".join(str(label) for month, label in MONTHS if month in (company.busy_months or [])),
     }
     return render(request, "partners/company_detail.html", context)
 

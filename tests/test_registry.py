@@ -387,3 +387,11 @@ def test_teacher_records_practitioner_hours(client, demo):
     # The Niigata practitioner is not offered to a Hikone teacher.
     form = client.get(url).context["form"]
     assert "能水 太郎" not in {p.name for p in form.fields["person"].queryset}
+
+
+def test_busy_months_follow_the_language(client, demo):
+    client.force_login(demo.users["coordinator"])
+    url = reverse("partners:company_detail", args=[demo.kotoh.pk])
+    assert "3月、12月" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "Month 3、Month 12" in client.get(url).content.decode()
