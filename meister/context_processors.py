@@ -23,14 +23,18 @@ def _navigation(user) -> list[NavItem]:
         items.append(NavItem(_("自校"), reverse("partners:school_detail", args=[user.school_id])))
         items.append(NavItem(pgettext_lazy("plural", "連携企業"), reverse("partners:company_list")))
         items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
+        items.append(NavItem(_("ニーズ"), reverse("partners:need_list")))
     elif role == Role.COMPANY and user.company_id:
         items.append(NavItem(_("自社"), reverse("partners:company_detail", args=[user.company_id])))
         items.append(NavItem(pgettext_lazy("plural", "連携校"), reverse("partners:school_list")))
         items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
+        items.append(NavItem(_("依頼"), reverse("partners:proposal_list")))
     else:
         items.append(NavItem(pgettext_lazy("plural", "学校"), reverse("partners:school_list")))
         items.append(NavItem(pgettext_lazy("plural", "企業"), reverse("partners:company_list")))
         items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
+        items.append(NavItem(_("ニーズ"), reverse("partners:need_list")))
+        items.append(NavItem(_("連携活動"), reverse("partners:engagement_list")))
         items.append(NavItem(_("担当者"), reverse("partners:person_list")))
         items.append(NavItem(_("連携協定"), reverse("partners:agreement_list")))
         items.append(NavItem(_("報告書"), reverse("reports:run_list")))

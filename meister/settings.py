@@ -161,6 +161,8 @@ REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The portal's address as people reach it, for links in emails (e.g. https://meister.example.jp).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "meister-portal@localhost")
 

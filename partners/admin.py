@@ -13,13 +13,16 @@ from partners.models import (
     Department,
     DepartmentYear,
     Designation,
+    Engagement,
     IndustryDivision,
     Meeting,
     Organisation,
     Person,
     PractitionerTeaching,
     Prefecture,
+    Proposal,
     School,
+    SchoolNeed,
     SupportConsultation,
 )
 
@@ -155,3 +158,35 @@ class MeetingAdmin(admin.ModelAdmin):
 class SupportConsultationAdmin(admin.ModelAdmin):
     list_display = ["asked_on", "consortium", "question", "answered_on"]
     search_fields = ["question", "advice"]
+
+
+class ProposalInline(admin.TabularInline):
+    model = Proposal
+    extra = 0
+    fields = ["company", "status", "sent_to", "sent_at", "answered_at", "answered_by", "decline_reason"]
+    readonly_fields = ["sent_at", "answered_at"]
+
+
+@admin.register(SchoolNeed)
+class SchoolNeedAdmin(admin.ModelAdmin):
+    list_display = ["title", "school", "kind", "start_on", "end_on", "students", "status"]
+    list_filter = ["status", "kind", "category"]
+    search_fields = ["title", "school__name"]
+    autocomplete_fields = ["school"]
+    inlines = [ProposalInline]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["need", "company", "status", "sent_at", "answered_at"]
+    list_filter = ["status"]
+    search_fields = ["need__title", "company__name"]
+    autocomplete_fields = ["need", "company"]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(admin.ModelAdmin):
+    list_display = ["title", "school", "company", "kind", "start_on", "end_on", "students", "would_host_again"]
+    list_filter = ["kind", "would_host_again"]
+    search_fields = ["title", "school__name", "company__name"]
+    autocomplete_fields = ["school", "company"]

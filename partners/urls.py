@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views, views_agreements, views_consortium, views_import
+from partners import views, views_agreements, views_consortium, views_import, views_matching
 
 app_name = "partners"
 urlpatterns = [
@@ -24,6 +24,16 @@ urlpatterns = [
     path("consortia/<int:pk>/stages/new/", views_consortium.stage_record, name="stage_record"),
     path("consortia/<int:pk>/designations/new/", views_consortium.designation_create, name="designation_create"),
     path("schools/<int:pk>/teaching/new/", views_consortium.teaching_create, name="teaching_create"),
+    path("needs/", views_matching.need_list, name="need_list"),
+    path("needs/new/", views_matching.need_create, name="need_create"),
+    path("needs/<int:pk>/", views_matching.need_detail, name="need_detail"),
+    path("needs/<int:pk>/candidates/", views_matching.need_candidates, name="need_candidates"),
+    path("needs/<int:pk>/propose/", views_matching.need_propose, name="need_propose"),
+    path("proposals/", views_matching.proposal_list, name="proposal_list"),
+    path("proposals/<int:pk>/answer/", views_matching.proposal_answer, name="proposal_answer"),
+    path("answer/<str:token>/", views_matching.proposal_answer_link, name="proposal_answer_link"),
+    path("engagements/", views_matching.engagement_list, name="engagement_list"),
+    path("engagements/<int:pk>/", views_matching.engagement_detail, name="engagement_detail"),
     path("people/", views.person_list, name="person_list"),
     path("agreements/", views_agreements.agreement_list, name="agreement_list"),
     path("agreements/new/", views_agreements.agreement_create, name="agreement_create"),

@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from meister.models import ImportBatch, ImportKind
-from partners.models import Agreement
+from partners.models import Agreement, Engagement, Proposal, SchoolNeed
+from partners.services_matching import proposal_token
 from reports.models import ReportKind, ReportRun, RunStatus
 from tests.conftest import PERSONAS
 
@@ -57,6 +58,27 @@ def _agreement(demo):
     if not agreement.document:
         agreement.document.save("signed.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     return {"pk": agreement.pk}
+
+
+def _proposal(demo):
+    need = SchoolNeed.objects.get(school=demo.hikone, title__startswith="制御技術")
+    return Proposal.objects.get_or_create(need=need, company=demo.kotoh, defaults={"message": "ご相談"})[0]
+
+
+def _engagement(demo):
+    proposal = _proposal(demo)
+    return Engagement.objects.get_or_create(
+        school=demo.hikone,
+        company=demo.kotoh,
+        title="出前授業",
+        defaults={
+            "kind": "lecturer",
+            "start_on": "2027-01-13",
+            "end_on": "2027-01-27",
+            "students": 40,
+            "need": proposal.need,
+        },
+    )[0]
 
 
 NON_CREATORS = ("teacher", "company", "teacher_niigata", "company_niigata")
@@ -107,6 +129,20 @@ EXPECTATIONS = {
         shiga_only(coordinator=403, **CONSORTIUM_READERS),
     ),
     "partners:teaching_create": (lambda d: {"pk": d.hikone.pk}, shiga_only(ministry=403, company=403)),
+    "partners:need_list": (None, expect(200)),
+    "partners:need_create": (None, expect(200, ministry=403, company=403, company_niigata=403)),
+    "partners:need_detail": (lambda d: {"pk": _proposal(d).need_id}, shiga_only()),
+    "partners:need_candidates": (lambda d: {"pk": _proposal(d).need_id}, shiga_only(**CONSORTIUM_READERS)),
+    "partners:need_propose": (lambda d: {"pk": _proposal(d).need_id}, shiga_only(302, **CONSORTIUM_READERS)),
+    "partners:proposal_list": (None, expect(200)),
+    # Only the company asked (and the back office) answers; the others in scope may look but not answer.
+    "partners:proposal_answer": (
+        lambda d: {"pk": _proposal(d).pk},
+        shiga_only(403, company=200, admin=200),
+    ),
+    "partners:proposal_answer_link": (lambda d: {"token": proposal_token(_proposal(d))}, expect(200, anonymous=200)),
+    "partners:engagement_list": (None, expect(200)),
+    "partners:engagement_detail": (lambda d: {"pk": _engagement(d).pk}, shiga_only()),
     "reports:run_list": (None, expect(200)),
     "reports:run_create": (
         None,

@@ -181,14 +181,15 @@ class Company(models.Model):
     max_students = models.PositiveSmallIntegerField(_("一度に受け入れられる生徒数"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    # A coordinator looks for new partners across the consortium's prefecture, and edits only members.
     scope_paths = {
         ScopeKind.PREFECTURE: ("prefecture", "consortia__prefecture"),
-        ScopeKind.CONSORTIUM: ("consortia",),
+        ScopeKind.CONSORTIUM: ("consortia", "prefecture__consortium"),
         ScopeKind.SCHOOL: ("consortia__schools",),
         ScopeKind.COMPANY: ("pk",),
     }
     change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.COMPANY}
-    change_scope_paths = {ScopeKind.PREFECTURE: ("prefecture",)}
+    change_scope_paths = {ScopeKind.PREFECTURE: ("prefecture",), ScopeKind.CONSORTIUM: ("consortia",)}
     create_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
 
     class Meta:

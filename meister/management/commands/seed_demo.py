@@ -360,6 +360,9 @@ class Command(BaseCommand):
                 defaults={"role": Role.MINISTRY, "last_name": "文科", "first_name": "一郎"},
             )
             self._set_password(ministry, created)
+            from partners.demo import load_matching_demo
+
+            load_matching_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
 
     def _set_password(self, user, created):

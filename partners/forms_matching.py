@@ -1,0 +1,126 @@
+"""Forms for needs, the ranking's weights and filters, proposals, answers and feedback."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meister.models import Role
+from meister.scoping import visible_to
+from partners.matching import DEFAULT_WEIGHTS
+from partners.models import Department, Engagement, School, SchoolNeed
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = SchoolNeed
+        fields = [
+            "school",
+            "department",
+            "kind",
+            "title",
+            "category",
+            "industry",
+            "subject",
+            "grade",
+            "start_on",
+            "end_on",
+            "weekday",
+            "hours",
+            "students",
+            "place",
+            "details",
+        ]
+        widgets = {"start_on": DATE, "end_on": DATE, "details": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = visible_to(School.objects.all(), user)
+        self.fields["school"].queryset = schools
+        self.fields["department"].queryset = Department.objects.filter(school__in=schools).select_related("school")
+        if user.role == Role.TEACHER:
+            self.fields["school"].initial = user.school_id
+            self.fields["school"].disabled = True
+            self.instance.school_id = user.school_id
+
+
+WEIGHT_LABELS = {
+    "offer": _("提供内容が合う"),
+    "field": _("分野が合う"),
+    "place": _("近い"),
+    "capacity": _("期間中の空き"),
+    "constraints": _("日程・人数の制約"),
+    "history": _("これまでの連携"),
+    "recency": _("最近依頼していない"),
+}
+
+
+class RankingForm(forms.Form):
+    """Weights 0–5 per factor and two filters; every field has a default so a bare GET ranks too."""
+
+    only_with_offer = forms.BooleanField(label=_("この種類を提供している企業のみ"), required=False, initial=True)
+    same_prefecture = forms.BooleanField(label=_("同じ都道府県のみ"), required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        for factor, label in WEIGHT_LABELS.items():
+            self.fields[f"w_{factor}"] = forms.IntegerField(
+                label=label,
+                min_value=0,
+                max_value=5,
+                initial=DEFAULT_WEIGHTS[factor],
+                required=False,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "width:5em"}),
+            )
+
+    def options(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {"weights": dict(DEFAULT_WEIGHTS), "only_with_offer": True, "same_prefecture": False}
+        data = self.cleaned_data
+        weights = {f: DEFAULT_WEIGHTS[f] if data.get(f"w_{f}") is None else data[f"w_{f}"] for f in WEIGHT_LABELS}
+        return {
+            "weights": weights,
+            "only_with_offer": data["only_with_offer"],
+            "same_prefecture": data["same_prefecture"],
+        }
+
+
+class ProposalForm(forms.Form):
+    message = forms.CharField(label=_("企業へのメッセージ"), widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("回答"),
+        choices=[("accept", _("お引き受けする")), ("decline", _("今回は見送る"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("見送る理由（一言で結構です）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    name = forms.CharField(label=_("ご回答者のお名前"), max_length=100)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("辞退の理由を一言お書きください。今後の依頼の参考にします。"))
+        return data
+
+
+class FeedbackForm(forms.ModelForm):
+    would_host_again = forms.TypedChoiceField(
+        label=_("またお願いしたいですか"),
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        choices=[("", _("未回答")), ("yes", _("はい")), ("no", _("いいえ"))],
+        required=False,
+    )
+
+    class Meta:
+        model = Engagement
+        fields = ["would_host_again", "feedback"]
+        widgets = {"feedback": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["would_host_again"] = {True: "yes", False: "no"}.get(self.instance.would_host_again, "")

@@ -1,0 +1,170 @@
+"""Matching: a school's need, proposals to companies, and the engagements (連携活動) that follow."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from meister.models import Role
+from meister.scoping import ScopedQuerySet, ScopeKind
+from partners.models.registry import Company, CourseCategory, Department, IndustryDivision, OfferKind, School
+
+SCHOOL_SIDE = {
+    ScopeKind.PREFECTURE: ("school__prefecture",),
+    ScopeKind.CONSORTIUM: ("school__consortia",),
+    ScopeKind.SCHOOL: ("school",),
+}
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("募集中")
+    MATCHED = "matched", _("連携先決定")
+    CLOSED = "closed", _("終了")
+
+
+class SchoolNeed(models.Model):
+    """What a school asks of industry, made concrete enough for a company to say yes to."""
+
+    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="needs")
+    department = models.ForeignKey(
+        Department, verbose_name=_("学科"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("依頼の種類"), max_length=30, choices=OfferKind.choices)
+    title = models.CharField(_("件名"), max_length=200)
+    category = models.CharField(_("専門学科区分"), max_length=20, choices=CourseCategory.choices)
+    industry = models.ForeignKey(
+        IndustryDivision, verbose_name=_("希望する産業分類"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    subject = models.CharField(_("科目"), max_length=100, blank=True)
+    grade = models.PositiveSmallIntegerField(_("学年"), null=True, blank=True, choices=[(1, "1"), (2, "2"), (3, "3")])
+    start_on = models.DateField(_("開始日"))
+    end_on = models.DateField(_("終了日"))
+    weekday = models.PositiveSmallIntegerField(
+        _("曜日"),
+        null=True,
+        blank=True,
+        choices=[(0, _("月")), (1, _("火")), (2, _("水")), (3, _("木")), (4, _("金")), (5, _("土")), (6, _("日"))],
+    )
+    hours = models.PositiveSmallIntegerField(_("1回あたりの時間"), null=True, blank=True)
+    students = models.PositiveSmallIntegerField(_("生徒数"))
+    place = models.CharField(_("場所"), max_length=200, blank=True)
+    details = models.TextField(_("内容・ねらい"), blank=True)
+    status = models.CharField(_("状態"), max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登録者"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {**SCHOOL_SIDE, ScopeKind.COMPANY: ("proposals__company",)}
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.TEACHER}
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("学校のニーズ")
+        verbose_name_plural = _("学校のニーズ")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partners:need_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("終了日は開始日以降にしてください。")})
+        if self.department_id and self.school_id and self.department.school_id != self.school_id:
+            raise ValidationError({"department": _("この学校の学科を選んでください。")})
+
+    @property
+    def months(self) -> set[int]:
+        months, year, month = set(), self.start_on.year, self.start_on.month
+        while (year, month) <= (self.end_on.year, self.end_on.month) and len(months) < 12:
+            months.add(month)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+
+class ProposalStatus(models.TextChoices):
+    SENT = "sent", _("回答待ち")
+    ACCEPTED = "accepted", _("受諾")
+    DECLINED = "declined", _("辞退")
+    WITHDRAWN = "withdrawn", _("取り下げ")
+
+
+class Proposal(models.Model):
+    """A request to one company for one need, answered logged in or through an emailed link."""
+
+    need = models.ForeignKey(SchoolNeed, verbose_name=_("ニーズ"), on_delete=models.CASCADE, related_name="proposals")
+    company = models.ForeignKey(Company, verbose_name=_("企業"), on_delete=models.CASCADE, related_name="proposals")
+    message = models.TextField(_("企業へのメッセージ"))
+    status = models.CharField(_("状態"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.SENT)
+    sent_to = models.EmailField(_("送信先"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("依頼者"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("催促日時"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+    answered_by = models.CharField(_("回答者"), max_length=100, blank=True)
+    decline_reason = models.TextField(_("辞退の理由"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {
+        **{kind: tuple(f"need__{p}" for p in paths) for kind, paths in SCHOOL_SIDE.items()},
+        ScopeKind.COMPANY: ("company",),
+    }
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["need", "company"], name="proposal_once_per_company")]
+        verbose_name = _("依頼")
+        verbose_name_plural = _("依頼")
+
+    def __str__(self):
+        return f"{self.need} → {self.company}"
+
+
+class Engagement(models.Model):
+    """連携活動: what a school and a company agreed to do together; later sessions and reports count it."""
+
+    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="engagements")
+    company = models.ForeignKey(Company, verbose_name=_("企業"), on_delete=models.CASCADE, related_name="engagements")
+    need = models.ForeignKey(
+        SchoolNeed,
+        verbose_name=_("ニーズ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagements",
+    )
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("依頼"), on_delete=models.SET_NULL, null=True, blank=True, related_name="engagement"
+    )
+    kind = models.CharField(_("種類"), max_length=30, choices=OfferKind.choices)
+    title = models.CharField(_("件名"), max_length=200)
+    start_on = models.DateField(_("開始日"))
+    end_on = models.DateField(_("終了日"))
+    students = models.PositiveSmallIntegerField(_("生徒数"))
+    people = models.CharField(_("担当者"), max_length=200, blank=True)
+    would_host_again = models.BooleanField(_("またお願いしたい"), null=True, blank=True)
+    feedback = models.TextField(_("学校からの振り返り"), blank=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {**SCHOOL_SIDE, ScopeKind.COMPANY: ("company",)}
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.TEACHER}
+
+    class Meta:
+        ordering = ["-start_on"]
+        verbose_name = _("連携活動")
+        verbose_name_plural = _("連携活動")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partners:engagement_detail", args=[self.pk])

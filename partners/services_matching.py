@@ -1,0 +1,126 @@
+"""Proposals to companies and their answers; an accepted proposal becomes an engagement (連携活動)."""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from meister.links import portal_base_url
+from partners.models import Engagement, NeedStatus, Person, PersonRole, Proposal, ProposalStatus, SchoolNeed
+
+ANSWER_SALT = "partners.proposal.answer"
+ANSWER_MAX_AGE = timedelta(days=21)
+REMIND_AFTER = timedelta(days=5)
+
+
+def proposal_token(proposal: Proposal) -> str:
+    return signing.dumps({"proposal": proposal.pk}, salt=ANSWER_SALT, compress=True)
+
+
+def proposal_from_token(token: str) -> Proposal:
+    """The proposal a link names; raises signing.BadSignature (also for an expired link) or DoesNotExist."""
+    data = signing.loads(token, salt=ANSWER_SALT, max_age=ANSWER_MAX_AGE)
+    return Proposal.objects.select_related("need", "need__school", "company").get(pk=data["proposal"])
+
+
+def _recipient(company) -> str:
+    # Prefer the person whose job this is: the contact window, then a mentor, then anyone with an address.
+    people = Person.objects.filter(company=company).exclude(email="")
+    for role in (PersonRole.CONTACT, PersonRole.MENTOR, PersonRole.PRACTITIONER):
+        person = people.filter(role=role).first()
+        if person:
+            return person.email
+    first = people.first()
+    return first.email if first else ""
+
+
+def _send(proposal: Proposal, *, reminder: bool) -> None:
+    if not proposal.sent_to:
+        return
+    link = portal_base_url() + reverse("partners:proposal_answer_link", args=[proposal_token(proposal)])
+    with translation.override("ja"):
+        subject = (_("【再送】") if reminder else "") + _("連携のお願い：%(title)s") % {"title": proposal.need.title}
+        body = render_to_string(
+            "partners/email/proposal.txt", {"proposal": proposal, "link": link, "reminder": reminder}
+        )
+    send_mail(subject, body, None, [proposal.sent_to])
+
+
+def default_message(need: SchoolNeed) -> str:
+    """A request written for the company: what, when, how long, and what it gives the company."""
+    with translation.override("ja"):
+        return render_to_string("partners/email/proposal_message.txt", {"need": need}).strip()
+
+
+@transaction.atomic
+def proposals_send(*, user, need: SchoolNeed, companies, message: str) -> list[Proposal]:
+    if not message.strip():
+        raise ValidationError(_("企業へのメッセージを入力してください。"))
+    created = []
+    for company in companies:
+        if Proposal.objects.filter(need=need, company=company).exists():
+            continue
+        proposal = Proposal(need=need, company=company, message=message, sent_by=user, sent_to=_recipient(company))
+        proposal.full_clean()
+        proposal.save()
+        created.append(proposal)
+    transaction.on_commit(lambda: [_send(p, reminder=False) for p in created])
+    return created
+
+
+@transaction.atomic
+def proposal_answer(*, proposal: Proposal, accept: bool, reason: str = "", answered_by: str) -> Engagement | None:
+    proposal = Proposal.objects.select_for_update().select_related("need").get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.SENT:
+        raise ValidationError(_("この依頼には既に回答済みです。"))
+    if not accept and not reason.strip():
+        raise ValidationError(_("辞退の理由を一言お書きください。今後の依頼の参考にします。"))
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    proposal.decline_reason = "" if accept else reason.strip()
+    proposal.answered_at = timezone.now()
+    proposal.answered_by = answered_by[:100]
+    proposal.save()
+    if not accept:
+        return None
+    need = proposal.need
+    engagement = Engagement.objects.create(
+        school=need.school,
+        company=proposal.company,
+        need=need,
+        proposal=proposal,
+        kind=need.kind,
+        title=need.title,
+        start_on=need.start_on,
+        end_on=need.end_on,
+        students=need.students,
+    )
+    SchoolNeed.objects.filter(pk=need.pk).update(status=NeedStatus.MATCHED)
+    return engagement
+
+
+def proposals_remind(*, now=None) -> int:
+    """Email the link again once to companies that have not answered after REMIND_AFTER."""
+    now = now or timezone.now()
+    due = Proposal.objects.filter(
+        status=ProposalStatus.SENT, reminded_at__isnull=True, sent_at__lte=now - REMIND_AFTER
+    ).select_related("need", "need__school", "company")
+    count = 0
+    for proposal in due:
+        _send(proposal, reminder=True)
+        Proposal.objects.filter(pk=proposal.pk).update(reminded_at=now)
+        count += 1
+    return count
+
+
+def engagement_feedback(*, engagement: Engagement, would_host_again, feedback: str) -> Engagement:
+    engagement.would_host_again = would_host_again
+    engagement.feedback = feedback
+    engagement.full_clean()
+    engagement.save(update_fields=["would_host_again", "feedback"])
+    return engagement

@@ -1,0 +1,176 @@
+"""The coordinator's matching pages: needs, ranked candidates, proposals, answers and engagements."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from meister.scoping import get_for_user, may_change, may_create, visible_to
+from partners import services_matching as services
+from partners.forms_matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
+from partners.matching import FACTORS, rank_candidates
+from partners.models import Company, Engagement, Proposal, ProposalStatus, SchoolNeed
+
+
+def _need(user, pk, *, change=False) -> SchoolNeed:
+    needs = SchoolNeed.objects.select_related("school", "school__prefecture", "department", "industry")
+    return get_for_user(user, needs, change=change, pk=pk)
+
+
+@login_required
+def need_list(request):
+    needs = visible_to(SchoolNeed.objects.select_related("school"), request.user)
+    status = request.GET.get("status")
+    if status:
+        needs = needs.filter(status=status)
+    page = Paginator(needs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "partners/need_list.html", {"page": page, "may_create": may_create(request.user, SchoolNeed)}
+    )
+
+
+@login_required
+def need_create(request):
+    if not may_create(request.user, SchoolNeed):
+        raise PermissionDenied
+    need = SchoolNeed(created_by=request.user)
+    form = NeedForm(request.POST or None, instance=need, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        need = form.save()
+        messages.success(request, _("ニーズを登録しました。"))
+        return redirect(need)
+    return render(request, "partners/edit.html", {"form": form, "object": None, "kind": _("学校のニーズ")})
+
+
+@login_required
+def need_detail(request, pk):
+    need = _need(request.user, pk)
+    proposals = visible_to(need.proposals.select_related("company"), request.user)
+    context = {
+        "need": need,
+        "proposals": proposals,
+        "engagements": visible_to(need.engagements.select_related("company"), request.user),
+        "can_match": may_change(request.user, Proposal(need=need)),
+    }
+    return render(request, "partners/need_detail.html", context)
+
+
+@login_required
+def need_candidates(request, pk):
+    need = _need(request.user, pk)
+    if not may_change(request.user, Proposal(need=need)):
+        raise PermissionDenied
+    ranking = RankingForm(request.GET or None)
+    candidates = rank_candidates(user=request.user, need=need, **ranking.options())
+    proposal_form = ProposalForm(initial={"message": services.default_message(need)})
+    return render(
+        request,
+        "partners/need_candidates.html",
+        {
+            "need": need,
+            "ranking": ranking,
+            "candidates": candidates,
+            "factors": FACTORS,
+            "proposal_form": proposal_form,
+        },
+    )
+
+
+@login_required
+def need_propose(request, pk):
+    need = _need(request.user, pk)
+    if not may_change(request.user, Proposal(need=need)):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("partners:need_candidates", pk=need.pk)
+    form = ProposalForm(request.POST)
+    ids = [i for i in request.POST.getlist("company") if i.isdigit()]
+    companies = list(visible_to(Company.objects.filter(pk__in=ids), request.user))
+    if not companies:
+        messages.error(request, _("依頼する企業を選んでください。"))
+    elif form.is_valid():
+        try:
+            sent = services.proposals_send(
+                user=request.user, need=need, companies=companies, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(n)s社に依頼を送りました。") % {"n": len(sent)})
+            return redirect(need)
+    else:
+        messages.error(request, _("企業へのメッセージを入力してください。"))
+    return redirect("partners:need_candidates", pk=need.pk)
+
+
+def _answer(request, proposal, *, answered_by_default="", template="partners/proposal_answer.html", base=None):
+    form = AnswerForm(request.POST or None, initial={"name": answered_by_default})
+    if request.method == "POST" and proposal.status == ProposalStatus.SENT and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.proposal_answer(
+                proposal=proposal, accept=data["answer"] == "accept", reason=data["reason"], answered_by=data["name"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            proposal.refresh_from_db()
+    return render(request, template, {"proposal": proposal, "need": proposal.need, "form": form, "base": base})
+
+
+@never_cache
+def proposal_answer_link(request, token):
+    """The company's answer through the emailed link: no account, the signed link is the permission."""
+    try:
+        proposal = services.proposal_from_token(token)
+    except signing.SignatureExpired:
+        return render(request, "partners/proposal_link_invalid.html", {"expired": True}, status=410)
+    except (signing.BadSignature, Proposal.DoesNotExist):
+        raise Http404 from None
+    return _answer(request, proposal, base="base_public.html")
+
+
+@login_required
+def proposal_list(request):
+    proposals = visible_to(Proposal.objects.select_related("need", "need__school", "company"), request.user)
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    return render(request, "partners/proposal_list.html", {"page": page})
+
+
+@login_required
+def proposal_answer(request, pk):
+    proposal = get_for_user(request.user, Proposal.objects.select_related("need", "need__school", "company"), pk=pk)
+    if request.user.company_id != proposal.company_id and not request.user.is_superuser:
+        raise PermissionDenied  # only the company itself answers
+    return _answer(request, proposal, answered_by_default=request.user.get_full_name(), base="base.html")
+
+
+@login_required
+def engagement_list(request):
+    engagements = visible_to(Engagement.objects.select_related("school", "company"), request.user)
+    page = Paginator(engagements, 50).get_page(request.GET.get("page"))
+    return render(request, "partners/engagement_list.html", {"page": page})
+
+
+@login_required
+def engagement_detail(request, pk):
+    engagement = get_for_user(request.user, Engagement.objects.select_related("school", "company", "need"), pk=pk)
+    form = None
+    if may_change(request.user, engagement):
+        form = FeedbackForm(request.POST or None, instance=engagement)
+        if request.method == "POST" and form.is_valid():
+            services.engagement_feedback(
+                engagement=engagement,
+                would_host_again=form.cleaned_data["would_host_again"],
+                feedback=form.cleaned_data["feedback"],
+            )
+            messages.success(request, _("振り返りを保存しました。"))
+            return redirect(engagement)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "partners/engagement_detail.html", {"engagement": engagement, "form": form})
