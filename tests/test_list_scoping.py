@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 SHIGA_COMPANIES = {"株式会社湖東精機", "近江エンジニアリング株式会社", "株式会社びわ湖システムズ"}
-NIIGATA_COMPANIES = {"株式会社能水商店", "株式会社ひすい海洋開発"}
+NIIGATA_COMPANIES = {"株式会社能水商店", "株式会社ひすい海洋開発", "株式会社糸魚川フーズ"}
 
 
 def names(client, url, field="name"):

@@ -29,10 +29,15 @@ def test_prefecture_sees_its_prefecture(demo):
     )
 
 
-def test_coordinator_sees_its_consortium(demo):
+def test_coordinator_sees_its_consortium_and_the_prefectures_companies(demo):
     user = demo.users["coordinator-niigata"]
     assert names(visible_to(Consortium.objects.all(), user)) == [demo.niigata_consortium.name]
-    assert names(visible_to(Company.objects.all(), user)) == sorted(["株式会社能水商店", "株式会社ひすい海洋開発"])
+    # Members, and the prefecture's other companies to find new partners among (株式会社糸魚川フーズ is not a member).
+    assert names(visible_to(Company.objects.all(), user)) == sorted(
+        ["株式会社能水商店", "株式会社ひすい海洋開発", "株式会社糸魚川フーズ"]
+    )
+    foods = Company.objects.get(name="株式会社糸魚川フーズ")
+    assert not may_change(user, foods) and may_change(user, demo.nosui)
     assert set(visible_to(Designation.objects.all(), user).values_list("consortium", flat=True)) == {
         demo.niigata_consortium.pk
     }
