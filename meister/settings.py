@@ -155,6 +155,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fail-stale-report-runs": {"task": "reports.tasks.fail_stale_runs", "schedule": 600.0},
+    "remind-unanswered-proposals": {"task": "partners.tasks.remind_unanswered_proposals", "schedule": 6 * 3600.0},
 }
 REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1)
 # Registry imports (.csv / .xlsx): the largest file accepted. Put the same limit (or more) on the proxy.

@@ -208,3 +208,12 @@ def test_feedback_feeds_the_next_ranking(client, demo, need):
         c for c in rank_candidates(user=demo.users["coordinator-niigata"], need=need) if c.name == "株式会社能水商店"
     )
     assert reasons(nosui)["history"][0] == 0.0
+
+
+def test_reminders_are_scheduled_on_beat(settings):
+    from meister.celery import app
+    from partners.tasks import remind_unanswered_proposals
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "partners.tasks.remind_unanswered_proposals" in schedule
+    assert remind_unanswered_proposals.name in app.tasks
