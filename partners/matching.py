@@ -7,10 +7,11 @@ reasons are exactly the arithmetic behind its place in the list. The query count
 on the number of companies.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,11 @@ LIMIT = 30
 class Reason:
     factor: str
     value: float  # 0…1 before weighting
-    text: str
+    describe: Callable[[], str]  # the words, built only for the candidates shown
+
+    @property
+    def text(self) -> str:
+        return self.describe()
 
 
 @dataclass
@@ -54,85 +59,96 @@ class Candidate:
     reasons: list[Reason] = field(default_factory=list)
 
 
-def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefecture: bool):
-    """The one query: companies in scope with every figure the ranking uses."""
+def _by_company(queryset, **aggregates) -> dict[int, dict]:
+    return {row.pop("company"): row for row in queryset.values("company").annotate(**aggregates)}
+
+
+def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefecture: bool) -> list[dict]:
+    """Companies in scope with every figure the ranking uses, in a fixed number of queries.
+
+    Each figure is one grouped query over the rows that matter (engagements in the period, with this
+    school, recent proposals), joined to the companies here, rather than a subquery per company.
+    """
     now = timezone.now()
-    offer = CompanyOffer.objects.filter(company=OuterRef("pk"), kind=need.kind)
-    engaged = (
-        Engagement.objects.filter(
-            company=OuterRef("pk"), kind=need.kind, start_on__lte=need.end_on, end_on__gte=need.start_on
-        )
-        .values("company")
-        .annotate(total=Sum("students"))
-        .values("total")
-    )
-    with_school = Engagement.objects.filter(company=OuterRef("pk"), school=need.school_id)
-    asked = Proposal.objects.filter(company=OuterRef("pk"))
     companies = visible_to(Company.objects.all(), user)
-    if only_with_offer:
-        companies = companies.filter(Exists(offer))
     if same_prefecture:
         companies = companies.filter(prefecture=need.school.prefecture_id)
-    return companies.annotate(
-        has_offer=Exists(offer),
-        offer_capacity=Subquery(offer.values("capacity")[:1], output_field=IntegerField()),
-        engaged_students=Subquery(engaged, output_field=IntegerField()),
-        past_with_school=Subquery(
-            with_school.values("company").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
-        ),
-        hosted_well=Exists(with_school.filter(would_host_again=True)),
-        hosted_badly=Exists(with_school.filter(would_host_again=False)),
-        asked_recently=Subquery(
-            asked.filter(sent_at__gte=now - timedelta(days=RECENT_DAYS))
-            .values("company")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        asked_while_ago=Exists(asked.filter(sent_at__gte=now - timedelta(days=WHILE_AGO_DAYS))),
-        already_proposed=Exists(asked.filter(need=need)),
-    ).values(
-        "pk",
-        "name",
-        "municipality",
-        "prefecture_id",
-        "prefecture__name",
-        "prefecture__block",
-        "industry__code",
-        "busy_months",
-        "weekdays",
-        "max_students",
-        "has_offer",
-        "offer_capacity",
-        "engaged_students",
-        "past_with_school",
-        "hosted_well",
-        "hosted_badly",
-        "asked_recently",
-        "asked_while_ago",
-        "already_proposed",
+    offers = dict(
+        CompanyOffer.objects.filter(kind=need.kind, company__in=companies.values("pk")).values_list(
+            "company", "capacity"
+        )
     )
+    if only_with_offer:
+        companies = companies.filter(offers__kind=need.kind)
+    engaged = _by_company(
+        Engagement.objects.filter(kind=need.kind, start_on__lte=need.end_on, end_on__gte=need.start_on),
+        total=Sum("students"),
+    )
+    with_school = _by_company(
+        Engagement.objects.filter(school=need.school_id),
+        n=Count("pk"),
+        good=Count("pk", filter=Q(would_host_again=True)),
+        bad=Count("pk", filter=Q(would_host_again=False)),
+    )
+    asked = _by_company(
+        Proposal.objects.filter(sent_at__gte=now - timedelta(days=WHILE_AGO_DAYS)),
+        recent=Count("pk", filter=Q(sent_at__gte=now - timedelta(days=RECENT_DAYS))),
+        any=Count("pk"),
+    )
+    proposed = set(Proposal.objects.filter(need=need).values_list("company", flat=True))
+    rows = list(
+        companies.values(
+            "pk",
+            "name",
+            "municipality",
+            "prefecture_id",
+            "prefecture__name",
+            "prefecture__block",
+            "industry__code",
+            "busy_months",
+            "weekdays",
+            "max_students",
+        )
+    )
+    nothing = {}
+    for row in rows:
+        pk = row["pk"]
+        history, asks = with_school.get(pk, nothing), asked.get(pk, nothing)
+        row.update(
+            has_offer=pk in offers,
+            offer_capacity=offers.get(pk),
+            engaged_students=engaged.get(pk, nothing).get("total"),
+            past_with_school=history.get("n", 0),
+            hosted_well=bool(history.get("good")),
+            hosted_badly=bool(history.get("bad")),
+            asked_recently=asks.get("recent", 0),
+            asked_while_ago=bool(asks.get("any")),
+            already_proposed=pk in proposed,
+        )
+    return rows
 
 
 def _offer(need, row) -> Reason:
     if not row["has_offer"]:
-        return Reason("offer", 0.0, _("「%(kind)s」の提供は未登録") % {"kind": need.get_kind_display()})
-    return Reason("offer", 1.0, _("「%(kind)s」を提供している") % {"kind": need.get_kind_display()})
+        return Reason("offer", 0.0, lambda: _("「%(kind)s」の提供は未登録") % {"kind": need.get_kind_display()})
+    return Reason("offer", 1.0, lambda: _("「%(kind)s」を提供している") % {"kind": need.get_kind_display()})
 
 
 def _field(need, row) -> Reason:
     code = row["industry__code"]
     if code is None:
-        return Reason("field", 0.5, _("産業分類が未登録"))
+        return Reason("field", 0.5, lambda: _("産業分類が未登録"))
     if need.industry_id and code == need.industry.code:
-        return Reason("field", 1.0, _("希望の産業分類（%(code)s）と一致") % {"code": code})
+        return Reason("field", 1.0, lambda: _("希望の産業分類（%(code)s）と一致") % {"code": code})
     if code in CATEGORY_INDUSTRIES.get(need.category, set()):
         return Reason(
             "field",
             0.8,
-            _("%(category)sの学びに近い産業（%(code)s）") % {"category": need.get_category_display(), "code": code},
+            lambda: (
+                _("%(category)sの学びに近い産業（%(code)s）") % {"category": need.get_category_display(), "code": code}
+            ),
         )
-    return Reason("field", 0.0, _("分野の関連が薄い（%(code)s）") % {"code": code})
+    return Reason("field", 0.0, lambda: _("分野の関連が薄い（%(code)s）") % {"code": code})
 
 
 def _place(need, row) -> Reason:
@@ -142,68 +158,74 @@ def _place(need, row) -> Reason:
         and row["municipality"]
         and row["municipality"] == school.municipality
     ):
-        return Reason("place", 1.0, _("学校と同じ市区町村（%(m)s）") % {"m": row["municipality"]})
+        return Reason("place", 1.0, lambda: _("学校と同じ市区町村（%(m)s）") % {"m": row["municipality"]})
     if row["prefecture_id"] == school.prefecture_id:
-        return Reason("place", 0.7, _("学校と同じ都道府県"))
+        return Reason("place", 0.7, lambda: _("学校と同じ都道府県"))
     if row["prefecture__block"] == school.prefecture.block:
-        return Reason("place", 0.4, _("同じ地方（%(p)s）") % {"p": row["prefecture__name"]})
-    return Reason("place", 0.0, _("遠方（%(p)s）") % {"p": row["prefecture__name"]})
+        return Reason("place", 0.4, lambda: _("同じ地方（%(p)s）") % {"p": row["prefecture__name"]})
+    return Reason("place", 0.0, lambda: _("遠方（%(p)s）") % {"p": row["prefecture__name"]})
 
 
 def _capacity(need, row) -> Reason:
     if not row["has_offer"]:
-        return Reason("capacity", 0.0, _("受入れ枠なし"))
+        return Reason("capacity", 0.0, lambda: _("受入れ枠なし"))
     if row["offer_capacity"] is None:
-        return Reason("capacity", 0.7, _("人数の上限は未登録"))
+        return Reason("capacity", 0.7, lambda: _("人数の上限は未登録"))
     left = row["offer_capacity"] - (row["engaged_students"] or 0)
     if left >= need.students:
         return Reason(
-            "capacity", 1.0, _("期間中の空き %(left)s人（必要 %(need)s人）") % {"left": left, "need": need.students}
+            "capacity",
+            1.0,
+            lambda: _("期間中の空き %(left)s人（必要 %(need)s人）") % {"left": left, "need": need.students},
         )
     if left > 0:
         return Reason(
             "capacity",
             left / need.students,
-            _("期間中の空きは %(left)s人のみ（必要 %(need)s人）") % {"left": left, "need": need.students},
+            lambda: _("期間中の空きは %(left)s人のみ（必要 %(need)s人）") % {"left": left, "need": need.students},
         )
-    return Reason("capacity", 0.0, _("期間中の枠は埋まっている"))
+    return Reason("capacity", 0.0, lambda: _("期間中の枠は埋まっている"))
 
 
 def _constraints(need, row) -> Reason:
-    problems, value = [], 1.0
     busy = sorted(need.months & set(row["busy_months"] or []))
-    if busy:
-        value -= 0.5
-        problems.append(_("繁忙月（%(months)s月）と重なる") % {"months": "・".join(str(m) for m in busy)})
-    if need.weekday is not None and row["weekdays"] and need.weekday not in row["weekdays"]:
-        value -= 0.5
-        problems.append(_("希望の曜日は受入れ不可"))
-    if row["max_students"] is not None and row["max_students"] < need.students:
-        value -= 0.5
-        problems.append(_("一度に受け入れられるのは %(n)s人まで") % {"n": row["max_students"]})
-    return Reason(
-        "constraints", max(value, 0.0), "、".join(problems) if problems else _("日程・人数の制約に当たらない")
-    )
+    wrong_day = need.weekday is not None and bool(row["weekdays"]) and need.weekday not in row["weekdays"]
+    too_many = row["max_students"] is not None and row["max_students"] < need.students
+    value = max(1.0 - 0.5 * (bool(busy) + wrong_day + too_many), 0.0)
+
+    def describe():
+        problems = []
+        if busy:
+            problems.append(_("繁忙月（%(months)s月）と重なる") % {"months": "・".join(str(m) for m in busy)})
+        if wrong_day:
+            problems.append(_("希望の曜日は受入れ不可"))
+        if too_many:
+            problems.append(_("一度に受け入れられるのは %(n)s人まで") % {"n": row["max_students"]})
+        return "、".join(problems) if problems else _("日程・人数の制約に当たらない")
+
+    return Reason("constraints", value, describe)
 
 
 def _history(need, row) -> Reason:
     if row["hosted_badly"]:
-        return Reason("history", 0.0, _("以前の連携で「またお願いしたい」とならなかった"))
+        return Reason("history", 0.0, lambda: _("以前の連携で「またお願いしたい」とならなかった"))
     if row["hosted_well"]:
-        return Reason("history", 1.0, _("この学校が「またお願いしたい」と評価"))
+        return Reason("history", 1.0, lambda: _("この学校が「またお願いしたい」と評価"))
     if row["past_with_school"]:
-        return Reason("history", 0.6, _("この学校との連携実績 %(n)s件") % {"n": row["past_with_school"]})
-    return Reason("history", 0.3, _("この学校との連携は初めて"))
+        return Reason("history", 0.6, lambda: _("この学校との連携実績 %(n)s件") % {"n": row["past_with_school"]})
+    return Reason("history", 0.3, lambda: _("この学校との連携は初めて"))
 
 
 def _recency(need, row) -> Reason:
     if row["asked_recently"]:
         return Reason(
-            "recency", 0.0, _("%(days)s日以内に %(n)s件依頼済み") % {"days": RECENT_DAYS, "n": row["asked_recently"]}
+            "recency",
+            0.0,
+            lambda: _("%(days)s日以内に %(n)s件依頼済み") % {"days": RECENT_DAYS, "n": row["asked_recently"]},
         )
     if row["asked_while_ago"]:
-        return Reason("recency", 0.5, _("%(days)s日以内に依頼あり") % {"days": WHILE_AGO_DAYS})
-    return Reason("recency", 1.0, _("最近は依頼していない"))
+        return Reason("recency", 0.5, lambda: _("%(days)s日以内に依頼あり") % {"days": WHILE_AGO_DAYS})
+    return Reason("recency", 1.0, lambda: _("最近は依頼していない"))
 
 
 SCORERS = (_offer, _field, _place, _capacity, _constraints, _history, _recency)
@@ -222,20 +244,27 @@ def rank_candidates(
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     total_weight = sum(weights.values()) or 1
     need.school  # noqa: B018  (loaded once, used by every row)
-    candidates = []
-    for row in candidate_rows(user=user, need=need, only_with_offer=only_with_offer, same_prefecture=same_prefecture):
-        reasons = [score(need, row) for score in SCORERS]
-        value = sum(weights[r.factor] * r.value for r in reasons) / total_weight * 100
-        candidates.append(
-            Candidate(
-                company_id=row["pk"],
-                name=row["name"],
-                prefecture=row["prefecture__name"],
-                municipality=row["municipality"],
-                score=round(value, 1),
-                already_proposed=row["already_proposed"],
-                reasons=reasons,
-            )
+
+    def score(row) -> float:
+        return round(sum(weights[r.factor] * r.value for r in (f(need, row) for f in SCORERS)) / total_weight * 100, 1)
+
+    # Keep only numbers for every row; the reasons are rebuilt for the few candidates shown.
+    scored = [
+        (score(row), row)
+        for row in candidate_rows(
+            user=user, need=need, only_with_offer=only_with_offer, same_prefecture=same_prefecture
         )
-    candidates.sort(key=lambda c: (-c.score, c.name))
-    return candidates[:limit]
+    ]
+    scored.sort(key=lambda pair: (-pair[0], pair[1]["name"]))
+    return [
+        Candidate(
+            company_id=row["pk"],
+            name=row["name"],
+            prefecture=row["prefecture__name"],
+            municipality=row["municipality"],
+            score=value,
+            already_proposed=row["already_proposed"],
+            reasons=[f(need, row) for f in SCORERS],
+        )
+        for value, row in scored[:limit]
+    ]
