@@ -24,11 +24,16 @@ def _navigation(user) -> list[NavItem]:
         items.append(NavItem(pgettext_lazy("plural", "連携企業"), reverse("partners:company_list")))
         items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
         items.append(NavItem(_("ニーズ"), reverse("partners:need_list")))
+        items.append(NavItem(_("実習の記録"), reverse("curricula:log_start")))
+        items.append(NavItem(_("実習の受入れ"), reverse("curricula:placement_list")))
+        items.append(NavItem(_("教育課程"), reverse("curricula:subject_list")))
     elif role == Role.COMPANY and user.company_id:
         items.append(NavItem(_("自社"), reverse("partners:company_detail", args=[user.company_id])))
         items.append(NavItem(pgettext_lazy("plural", "連携校"), reverse("partners:school_list")))
         items.append(NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list")))
         items.append(NavItem(_("依頼"), reverse("partners:proposal_list")))
+        items.append(NavItem(_("実習日の確認"), reverse("curricula:confirmations")))
+        items.append(NavItem(_("実習の受入れ"), reverse("curricula:placement_list")))
     else:
         items.append(NavItem(pgettext_lazy("plural", "学校"), reverse("partners:school_list")))
         items.append(NavItem(pgettext_lazy("plural", "企業"), reverse("partners:company_list")))

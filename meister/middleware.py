@@ -1,13 +1,23 @@
-"""Japanese by default, English only when the user chooses it with the language switch.
+"""The portal's own middleware: the chosen language, the session's time limit, and two-factor sign-in.
 
-Django's LocaleMiddleware would follow the browser's Accept-Language, so a teacher on an
-English-language browser would get an English portal they never asked for. Here only the
-language cookie set by the switch (django.views.i18n.set_language) changes the language.
+Japanese by default, English only when the user chooses it with the language switch: Django's
+LocaleMiddleware would follow the browser's Accept-Language, so a teacher on an English-language
+browser would get an English portal they never asked for. Here only the language cookie set by the
+switch (django.views.i18n.set_language) changes the language.
 """
 
+import time
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -25,3 +35,59 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+LOGIN_STAMP = "meister_signed_in_at"
+
+
+def stamp_login(sender, request, user, **kwargs):
+    """Remember when this session signed in (connected to user_logged_in in MeisterConfig.ready)."""
+    request.session[LOGIN_STAMP] = int(time.time())
+
+
+class SessionLimitMiddleware:
+    """Ends a session 12 hours (SESSION_MAX_HOURS) after sign-in, however active it has been.
+
+    The idle limit is Django's own: SESSION_COOKIE_AGE renewed on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(LOGIN_STAMP)
+            if started is None:
+                request.session[LOGIN_STAMP] = int(time.time())
+            elif time.time() - started > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)
+                messages.info(request, _("安全のため、長時間のご利用の後はもう一度ログインしてください。"))
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Users who must (by role) or chose to (by registering an authenticator) confirm a one-time code
+    reach nothing but the code pages, sign-out and language switch until they have."""
+
+    ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            from django_otp import user_has_device
+
+            if user_has_device(user, confirmed=True):
+                return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
+            if user.role in settings.TWO_FACTOR_REQUIRED_ROLES:
+                return redirect("two_factor_setup")
+        return self.get_response(request)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from meister import views
+from meister import views, views_2fa
 
 core_patterns = [path("", views.dashboard, name="dashboard")]
 
@@ -15,9 +15,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/2fa/setup/", views_2fa.two_factor_setup, name="two_factor_setup"),
+    path("accounts/2fa/verify/", views_2fa.two_factor_verify, name="two_factor_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("reports/", include("reports.urls")),
+    path("curricula/", include("curricula.urls")),
     path("admin/", admin.site.urls),
 ]
 

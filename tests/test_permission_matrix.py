@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from curricula.links import confirmation_token
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
 from partners.services_matching import proposal_token
@@ -93,6 +94,8 @@ EXPECTATIONS = {
     "logout": (None, expect(405, anonymous=405)),
     "password_change": (None, expect(200)),
     "password_change_done": (None, expect(200)),
+    "two_factor_setup": (None, expect(200)),
+    "two_factor_verify": (None, expect(200)),
     "set_language": (None, expect(302, anonymous=302)),
     "partners:school_list": (None, expect(200)),
     "partners:school_detail": (lambda d: {"pk": d.hikone.pk}, shiga_only()),
@@ -152,6 +155,58 @@ EXPECTATIONS = {
     "reports:run_progress": (_report_run, shiga_only(teacher=404, company=404)),
     "reports:run_download": (_report_run, shiga_only(teacher=404, company=404)),
 }
+# Curricula and placements: the ministry sees counts, never a student's page (403); only teachers log days and
+# only company users confirm them; the emailed link needs no account. Objects are a Hikone student at 湖東精機.
+EXPECTATIONS.update(
+    {
+        "curricula:subject_list": (None, expect(200)),
+        "curricula:log_start": (None, expect(403, teacher=302, teacher_niigata=302, admin=302)),
+        "curricula:log_day": (
+            lambda d: {"day": "2026-11-18"},
+            expect(403, teacher=200, teacher_niigata=200, admin=200),
+        ),
+        "curricula:day_log_list": (None, expect(200)),
+        "curricula:day_log_edit": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].logs.filter(status="pending")[0].pk},
+            shiga_only(403, teacher=200, admin=200),
+        ),
+        "curricula:confirmations": (None, expect(403, company=200, company_niigata=200, admin=200)),
+        "curricula:confirm_link": (
+            lambda d: {"token": confirmation_token(d.kotoh.placements.order_by("pk")[0].mentor)},
+            expect(200, anonymous=200),
+        ),
+        "curricula:placement_list": (None, expect(200)),
+        "curricula:placement_detail": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk},
+            shiga_only(ministry=403),
+        ),
+        "curricula:placement_agreement": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk},
+            shiga_only(403, teacher=200, admin=200),
+        ),
+        "curricula:placement_agreement_pdf": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk},
+            shiga_only(ministry=403),
+        ),
+        "curricula:placement_agreement_scan": (
+            lambda d: (
+                (p := d.kotoh.placements.order_by("pk")[0]).agreement_scan.save(
+                    "signed.pdf", ContentFile(b"%PDF-1.7\n"), save=True
+                )
+                or {"pk": p.pk}
+            ),
+            shiga_only(ministry=403),
+        ),
+        "curricula:student_list": (None, expect(200)),
+        "curricula:placement_create": (None, expect(403, teacher=200, teacher_niigata=200, admin=200)),
+        "curricula:student_create": (None, expect(403, teacher=200, teacher_niigata=200, admin=200)),
+        "curricula:destination_summary": (None, expect(200)),
+        "curricula:student_record_pdf": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].student_id},
+            shiga_only(ministry=403),
+        ),
+    }
+)
 EXPECTATIONS.update(
     {
         # Importing schools is for the offices that register them; a batch is its uploader's own (and admins').

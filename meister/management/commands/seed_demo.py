@@ -360,10 +360,17 @@ class Command(BaseCommand):
                 defaults={"role": Role.MINISTRY, "last_name": "文科", "first_name": "一郎"},
             )
             self._set_password(ministry, created)
+            self._load_curricula()
             from partners.demo import load_matching_demo
 
             load_matching_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
+
+    def _load_curricula(self):
+        # Students, placements and day logs live with the curricula app; they need the cases' users.
+        from curricula.demo import load_demo
+
+        load_demo()
 
     def _set_password(self, user, created):
         if created:

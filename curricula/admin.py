@@ -1,0 +1,71 @@
+"""Back office for curricula and placements; the audit trail is read-only, as it is everywhere."""
+
+from django.contrib import admin
+
+from curricula.models import ClassSession, DayLog, DayLogEvent, Destination, JointProject, Placement, Student, Subject
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "department", "grade", "credits", "follows"]
+    list_filter = ["grade", "school__prefecture"]
+    search_fields = ["name", "school__name"]
+    autocomplete_fields = ["school", "companies"]
+
+
+@admin.register(ClassSession)
+class ClassSessionAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "subject", "kind", "hours", "student_count", "company"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["company", "person"]
+
+
+@admin.register(JointProject)
+class JointProjectAdmin(admin.ModelAdmin):
+    list_display = ["theme", "school", "kind", "fiscal_year", "student_count"]
+    list_filter = ["kind", "fiscal_year"]
+    autocomplete_fields = ["school", "companies", "organisations"]
+
+
+@admin.register(Student)
+class StudentAdmin(admin.ModelAdmin):
+    list_display = ["kana_name", "school", "department", "entry_year", "class_name", "number"]
+    list_filter = ["entry_year", "school__prefecture"]
+    search_fields = ["kana_name"]
+    autocomplete_fields = ["school"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["student", "company", "kind", "starts_on", "ends_on", "weekdays", "agreement_status"]
+    list_filter = ["kind", "agreement_status"]
+    search_fields = ["student__kana_name", "company__name"]
+    autocomplete_fields = ["company", "mentor"]
+    raw_id_fields = ["student"]
+
+
+class DayLogEventInline(admin.TabularInline):
+    model = DayLogEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "user", "actor", "action", "old_status", "new_status", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DayLog)
+class DayLogAdmin(admin.ModelAdmin):
+    list_display = ["day", "placement", "attendance", "hours", "status"]
+    list_filter = ["status", "attendance"]
+    date_hierarchy = "day"
+    raw_id_fields = ["placement"]
+    inlines = [DayLogEventInline]
+
+
+@admin.register(Destination)
+class DestinationAdmin(admin.ModelAdmin):
+    list_display = ["student", "graduated_fiscal_year", "kind", "company"]
+    list_filter = ["kind", "graduated_fiscal_year"]
+    autocomplete_fields = ["company"]
+    raw_id_fields = ["student"]

@@ -1,0 +1,61 @@
+"""Printable documents of one placement or student, rendered with WeasyPrint and the IPAex fonts.
+
+These are one or two pages and take well under a second, so they are built in the request; the
+report runs (reports/) are for the long national and prefectural documents.
+"""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from meister.fiscal import wareki_date
+
+
+def _pdf(html: str, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    from weasyprint import HTML
+
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def agreement_html(placement, *, show_guardian: bool = True) -> str:
+    days = placement.expected_days()
+    with translation.override("ja"):
+        return render_to_string(
+            "print/placement_agreement.html",
+            {
+                "placement": placement,
+                "student": placement.student,
+                "school": placement.student.school,
+                "company": placement.company,
+                "days": days,
+                "show_guardian": show_guardian,
+                "starts_on": wareki_date(placement.starts_on),
+                "ends_on": wareki_date(placement.ends_on),
+                "generated_on": wareki_date(timezone.localdate()),
+            },
+        )
+
+
+def agreement_response(placement, *, show_guardian: bool = True) -> HttpResponse:
+    return _pdf(agreement_html(placement, show_guardian=show_guardian), f"三者協定_{placement.pk}.pdf")
+
+
+def student_record_html(student, placements, logs) -> str:
+    with translation.override("ja"):
+        return render_to_string(
+            "print/practice_record.html",
+            {
+                "student": student,
+                "placements": placements,
+                "logs": logs,
+                "generated_on": wareki_date(timezone.localdate()),
+            },
+        )
+
+
+def student_record_response(student, placements, logs) -> HttpResponse:
+    return _pdf(student_record_html(student, placements, logs), f"実習記録_{student.pk}.pdf")

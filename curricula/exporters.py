@@ -1,0 +1,49 @@
+from django.utils.translation import gettext as _
+
+from meister.exporting import Column, ListExporter
+
+
+def day_log_exporter(rows):
+    return ListExporter(
+        title=_("実習日の記録"),
+        filename="day_logs",
+        rows=rows,
+        columns=[
+            Column(_("実習日"), lambda log: log.day),
+            Column(_("生徒"), lambda log: log.placement.student.kana_name),
+            Column(_("組"), lambda log: log.placement.student.class_name),
+            Column(_("出席番号"), lambda log: log.placement.student.number),
+            Column(_("受入れ企業"), lambda log: log.placement.company.name),
+            Column(_("出欠"), lambda log: log.get_attendance_display()),
+            Column(_("時間数"), lambda log: float(log.hours)),
+            Column(_("実習内容"), lambda log: log.activities),
+            Column(_("生徒の振り返り（実習日誌）"), lambda log: log.reflection),
+            Column(_("状態"), lambda log: log.get_status_display()),
+            Column(_("指導担当者のコメント"), lambda log: log.feedback),
+            Column(_("差し戻しの理由"), lambda log: log.rejection_reason),
+        ],
+    )
+
+
+def placement_exporter(rows):
+    return ListExporter(
+        title=_("実習の受入れ"),
+        filename="placements",
+        rows=rows,
+        columns=[
+            Column(_("生徒"), lambda p: p.student.kana_name),
+            Column(_("組"), lambda p: p.student.class_name),
+            Column(_("出席番号"), lambda p: p.student.number),
+            Column(_("受入れ企業"), lambda p: p.company.name),
+            Column(_("形態"), lambda p: p.get_kind_display()),
+            Column(_("科目"), lambda p: p.subject.name if p.subject else ""),
+            Column(_("開始日"), lambda p: p.starts_on),
+            Column(_("終了日"), lambda p: p.ends_on),
+            Column(_("実習の曜日"), lambda p: p.weekday_labels),
+            Column(_("確認済み時間数"), lambda p: float(p.progress.confirmed_hours)),
+            Column(_("必要時間数"), lambda p: float(p.required_hours)),
+            Column(_("未記録の日数"), lambda p: len(p.progress.missing)),
+            Column(_("確認待ち"), lambda p: p.progress.pending),
+            Column(_("三者協定"), lambda p: p.get_agreement_status_display()),
+        ],
+    )

@@ -1,0 +1,158 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from curricula.models import AgreementStatus, Attendance, DayLog, Placement, Student, Subject
+from meister.scoping import visible_to
+from partners.models import WEEKDAYS, Company, Department, Person, School
+
+
+class DayRowForm(forms.Form):
+    """One student's row on the class logging screen; the prefix is the placement's id."""
+
+    attendance = forms.ChoiceField(label=_("出欠"), choices=Attendance.choices, initial=Attendance.PRESENT)
+    hours = forms.DecimalField(
+        label=_("時間数"), max_digits=4, decimal_places=1, min_value=Decimal("0"), max_value=Decimal("12")
+    )
+    activities = forms.CharField(label=_("実習内容"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reflection = forms.CharField(
+        label=_("生徒の振り返り（実習日誌）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, placement, log=None, **kwargs):
+        self.placement = placement
+        self.log = log
+        if log is not None:
+            initial = {name: getattr(log, name) for name in ("attendance", "hours", "activities", "reflection")}
+        else:
+            initial = {"attendance": Attendance.PRESENT, "hours": placement.hours_per_day}
+        super().__init__(*args, prefix=f"p{placement.pk}", initial=initial, **kwargs)
+        self.fields["hours"].widget.attrs.update({"step": "0.5", "inputmode": "decimal"})
+        for name, field in self.fields.items():
+            css = "form-select" if name == "attendance" else "form-control"
+            field.widget.attrs["class"] = css + (" text-end" if name == "hours" else "")
+
+    def clean(self):
+        data = super().clean()
+        attendance, hours = data.get("attendance"), data.get("hours")
+        if attendance == Attendance.ABSENT:
+            # The prefilled hours stay in the box when a student is marked absent; an absent day has none.
+            data["hours"] = Decimal("0")
+        elif attendance:
+            if hours is not None and hours <= 0:
+                self.add_error("hours", _("時間数を入力してください。"))
+            if not (data.get("activities") or "").strip():
+                self.add_error("activities", _("実習内容を入力してください。"))
+        return data
+
+
+class DayLogForm(forms.ModelForm):
+    class Meta:
+        model = DayLog
+        fields = ["attendance", "hours", "activities", "reflection"]
+        widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "reflection": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("attendance") != Attendance.ABSENT and not (data.get("activities") or "").strip():
+            self.add_error("activities", _("実習内容を入力してください。"))
+        return data
+
+
+class ReviewForm(forms.Form):
+    log = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("confirm", _("確認する")), ("reject", _("差し戻す"))])
+    comment = forms.CharField(
+        label=_("コメント・差し戻しの理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("差し戻しの理由を入力してください。"))
+        return data
+
+
+class AgreementForm(forms.Form):
+    agreement_status = forms.ChoiceField(label=_("三者協定"), choices=AgreementStatus.choices)
+    agreement_scan = forms.FileField(label=_("三者協定（署名済み）"), required=False)
+
+    def clean_agreement_scan(self):
+        scan = self.cleaned_data.get("agreement_scan")
+        if scan and not scan.name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png")):
+            raise forms.ValidationError(_("PDFまたは画像（JPEG・PNG）をアップロードしてください。"))
+        if scan and scan.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("ファイルは10MB以下にしてください。"))
+        return scan
+
+
+class PlacementForm(forms.ModelForm):
+    """A placement with its weekday pattern as checkboxes; choices are limited to what the user may see."""
+
+    weekday_set = forms.TypedMultipleChoiceField(
+        label=_("実習の曜日"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Placement
+        fields = [
+            "student",
+            "company",
+            "mentor",
+            "subject",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "hours_per_day",
+            "required_hours",
+            "insurance",
+            "safety",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "insurance": forms.Textarea(attrs={"rows": 2}),
+            "safety": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    field_order = ["student", "company", "mentor", "subject", "kind", "starts_on", "ends_on", "weekday_set"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = visible_to(Student.objects.all(), user)
+        self.fields["company"].queryset = visible_to(Company.objects.all(), user)
+        self.fields["mentor"].queryset = visible_to(Person.objects.filter(company__isnull=False), user)
+        self.fields["subject"].queryset = visible_to(Subject.objects.all(), user)
+        if self.instance.pk:
+            self.fields["weekday_set"].initial = self.instance.weekday_numbers
+
+    def clean(self):
+        data = super().clean()
+        self.instance.weekdays = "".join(str(d) for d in sorted(set(data.get("weekday_set") or [])))
+        return data
+
+
+class StudentForm(forms.ModelForm):
+    class Meta:
+        model = Student
+        fields = [
+            "department",
+            "entry_year",
+            "class_name",
+            "number",
+            "kana_name",
+            "guardian_name",
+            "guardian_contact",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = visible_to(School.objects.all(), user).values("pk")
+        self.fields["department"].queryset = Department.objects.filter(school__in=schools).select_related("school")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("department"):
+            self.instance.school = data["department"].school
+        return data

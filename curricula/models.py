@@ -1,0 +1,456 @@
+"""Curricula, class sessions with industry, joint projects, students, placements and their day logs.
+
+Students carry only what the programme needs: kana name, school, class and number, and a guardian
+contact kept for the 三者協定. Company users reach students only through their own placements, and
+the ministry sees counts, never names (the views enforce the latter: `may_see_names`).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from meister.models import Role
+from meister.scoping import ScopedQuerySet, ScopeKind
+from partners.models import WEEKDAYS
+
+SCHOOL_PATHS = {
+    ScopeKind.PREFECTURE: ("school__prefecture",),
+    ScopeKind.CONSORTIUM: ("school__consortia",),
+    ScopeKind.SCHOOL: ("school",),
+}
+
+
+def _prefixed(prefix: str, paths: dict) -> dict:
+    return {kind: tuple(f"{prefix}__{path}" for path in values) for kind, values in paths.items()}
+
+
+def may_see_names(user) -> bool:
+    """Student names and diaries stay below the ministry: national statistics need counts only."""
+    return user.role != Role.MINISTRY
+
+
+def may_see_guardian(user) -> bool:
+    """The guardian's contact is for the school that signs the 三者協定 with them."""
+    return user.is_superuser or user.role in {Role.TEACHER, Role.ADMIN}
+
+
+class InvolvementKind(models.TextChoices):
+    LECTURE = "lecture", _("出前授業")
+    VISIT = "visit", _("企業見学")
+    FACILITY = "facility", _("施設・設備を使った実習")
+    JOINT_MEETING = "joint_meeting", _("合同会議")
+    TRAINING = "training", _("研修")
+    DUAL_SYSTEM = "dual_system", _("デュアルシステム")
+    INTERNSHIP = "internship", _("インターンシップ")
+    JOINT_PROJECT = "joint_project", _("共同研究・商品開発")
+
+
+class Subject(models.Model):
+    """A 学校設定科目; `follows` links the sequence across grades (近江マイスター → ブラッシュアップ実習 → …)."""
+
+    school = models.ForeignKey(
+        "partners.School", verbose_name=_("学校"), on_delete=models.CASCADE, related_name="subjects"
+    )
+    department = models.ForeignKey(
+        "partners.Department", verbose_name=_("学科"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    name = models.CharField(_("科目名"), max_length=100)
+    grade = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    credits = models.PositiveSmallIntegerField(_("単位数"))
+    description = models.TextField(_("内容"), blank=True)
+    involvement = models.JSONField(_("産業界の関わり方"), default=list, blank=True)
+    companies = models.ManyToManyField(
+        "partners.Company", verbose_name=_("連携企業"), blank=True, related_name="subjects"
+    )
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("前の学年の科目"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("companies",)}
+    change_roles = {Role.ADMIN, Role.TEACHER}
+
+    class Meta:
+        ordering = ["school", "grade", "name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="subject_unique_per_school")]
+        verbose_name = _("学校設定科目")
+        verbose_name_plural = _("学校設定科目")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        allowed = set(InvolvementKind.values)
+        if any(kind not in allowed for kind in self.involvement or []):
+            raise ValidationError({"involvement": _("産業界の関わり方の値が正しくありません。")})
+        if self.department_id and self.school_id and self.department.school_id != self.school_id:
+            raise ValidationError({"department": _("学科は同じ学校のものを選んでください。")})
+
+    def involvement_labels(self) -> list[str]:
+        labels = dict(InvolvementKind.choices)
+        return [str(labels[kind]) for kind in self.involvement or [] if kind in labels]
+
+
+class SessionKind(models.TextChoices):
+    LECTURE = "lecture", _("出前授業")
+    VISIT = "visit", _("企業見学")
+    FACILITY = "facility", _("施設・設備を使った実習")
+    JOINT_MEETING = "joint_meeting", _("合同会議")
+    TRAINING = "training", _("研修")
+
+
+class ClassSession(models.Model):
+    """A lesson given with industry: who came (or where the class went), for how long, for how many."""
+
+    subject = models.ForeignKey(Subject, verbose_name=_("科目"), on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("実施日"))
+    kind = models.CharField(_("種別"), max_length=20, choices=SessionKind.choices)
+    hours = models.DecimalField(_("時間数"), max_digits=4, decimal_places=1)
+    student_count = models.PositiveSmallIntegerField(_("参加生徒数"))
+    company = models.ForeignKey(
+        "partners.Company", verbose_name=_("企業"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    person = models.ForeignKey(
+        "partners.Person", verbose_name=_("講師・担当者"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    notes = models.TextField(_("内容"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {**_prefixed("subject", SCHOOL_PATHS), ScopeKind.COMPANY: ("company",)}
+    change_roles = {Role.ADMIN, Role.TEACHER}
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("産業界と連携した授業")
+        verbose_name_plural = _("産業界と連携した授業")
+
+    def __str__(self):
+        return f"{self.held_on} {self.subject} {self.get_kind_display()}"
+
+
+class ProjectKind(models.TextChoices):
+    ASSIGNMENT = "assignment", _("課題研究")
+    JOINT_RESEARCH = "joint_research", _("共同研究")
+    PRODUCT_DEVELOPMENT = "product_development", _("商品開発")
+
+
+class JointProject(models.Model):
+    school = models.ForeignKey(
+        "partners.School", verbose_name=_("学校"), on_delete=models.CASCADE, related_name="joint_projects"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("種別"), max_length=30, choices=ProjectKind.choices)
+    theme = models.CharField(_("テーマ"), max_length=200)
+    companies = models.ManyToManyField(
+        "partners.Company", verbose_name=_("連携企業"), blank=True, related_name="joint_projects"
+    )
+    organisations = models.ManyToManyField(
+        "partners.Organisation", verbose_name=_("連携機関"), blank=True, related_name="joint_projects"
+    )
+    student_count = models.PositiveSmallIntegerField(_("参加生徒数"), default=0)
+    outcomes = models.TextField(_("成果"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("companies",)}
+    change_roles = {Role.ADMIN, Role.TEACHER}
+
+    class Meta:
+        ordering = ["-fiscal_year", "school", "theme"]
+        verbose_name = _("共同プロジェクト")
+        verbose_name_plural = _("共同プロジェクト")
+
+    def __str__(self):
+        return self.theme
+
+
+class Student(models.Model):
+    school = models.ForeignKey(
+        "partners.School", verbose_name=_("学校"), on_delete=models.PROTECT, related_name="students"
+    )
+    department = models.ForeignKey(
+        "partners.Department", verbose_name=_("学科"), on_delete=models.PROTECT, related_name="students"
+    )
+    entry_year = models.PositiveSmallIntegerField(_("入学年度"))
+    class_name = models.CharField(_("組"), max_length=10)
+    number = models.PositiveSmallIntegerField(_("出席番号"))
+    kana_name = models.CharField(_("氏名（かな）"), max_length=60)
+    # Only for the 三者協定 of a placement; never shown to companies.
+    guardian_name = models.CharField(_("保護者氏名"), max_length=60, blank=True)
+    guardian_contact = models.CharField(_("保護者連絡先"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("placements__company",)}
+    change_roles = {Role.ADMIN, Role.TEACHER}
+
+    class Meta:
+        ordering = ["school", "-entry_year", "class_name", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "entry_year", "class_name", "number"], name="student_unique_class_number"
+            )
+        ]
+        verbose_name = _("生徒")
+        verbose_name_plural = _("生徒")
+
+    def __str__(self):
+        return self.kana_name
+
+    def clean(self):
+        super().clean()
+        if self.department_id and self.school_id and self.department.school_id != self.school_id:
+            raise ValidationError({"department": _("学科は同じ学校のものを選んでください。")})
+
+    def grade_in(self, fiscal_year: int) -> int:
+        return fiscal_year - self.entry_year + 1
+
+
+class PlacementKind(models.TextChoices):
+    DUAL_SYSTEM = "dual_system", _("デュアルシステム")
+    LONG_INTERNSHIP = "long_internship", _("長期インターンシップ")
+    SHORT_INTERNSHIP = "short_internship", _("短期インターンシップ")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("作成中")
+    SENT = "sent", _("送付済み")
+    SIGNED = "signed", _("締結済み")
+
+
+DEFAULT_INSURANCE = (
+    "独立行政法人日本スポーツ振興センター災害共済給付、インターンシップ活動中の賠償責任保険（学校負担）に加入する。"
+)
+DEFAULT_SAFETY = (
+    "受入れ企業は作業内容に応じた安全教育を初日に行い、保護具を貸与する。"
+    "危険を伴う機械の単独操作はさせない。事故・体調不良の際は直ちに学校へ連絡する。"
+)
+
+
+class Placement(models.Model):
+    """A student at a company on a weekday pattern over a period; the pattern yields the expected days."""
+
+    student = models.ForeignKey(Student, verbose_name=_("生徒"), on_delete=models.CASCADE, related_name="placements")
+    company = models.ForeignKey(
+        "partners.Company", verbose_name=_("受入れ企業"), on_delete=models.PROTECT, related_name="placements"
+    )
+    mentor = models.ForeignKey(
+        "partners.Person",
+        verbose_name=_("指導担当者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentored_placements",
+    )
+    subject = models.ForeignKey(
+        Subject, verbose_name=_("科目"), on_delete=models.SET_NULL, null=True, blank=True, related_name="placements"
+    )
+    kind = models.CharField(_("形態"), max_length=20, choices=PlacementKind.choices)
+    starts_on = models.DateField(_("開始日"))
+    ends_on = models.DateField(_("終了日"))
+    # Weekday digits, 0=Monday … 6=Sunday ("2" = every Wednesday): a string so that both SQLite and
+    # PostgreSQL can select the placements of one day with a plain `contains`.
+    weekdays = models.CharField(_("実習の曜日"), max_length=7, help_text=_("0=月曜 … 6=日曜（毎週水曜日なら 2）"))
+    hours_per_day = models.DecimalField(_("1日の時間数"), max_digits=4, decimal_places=1, default=Decimal("6.0"))
+    required_hours = models.DecimalField(_("必要時間数"), max_digits=6, decimal_places=1)
+    agreement_status = models.CharField(
+        _("三者協定"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    agreement_scan = models.FileField(_("三者協定（署名済み）"), upload_to="placements/agreements/%Y/", blank=True)
+    insurance = models.TextField(_("保険"), default=DEFAULT_INSURANCE, blank=True)
+    safety = models.TextField(_("安全管理"), default=DEFAULT_SAFETY, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {**_prefixed("student", SCHOOL_PATHS), ScopeKind.COMPANY: ("company",)}
+    change_roles = {Role.ADMIN, Role.TEACHER}
+
+    class Meta:
+        ordering = ["student__school", "student__class_name", "student__number", "starts_on"]
+        verbose_name = _("実習の受入れ")
+        verbose_name_plural = _("実習の受入れ")
+
+    def __str__(self):
+        return f"{self.student} @ {self.company}"
+
+    def get_absolute_url(self):
+        return reverse("curricula:placement_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("終了日は開始日以降にしてください。")
+        digits = self.weekdays or ""
+        if not digits or any(c not in "0123456" for c in digits) or len(set(digits)) != len(digits):
+            errors["weekdays"] = _("曜日を1つ以上選んでください。")
+        if self.mentor_id and self.company_id and self.mentor.company_id != self.company_id:
+            errors["mentor"] = _("指導担当者は受入れ企業の担当者から選んでください。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def weekday_numbers(self) -> list[int]:
+        return sorted(int(c) for c in self.weekdays or "")
+
+    @property
+    def weekday_labels(self) -> str:
+        labels = dict(WEEKDAYS)
+        return "・".join(str(labels[d]) for d in self.weekday_numbers)
+
+    def expected_days(self, until: datetime.date | None = None) -> list[datetime.date]:
+        """Every day of the pattern inside the period (up to `until` when given)."""
+        last = min(self.ends_on, until) if until else self.ends_on
+        wanted = set(self.weekday_numbers)
+        days, day = [], self.starts_on
+        while day <= last:
+            if day.weekday() in wanted:
+                days.append(day)
+            day += datetime.timedelta(days=1)
+        return days
+
+    def is_expected_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on and day.weekday() in self.weekday_numbers
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "present", _("出席")
+    LATE = "late", _("遅刻・早退")
+    ABSENT = "absent", _("欠席")
+
+
+class LogStatus(models.TextChoices):
+    PENDING = "pending", _("確認待ち")
+    CONFIRMED = "confirmed", _("確認済み")
+    REJECTED = "rejected", _("差し戻し")
+
+
+class DayLog(models.Model):
+    """One student's day at the company, logged by the teacher and confirmed (or rejected) by the mentor."""
+
+    placement = models.ForeignKey(Placement, verbose_name=_("実習"), on_delete=models.CASCADE, related_name="logs")
+    day = models.DateField(_("実習日"))
+    attendance = models.CharField(_("出欠"), max_length=10, choices=Attendance.choices, default=Attendance.PRESENT)
+    hours = models.DecimalField(
+        _("時間数"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("12"))],
+    )
+    activities = models.TextField(_("実習内容"), blank=True)
+    reflection = models.TextField(_("生徒の振り返り（実習日誌）"), blank=True)
+    status = models.CharField(_("状態"), max_length=10, choices=LogStatus.choices, default=LogStatus.PENDING)
+    feedback = models.TextField(_("指導担当者のコメント"), blank=True)
+    rejection_reason = models.TextField(_("差し戻しの理由"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("記録者"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = _prefixed("placement", Placement.scope_paths)
+    change_roles = {Role.ADMIN, Role.TEACHER}
+
+    class Meta:
+        ordering = ["placement", "day"]
+        constraints = [models.UniqueConstraint(fields=["placement", "day"], name="day_log_once_per_day")]
+        verbose_name = _("実習日の記録")
+        verbose_name_plural = _("実習日の記録")
+
+    def __str__(self):
+        return f"{self.placement.student} {self.day}"
+
+    def clean(self):
+        super().clean()
+        if self.attendance == Attendance.ABSENT and self.hours:
+            raise ValidationError({"hours": _("欠席の日の時間数は0にしてください。")})
+        if self.attendance != Attendance.ABSENT and not self.hours:
+            raise ValidationError({"hours": _("時間数を入力してください。")})
+
+
+class EventAction(models.TextChoices):
+    LOGGED = "logged", _("記録")
+    CORRECTED = "corrected", _("修正")
+    CONFIRMED = "confirmed", _("確認")
+    REJECTED = "rejected", _("差し戻し")
+
+
+class DayLogEvent(models.Model):
+    """The audit trail of a day log: who did what, when, and the status before and after."""
+
+    day_log = models.ForeignKey(DayLog, verbose_name=_("実習日の記録"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("日時"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作者"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Who acted, in words: kept even for a mentor who came through an emailed link without an account.
+    actor = models.CharField(_("操作者名"), max_length=100)
+    action = models.CharField(_("操作"), max_length=10, choices=EventAction.choices)
+    old_status = models.CharField(_("変更前"), max_length=10, choices=LogStatus.choices, blank=True)
+    new_status = models.CharField(_("変更後"), max_length=10, choices=LogStatus.choices)
+    note = models.TextField(_("メモ"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = _prefixed("day_log", DayLog.scope_paths)
+    change_roles: set = set()
+
+    class Meta:
+        ordering = ["day_log", "at", "pk"]
+        verbose_name = _("実習日の記録の履歴")
+        verbose_name_plural = _("実習日の記録の履歴")
+
+    def __str__(self):
+        return f"{self.day_log} {self.get_action_display()}"
+
+
+class DestinationKind(models.TextChoices):
+    HOST_COMPANY = "host_company", _("受入れ企業に就職")
+    LOCAL = "local", _("県内に就職")
+    OUTSIDE = "outside", _("県外に就職")
+    STUDY = "study", _("進学")
+    STARTUP = "startup", _("起業")
+    OTHER = "other", _("その他")
+
+
+LOCAL_EMPLOYMENT = (DestinationKind.HOST_COMPANY, DestinationKind.LOCAL)
+EMPLOYMENT = (*LOCAL_EMPLOYMENT, DestinationKind.OUTSIDE)
+
+
+class Destination(models.Model):
+    """Where a student went after graduating: the basis of 地元就職率 and hires by host companies."""
+
+    student = models.OneToOneField(
+        Student, verbose_name=_("生徒"), on_delete=models.CASCADE, related_name="destination"
+    )
+    graduated_fiscal_year = models.PositiveSmallIntegerField(_("卒業年度"))
+    kind = models.CharField(_("進路"), max_length=20, choices=DestinationKind.choices)
+    company = models.ForeignKey(
+        "partners.Company", verbose_name=_("就職先企業"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = _prefixed("student", SCHOOL_PATHS)
+    change_roles = {Role.ADMIN, Role.TEACHER}
+
+    class Meta:
+        ordering = ["-graduated_fiscal_year", "student"]
+        verbose_name = _("卒業後の進路")
+        verbose_name_plural = _("卒業後の進路")
+
+    def __str__(self):
+        return f"{self.student} {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.kind == DestinationKind.HOST_COMPANY and not self.company_id:
+            raise ValidationError({"company": _("就職した受入れ企業を選んでください。")})

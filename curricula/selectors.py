@@ -1,0 +1,200 @@
+"""Reads for curricula and placements, scoped to the user: the views call these first.
+
+Progress (hours, missing and pending days) is computed from each placement's logs prefetched in
+one query, so a page costs the same number of queries for one student as for forty.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from curricula.models import (
+    ClassSession,
+    DayLog,
+    JointProject,
+    LogStatus,
+    Placement,
+    Student,
+    Subject,
+)
+from meister.scoping import get_for_user, visible_to
+
+
+def _light_logs():
+    return DayLog.objects.only("pk", "placement_id", "day", "status", "hours", "attendance").order_by("day")
+
+
+def placements_for_user(*, user) -> QuerySet:
+    rows = Placement.objects.select_related(
+        "student", "student__school", "student__department", "company", "mentor", "subject"
+    ).prefetch_related(Prefetch("logs", queryset=_light_logs()))
+    return visible_to(rows, user)
+
+
+def get_placement_for_user(user, pk, *, change: bool = False) -> Placement:
+    rows = Placement.objects.select_related("student", "student__school", "student__department", "company", "mentor")
+    return get_for_user(user, rows.prefetch_related(Prefetch("logs", queryset=_light_logs())), change=change, pk=pk)
+
+
+def placements_on_day(*, user, day: datetime.date) -> QuerySet:
+    """Placements whose pattern falls on `day`, each with that day's log (if any) as `day_logs`."""
+    rows = Placement.objects.filter(
+        starts_on__lte=day, ends_on__gte=day, weekdays__contains=str(day.weekday())
+    ).select_related("student", "company", "mentor", "subject")
+    rows = rows.prefetch_related(Prefetch("logs", queryset=DayLog.objects.filter(day=day), to_attr="day_logs"))
+    return visible_to(rows, user)
+
+
+@dataclass
+class Progress:
+    expected: int = 0
+    logged: int = 0
+    confirmed_hours: Decimal = Decimal("0")
+    logged_hours: Decimal = Decimal("0")
+    missing: list = field(default_factory=list)
+    pending: int = 0
+    rejected: int = 0
+
+    def percent_of(self, required: Decimal) -> int:
+        return min(100, int(self.confirmed_hours * 100 / required)) if required else 0
+
+
+def progress(placement: Placement, today: datetime.date | None = None) -> Progress:
+    """Expected days up to today, missing ones, and hours, from the placement's prefetched logs."""
+    today = today or timezone.localdate()
+    logs = list(placement.logs.all())
+    by_day = {log.day: log for log in logs}
+    expected = placement.expected_days(until=today)
+    result = Progress(expected=len(expected), logged=len(logs))
+    result.missing = [day for day in expected if day not in by_day]
+    for log in logs:
+        result.logged_hours += log.hours
+        if log.status == LogStatus.CONFIRMED:
+            result.confirmed_hours += log.hours
+        elif log.status == LogStatus.PENDING:
+            result.pending += 1
+        elif log.status == LogStatus.REJECTED:
+            result.rejected += 1
+    return result
+
+
+def with_progress(placements, today: datetime.date | None = None) -> list[Placement]:
+    today = today or timezone.localdate()
+    rows = list(placements)
+    for placement in rows:
+        placement.progress = progress(placement, today)
+    return rows
+
+
+def missing_days(*, user, today: datetime.date | None = None) -> list[tuple[Placement, datetime.date]]:
+    """(placement, day) for every expected day up to today without a log, newest first."""
+    today = today or timezone.localdate()
+    missing = [
+        (placement, day)
+        for placement in placements_for_user(user=user).filter(starts_on__lte=today)
+        for day in progress(placement, today).missing
+    ]
+    return sorted(missing, key=lambda pair: (-pair[1].toordinal(), pair[0].student.class_name, pair[0].student.number))
+
+
+def day_logs_for_user(*, user) -> QuerySet:
+    rows = DayLog.objects.select_related("placement", "placement__student", "placement__company", "logged_by")
+    return visible_to(rows, user).order_by("-day", "placement__student__class_name", "placement__student__number")
+
+
+def pending_logs_for_mentor(*, mentor) -> QuerySet:
+    return (
+        DayLog.objects.filter(placement__mentor=mentor, status=LogStatus.PENDING)
+        .select_related("placement", "placement__student", "placement__company")
+        .order_by("day", "placement__student__kana_name")
+    )
+
+
+def pending_logs_for_user(*, user) -> QuerySet:
+    return (
+        day_logs_for_user(user=user).filter(status=LogStatus.PENDING).order_by("day", "placement__student__kana_name")
+    )
+
+
+def latest_logging_day(*, user, today: datetime.date | None = None) -> datetime.date:
+    """The most recent day up to today with a missing log, else today: where the logging screen opens."""
+    missing = missing_days(user=user, today=today)
+    return missing[0][1] if missing else (today or timezone.localdate())
+
+
+def week_placements(*, user, today: datetime.date | None = None) -> list[tuple[datetime.date, Placement]]:
+    """This week's (Monday to Sunday) expected days, each with its placement."""
+    today = today or timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    rows = placements_for_user(user=user).filter(starts_on__lte=sunday, ends_on__gte=monday)
+    week = []
+    for placement in rows:
+        for day in placement.weekday_numbers:
+            date = monday + datetime.timedelta(days=day)
+            if placement.starts_on <= date <= placement.ends_on:
+                week.append((date, placement))
+    return sorted(week, key=lambda pair: (pair[0], pair[1].company.name, pair[1].student.number))
+
+
+def students_for_user(*, user) -> QuerySet:
+    return visible_to(Student.objects.select_related("school", "department"), user).prefetch_related(
+        Prefetch("placements", queryset=Placement.objects.select_related("company"))
+    )
+
+
+def get_student_for_user(user, pk) -> Student:
+    return get_for_user(user, Student.objects.select_related("school", "department"), pk=pk)
+
+
+def subjects_for_user(*, user) -> QuerySet:
+    return visible_to(
+        Subject.objects.select_related("school", "department", "follows").prefetch_related("companies"), user
+    )
+
+
+def sessions_for_user(*, user) -> QuerySet:
+    return visible_to(ClassSession.objects.select_related("subject", "company", "person"), user)
+
+
+def projects_for_user(*, user) -> QuerySet:
+    return visible_to(JointProject.objects.select_related("school").prefetch_related("companies"), user)
+
+
+def destination_summary(*, user, fiscal_year: int | None = None) -> dict:
+    """Graduates' destinations counted per school and per prefecture: 地元就職率 and hires by host companies.
+
+    地元就職率 is local employment (a host company or elsewhere in the prefecture) over all employment.
+    """
+    from django.db.models import Count, Q
+
+    from curricula.models import EMPLOYMENT, LOCAL_EMPLOYMENT, Destination
+
+    rows = visible_to(Destination.objects.all(), user)
+    if fiscal_year:
+        rows = rows.filter(graduated_fiscal_year=fiscal_year)
+    figures = {
+        "total": Count("pk"),
+        "employed": Count("pk", filter=Q(kind__in=EMPLOYMENT)),
+        "local": Count("pk", filter=Q(kind__in=LOCAL_EMPLOYMENT)),
+        "host": Count("pk", filter=Q(kind="host_company")),
+        "study": Count("pk", filter=Q(kind="study")),
+        "startup": Count("pk", filter=Q(kind="startup")),
+    }
+
+    def grouped(*fields):
+        result = list(rows.order_by().values(*fields).annotate(**figures).order_by(*fields))
+        for row in result:
+            row["local_rate"] = round(row["local"] * 100 / row["employed"], 1) if row["employed"] else None
+        return result
+
+    return {
+        "by_school": grouped("student__school__prefecture__code", "student__school__name"),
+        "by_prefecture": grouped("student__school__prefecture__code", "student__school__prefecture__name"),
+        "years": sorted(
+            set(visible_to(Destination.objects.all(), user).values_list("graduated_fiscal_year", flat=True))
+        ),
+    }

@@ -1,0 +1,182 @@
+"""Writes for placements and day logs. Every change of a day log leaves a DayLogEvent behind."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from curricula import links
+from curricula.models import (
+    AgreementStatus,
+    DayLog,
+    DayLogEvent,
+    EventAction,
+    LogStatus,
+    Placement,
+)
+from meister.models import Role
+from meister.scoping import may_change, may_create
+
+LOG_FIELDS = ("attendance", "hours", "activities", "reflection")
+
+
+def _actor(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _event(log, *, user, actor, action, old_status, note="") -> DayLogEvent:
+    return DayLogEvent.objects.create(
+        day_log=log, user=user, actor=actor, action=action, old_status=old_status, new_status=log.status, note=note
+    )
+
+
+@transaction.atomic
+def day_logs_record(*, user, day: datetime.date, rows: list[tuple[Placement, dict]], base_url: str) -> list[DayLog]:
+    """Save a class's day in one go: all rows or none. New and changed rows go (back) to the mentor."""
+    if not may_create(user, DayLog):
+        raise PermissionDenied
+    if day > timezone.localdate():
+        raise ValidationError(_("まだ来ていない日の記録はできません。"))
+    saved = []
+    for placement, data in rows:
+        log = DayLog.objects.select_for_update().filter(placement=placement, day=day).first()
+        if log is not None and log.status == LogStatus.CONFIRMED:
+            continue  # confirmed days are the mentor's word; the form shows them read-only
+        if log is None:
+            log = DayLog(placement=placement, day=day, logged_by=user, **data)
+            log.full_clean()
+            log.save()
+            _event(log, user=user, actor=_actor(user), action=EventAction.LOGGED, old_status="")
+            saved.append(log)
+            continue
+        changed = [name for name in LOG_FIELDS if getattr(log, name) != data[name]]
+        if not changed and log.status == LogStatus.PENDING:
+            continue
+        old_status = log.status
+        for name in LOG_FIELDS:
+            setattr(log, name, data[name])
+        log.status = LogStatus.PENDING
+        log.logged_by = user
+        log.full_clean()
+        log.save()
+        _event(log, user=user, actor=_actor(user), action=EventAction.CORRECTED, old_status=old_status)
+        saved.append(log)
+    mentors = {log.placement.mentor for log in saved if log.placement.mentor and log.placement.mentor.email}
+    if mentors:
+        transaction.on_commit(lambda: [mentor_request_confirmation(mentor=m, base_url=base_url) for m in mentors])
+    return saved
+
+
+@transaction.atomic
+def day_log_correct(*, user, log: DayLog, data: dict, base_url: str) -> DayLog:
+    """The teacher corrects one day (usually after a rejection) and sends it back for confirmation."""
+    if not may_change(user, log) or log.status == LogStatus.CONFIRMED:
+        raise PermissionDenied
+    saved = day_logs_record(user=user, day=log.day, rows=[(log.placement, data)], base_url=base_url)
+    return saved[0] if saved else log
+
+
+def _may_review(user, log: DayLog) -> bool:
+    if user is None:
+        return True  # the caller checked a signed link
+    return user.is_superuser or (user.role == Role.COMPANY and user.company_id == log.placement.company_id)
+
+
+@transaction.atomic
+def day_log_confirm(*, log: DayLog, user=None, actor: str, feedback: str = "") -> DayLog:
+    """The mentor confirms a pending day (logged in, or through a signed link when `user` is None)."""
+    log = DayLog.objects.select_for_update().select_related("placement").get(pk=log.pk)
+    if not _may_review(user, log):
+        raise PermissionDenied
+    if log.status != LogStatus.PENDING:
+        raise ValidationError(_("この記録は確認待ちではありません。"))
+    old_status = log.status
+    log.status = LogStatus.CONFIRMED
+    log.feedback = feedback
+    log.rejection_reason = ""
+    log.confirmed_at = timezone.now()
+    log.save()
+    _event(log, user=user, actor=actor, action=EventAction.CONFIRMED, old_status=old_status, note=feedback)
+    return log
+
+
+@transaction.atomic
+def day_log_reject(*, log: DayLog, user=None, actor: str, reason: str) -> DayLog:
+    log = DayLog.objects.select_for_update().select_related("placement").get(pk=log.pk)
+    if not _may_review(user, log):
+        raise PermissionDenied
+    if log.status != LogStatus.PENDING:
+        raise ValidationError(_("この記録は確認待ちではありません。"))
+    if not reason.strip():
+        raise ValidationError(_("差し戻しの理由を入力してください。"))
+    old_status = log.status
+    log.status = LogStatus.REJECTED
+    log.rejection_reason = reason.strip()
+    log.save()
+    _event(log, user=user, actor=actor, action=EventAction.REJECTED, old_status=old_status, note=log.rejection_reason)
+    return log
+
+
+def mentor_request_confirmation(*, mentor, base_url: str) -> bool:
+    """Email the mentor the signed link to their pending days; False when there is nothing to confirm."""
+    from curricula.selectors import pending_logs_for_mentor
+
+    pending = list(pending_logs_for_mentor(mentor=mentor))
+    if not pending or not mentor.email:
+        return False
+    with translation.override("ja"):
+        context = {
+            "mentor": mentor,
+            "logs": pending,
+            "url": links.confirmation_url(mentor, base_url),
+            "days": links.max_age_seconds() // 86400,
+        }
+        subject = _("【マイスター・ハイスクール】実習日の確認のお願い（%(count)s件）") % {"count": len(pending)}
+        body = render_to_string("curricula/email/confirmation_request.txt", context)
+    send_mail(subject, body, None, [mentor.email])
+    return True
+
+
+def confirmation_reminders_send(*, base_url: str, older_than_days: int = 0) -> int:
+    """Email every mentor with pending days logged at least `older_than_days` ago; returns how many were sent."""
+    from partners.models import Person
+
+    cutoff = timezone.localdate() - datetime.timedelta(days=older_than_days)
+    mentors = Person.objects.filter(
+        mentored_placements__logs__status=LogStatus.PENDING, mentored_placements__logs__day__lte=cutoff
+    ).exclude(email="")
+    return sum(mentor_request_confirmation(mentor=m, base_url=base_url) for m in mentors.distinct())
+
+
+@transaction.atomic
+def placement_agreement_update(*, user, placement: Placement, status: str, scan=None) -> Placement:
+    if not may_change(user, placement):
+        raise PermissionDenied
+    placement.agreement_status = status
+    if scan is not None:
+        placement.agreement_scan = scan
+    if placement.agreement_status == AgreementStatus.SIGNED and not placement.agreement_scan:
+        raise ValidationError({"agreement_scan": _("締結済みにするには署名済みの協定書をアップロードしてください。")})
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+def placement_save(*, user, placement: Placement) -> Placement:
+    if not may_change(user, placement) or not may_change(user, placement.student):
+        raise PermissionDenied
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+def student_save(*, user, student) -> object:
+    if not may_change(user, student):
+        raise PermissionDenied
+    student.full_clean()
+    student.save()
+    return student

@@ -1,0 +1,40 @@
+"""Template helpers for placements, and the dashboard cards of teachers and companies."""
+
+from django import template
+
+from curricula import selectors
+from curricula.models import DayLog, LogStatus, may_see_names
+from meister.models import Role
+from meister.scoping import may_create
+
+register = template.Library()
+
+
+@register.filter
+def progress_percent(progress, required) -> int:
+    return progress.percent_of(required)
+
+
+@register.inclusion_tag("curricula/_dashboard_cards.html", takes_context=True)
+def curricula_cards(context):
+    """This week's students at their companies, missing and pending days, hours done vs required."""
+    user = context["request"].user
+    if not may_see_names(user):
+        return {"show": False}
+    placements = selectors.with_progress(selectors.placements_for_user(user=user))
+    return {
+        "show": bool(placements),
+        "week": selectors.week_placements(user=user),
+        "missing": sum(len(p.progress.missing) for p in placements),
+        "pending": sum(p.progress.pending for p in placements),
+        "rejected": sum(p.progress.rejected for p in placements),
+        "placements": placements,
+        "can_log": may_create(user, DayLog),
+        "is_company": user.role == Role.COMPANY,
+        "pending_status": LogStatus.PENDING,
+    }
+
+
+@register.filter
+def lookup(mapping, key):
+    return mapping.get(key, "")

@@ -1,0 +1,39 @@
+import datetime
+
+from django.urls import path, register_converter
+
+from curricula import views
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        return datetime.date.fromisoformat(value)
+
+    def to_url(self, value):
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+register_converter(IsoDateConverter, "isodate")
+
+app_name = "curricula"
+urlpatterns = [
+    path("", views.subject_list, name="subject_list"),
+    path("log/", views.log_start, name="log_start"),
+    path("log/<isodate:day>/", views.log_day, name="log_day"),
+    path("logs/", views.day_log_list, name="day_log_list"),
+    path("logs/<int:pk>/edit/", views.day_log_edit, name="day_log_edit"),
+    path("confirmations/", views.confirmations, name="confirmations"),
+    path("confirm/<str:token>/", views.confirm_link, name="confirm_link"),
+    path("placements/", views.placement_list, name="placement_list"),
+    path("placements/new/", views.placement_create, name="placement_create"),
+    path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/agreement/", views.placement_agreement, name="placement_agreement"),
+    path("placements/<int:pk>/agreement.pdf", views.placement_agreement_pdf, name="placement_agreement_pdf"),
+    path("placements/<int:pk>/agreement/signed/", views.placement_agreement_scan, name="placement_agreement_scan"),
+    path("students/", views.student_list, name="student_list"),
+    path("students/new/", views.student_create, name="student_create"),
+    path("graduates/", views.destination_summary, name="destination_summary"),
+    path("students/<int:pk>/record.pdf", views.student_record_pdf, name="student_record_pdf"),
+]

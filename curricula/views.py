@@ -1,0 +1,536 @@
+"""Placements, the class logging screen, mentor confirmation (logged in or by signed link) and lists.
+
+The ministry works nationally but sees counts only: pages with student names answer 403 there,
+and the lists turn into tallies.
+"""
+
+import calendar
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from curricula import documents, exporters, links, selectors, services
+from curricula.forms import AgreementForm, DayLogForm, DayRowForm, PlacementForm, ReviewForm, StudentForm
+from curricula.models import (
+    AgreementStatus,
+    DayLog,
+    LogStatus,
+    Placement,
+    PlacementKind,
+    Student,
+    may_see_guardian,
+    may_see_names,
+)
+from meister.models import Role
+from meister.scoping import get_for_user, may_change, may_create, visible_to
+from partners.models import WEEKDAYS, Person
+
+PAGE_SIZE = 50
+SUNDAY_FIRST = [WEEKDAYS[6], *WEEKDAYS[:6]]
+REVIEW_ROLES = {Role.COMPANY, Role.ADMIN}
+
+
+def _require_names(user):
+    if not may_see_names(user):
+        raise PermissionDenied
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+# --- logging ---------------------------------------------------------------------------------
+
+
+@login_required
+def log_start(request):
+    """Open the logging screen on the latest day that still lacks a log."""
+    if not may_create(request.user, DayLog):
+        raise PermissionDenied
+    day = selectors.latest_logging_day(user=request.user)
+    return redirect("curricula:log_day", day=day)
+
+
+@login_required
+def log_day(request, day: datetime.date):
+    """A whole class's day on one screen: one row per student placed that day, all saved or none."""
+    user = request.user
+    if not may_create(user, DayLog):
+        raise PermissionDenied
+    today = timezone.localdate()
+    placements = list(selectors.placements_on_day(user=user, day=day))
+    posted = _with_common_activities(request.POST, placements) if request.method == "POST" else None
+    rows = []
+    for placement in placements:
+        log = placement.day_logs[0] if placement.day_logs else None
+        editable = day <= today and (log is None or log.status != LogStatus.CONFIRMED)
+        data = posted if editable else None
+        rows.append({"placement": placement, "log": log, "form": DayRowForm(data, placement=placement, log=log)})
+    editable_rows = [row for row in rows if row["log"] is None or row["log"].status != LogStatus.CONFIRMED]
+    if request.method == "POST":
+        if day > today:
+            raise PermissionDenied
+        if all(row["form"].is_valid() for row in editable_rows):
+            try:
+                saved = services.day_logs_record(
+                    user=user,
+                    day=day,
+                    rows=[(row["placement"], _row_data(row["form"])) for row in editable_rows],
+                    base_url=_base_url(request),
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s人分の記録を保存しました。指導担当者に確認を依頼しました。") % {"count": len(saved)}
+                    if saved
+                    else _("変更はありませんでした。"),
+                )
+                return redirect("curricula:log_day", day=day)
+        else:
+            messages.error(request, _("入力に誤りがあります。どの記録も保存していません。赤字の箇所を直してください。"))
+    context = {
+        "day": day,
+        "rows": rows,
+        "is_future": day > today,
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1),
+        "today": today,
+        "common_activities": request.POST.get("common_activities", "") if request.method == "POST" else "",
+        "missing_by_day": _count_by_day(selectors.missing_days(user=user, today=today))[:8],
+    }
+    return render(request, "curricula/log_day.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _with_common_activities(post, placements):
+    """What the whole class did, typed once, goes into every present student's empty activities box."""
+    common = post.get("common_activities", "").strip()
+    if not common:
+        return post
+    post = post.copy()
+    for placement in placements:
+        key = f"p{placement.pk}-activities"
+        if key in post and not post[key].strip() and post.get(f"p{placement.pk}-attendance") != "absent":
+            post[key] = common
+    return post
+
+
+def _count_by_day(missing) -> list[tuple[datetime.date, int]]:
+    counts: dict[datetime.date, int] = {}
+    for _placement, day in missing:
+        counts[day] = counts.get(day, 0) + 1
+    return sorted(counts.items(), reverse=True)
+
+
+def _row_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data["activities"] = data["activities"].strip()
+    data["reflection"] = data["reflection"].strip()
+    return data
+
+
+@login_required
+def day_log_edit(request, pk):
+    """Correct one day (after a rejection, typically) and send it back to the mentor."""
+    log = get_for_user(
+        request.user, DayLog.objects.select_related("placement", "placement__student", "placement__company"), pk=pk
+    )
+    if not may_change(request.user, log) or log.status == LogStatus.CONFIRMED:
+        raise PermissionDenied
+    form = DayLogForm(request.POST or None, instance=DayLog.objects.get(pk=log.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ("attendance", "hours", "activities", "reflection")}
+        try:
+            services.day_log_correct(user=request.user, log=log, data=data, base_url=_base_url(request))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("記録を修正し、指導担当者に再確認を依頼しました。"))
+            return redirect("curricula:placement_detail", pk=log.placement_id)
+    events = log.events.select_related("user")
+    return render(request, "curricula/day_log_edit.html", {"log": log, "form": form, "events": events})
+
+
+# --- confirmation by the mentor ------------------------------------------------------------------
+
+
+def _review(request, logs, *, user, actor):
+    """Handle a confirm/reject POST for one of `logs`; returns the bound form when it has errors."""
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return form
+    log = next((log for log in logs if log.pk == form.cleaned_data["log"]), None)
+    if log is None:
+        raise Http404
+    comment = form.cleaned_data["comment"].strip()
+    try:
+        if form.cleaned_data["decision"] == "confirm":
+            services.day_log_confirm(log=log, user=user, actor=actor, feedback=comment)
+            messages.success(request, _("%(student)s さんの%(day)sの記録を確認しました。") % _log_words(log))
+        else:
+            services.day_log_reject(log=log, user=user, actor=actor, reason=comment)
+            messages.success(request, _("%(student)s さんの%(day)sの記録を差し戻しました。") % _log_words(log))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return None
+
+
+def _confirm_all(request, logs, *, user, actor):
+    count = 0
+    for log in logs:
+        services.day_log_confirm(log=log, user=user, actor=actor)
+        count += 1
+    messages.success(request, _("%(count)s件の記録を確認しました。") % {"count": count})
+
+
+def _log_words(log):
+    return {"student": log.placement.student.kana_name, "day": f"{log.day:%m/%d}"}
+
+
+@login_required
+def confirmations(request):
+    """The company's pending days for a logged-in mentor."""
+    user = request.user
+    if user.role not in REVIEW_ROLES and not user.is_superuser:
+        raise PermissionDenied
+    logs = list(selectors.pending_logs_for_user(user=user))
+    failed = None
+    if request.method == "POST":
+        actor = user.get_full_name() or user.username
+        if request.POST.get("all") == "1":
+            _confirm_all(request, logs, user=user, actor=actor)
+            return redirect("curricula:confirmations")
+        failed = _review(request, logs, user=user, actor=actor)
+        if failed is None:
+            return redirect("curricula:confirmations")
+    return render(request, "curricula/confirm.html", {"logs": logs, "failed": failed, "via_link": False})
+
+
+@never_cache
+@csrf_protect
+def confirm_link(request, token):
+    """The same page through a signed, expiring link: no account needed, only that mentor's days."""
+    try:
+        mentor = links.mentor_for_token(token)
+    except signing.SignatureExpired:
+        return render(request, "curricula/confirm_expired.html", {"expired": True}, status=403)
+    except (signing.BadSignature, Person.DoesNotExist, ValueError):
+        return render(request, "curricula/confirm_expired.html", {"expired": False}, status=403)
+    logs = list(selectors.pending_logs_for_mentor(mentor=mentor))
+    failed = None
+    if request.method == "POST":
+        actor = _("%(name)s（メールのリンクから）") % {"name": mentor.name}
+        if request.POST.get("all") == "1":
+            _confirm_all(request, logs, user=None, actor=actor)
+            return redirect(request.path)
+        failed = _review(request, logs, user=None, actor=actor)
+        if failed is None:
+            return redirect(request.path)
+    context = {"logs": logs, "failed": failed, "via_link": True, "mentor": mentor}
+    return render(request, "curricula/confirm.html", context)
+
+
+# --- placements ------------------------------------------------------------------------------------
+
+
+STATES = {
+    "missing": _("未記録の日あり"),
+    "pending": _("確認待ちあり"),
+    "rejected": _("差し戻しあり"),
+}
+
+
+def _state_matches(placement, state):
+    p = placement.progress
+    return {"missing": bool(p.missing), "pending": bool(p.pending), "rejected": bool(p.rejected)}.get(state, True)
+
+
+@login_required
+def placement_list(request):
+    user = request.user
+    placements = selectors.placements_for_user(user=user)
+    kind = request.GET.get("kind")
+    if kind in PlacementKind.values:
+        placements = placements.filter(kind=kind)
+    if not may_see_names(user):
+        return _placement_counts(request, placements)
+    company = request.GET.get("company")
+    if company and company.isdigit():
+        placements = placements.filter(company_id=company)
+    rows = selectors.with_progress(placements)
+    state = request.GET.get("state")
+    if state in STATES:
+        rows = [row for row in rows if _state_matches(row, state)]
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        return exporters.placement_exporter(rows).response(request.GET["export"])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "states": STATES,
+        "state": state,
+        "kinds": PlacementKind.choices,
+        "kind": kind,
+        "companies": _companies_of(user),
+        "company": company,
+        "can_log": may_create(user, DayLog),
+        "can_create": may_create(user, Placement),
+    }
+    return render(request, "curricula/placement_list.html", context)
+
+
+def _companies_of(user):
+    from partners.models import Company
+
+    placed = Placement.objects.values("company")
+    return visible_to(Company.objects.filter(pk__in=placed), user).only("pk", "name")
+
+
+def _placement_counts(request, placements):
+    by_kind = placements.order_by().values("kind").annotate(n=Count("pk"))
+    by_prefecture = (
+        placements.order_by()
+        .values("student__school__prefecture__name", "student__school__prefecture__code")
+        .annotate(n=Count("pk"), students=Count("student", distinct=True))
+        .order_by("student__school__prefecture__code")
+    )
+    hours = DayLog.objects.filter(placement__in=placements, status=LogStatus.CONFIRMED).aggregate(total=Sum("hours"))
+    labels = dict(PlacementKind.choices)
+    context = {
+        "by_kind": [(labels.get(row["kind"], row["kind"]), row["n"]) for row in by_kind],
+        "by_prefecture": by_prefecture,
+        "confirmed_hours": hours["total"] or 0,
+    }
+    return render(request, "curricula/placement_counts.html", context)
+
+
+@login_required
+def placement_detail(request, pk):
+    user = request.user
+    _require_names(user)
+    placement = selectors.get_placement_for_user(user, pk)
+    today = timezone.localdate()
+    placement.progress = selectors.progress(placement, today)
+    month = _month(request.GET.get("month"), placement, today)
+    logs = placement.logs.all()
+    context = {
+        "placement": placement,
+        "weeks": _calendar(placement, month, today, {log.day: log for log in logs}),
+        "month": month,
+        "previous_month": (month - datetime.timedelta(days=1)).replace(day=1),
+        "next_month": (month + datetime.timedelta(days=32)).replace(day=1),
+        "logs": DayLog.objects.filter(placement=placement).order_by("-day"),
+        "can_change": may_change(user, placement),
+        "show_guardian": may_see_guardian(user),
+        "agreement_form": AgreementForm(initial={"agreement_status": placement.agreement_status}),
+        "weekday_header": [label for _day, label in SUNDAY_FIRST],
+    }
+    return render(request, "curricula/placement_detail.html", context)
+
+
+def _month(value, placement, today) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        anchor = min(max(today, placement.starts_on), placement.ends_on)
+        return anchor.replace(day=1)
+
+
+def _calendar(placement, month, today, by_day):
+    """Weeks (Sunday first, as Japanese calendars are) of cells: the day and its state."""
+    weeks = []
+    for week in calendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month):
+        cells = []
+        for day in week:
+            log = by_day.get(day)
+            if day.month != month.month:
+                state = "outside"
+            elif log is not None:
+                state = "absent" if log.attendance == "absent" else log.status
+            elif placement.is_expected_on(day):
+                state = "missing" if day <= today else "planned"
+            else:
+                state = "none"
+            cells.append({"day": day, "state": state, "log": log})
+        weeks.append(cells)
+    return weeks
+
+
+@login_required
+def placement_agreement(request, pk):
+    """The 三者協定: its status and the signed scan (GET shows the form on the placement page)."""
+    placement = selectors.get_placement_for_user(request.user, pk, change=True)
+    _require_names(request.user)
+    form = AgreementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_agreement_update(
+                user=request.user,
+                placement=placement,
+                status=form.cleaned_data["agreement_status"],
+                scan=form.cleaned_data["agreement_scan"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("三者協定の状況を更新しました。"))
+        return redirect("curricula:placement_detail", pk=placement.pk)
+    return render(request, "curricula/agreement_form.html", {"placement": placement, "form": form})
+
+
+@login_required
+def placement_agreement_pdf(request, pk):
+    _require_names(request.user)
+    placement = selectors.get_placement_for_user(request.user, pk)
+    return documents.agreement_response(placement, show_guardian=may_see_guardian(request.user))
+
+
+@login_required
+def placement_agreement_scan(request, pk):
+    _require_names(request.user)
+    placement = selectors.get_placement_for_user(request.user, pk)
+    if not placement.agreement_scan:
+        raise Http404
+    from django.http import FileResponse
+
+    name = placement.agreement_scan.name.rsplit("/", 1)[-1]
+    return FileResponse(placement.agreement_scan.open("rb"), as_attachment=True, filename=name)
+
+
+# --- day logs, students, curricula ---------------------------------------------------------------------
+
+
+LOG_STATES = {"missing": _("未記録"), **{value: label for value, label in LogStatus.choices}}
+
+
+@login_required
+def day_log_list(request):
+    """Logged days by status, or the expected days without a log (`?state=missing`); Excel of the logs."""
+    user = request.user
+    state = request.GET.get("state") or ""
+    if not may_see_names(user):
+        logs = selectors.day_logs_for_user(user=user).order_by()
+        counts = logs.values("status").annotate(n=Count("pk"), hours=Sum("hours"))
+        labels = dict(LogStatus.choices)
+        rows = [(labels.get(row["status"], row["status"]), row["n"], row["hours"]) for row in counts]
+        return render(request, "curricula/day_log_counts.html", {"rows": rows})
+    if state == "missing":
+        missing = selectors.missing_days(user=user)
+        page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "curricula/day_log_list.html",
+            {"page": page, "state": state, "states": LOG_STATES, "missing": True, "can_log": may_create(user, DayLog)},
+        )
+    logs = selectors.day_logs_for_user(user=user)
+    if state in LogStatus.values:
+        logs = logs.filter(status=state)
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        return exporters.day_log_exporter(logs).response(request.GET["export"])
+    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "state": state, "states": LOG_STATES, "missing": False}
+    return render(request, "curricula/day_log_list.html", context)
+
+
+@login_required
+def student_list(request):
+    user = request.user
+    students = selectors.students_for_user(user=user)
+    if not may_see_names(user):
+        counts = (
+            students.order_by()
+            .values("school__prefecture__name", "school__prefecture__code")
+            .annotate(n=Count("pk"), placed=Count("placements__student", distinct=True))
+            .order_by("school__prefecture__code")
+        )
+        return render(request, "curricula/student_counts.html", {"counts": counts})
+    page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "fiscal_year": _fy(), "can_create": may_create(user, Student)}
+    return render(request, "curricula/student_list.html", context)
+
+
+def _fy():
+    from meister.fiscal import current_fiscal_year
+
+    return current_fiscal_year()
+
+
+@login_required
+def student_record_pdf(request, pk):
+    """The printable practice record (実習記録) of one student: every placement and day."""
+    _require_names(request.user)
+    student = selectors.get_student_for_user(request.user, pk)
+    placements = selectors.with_progress(selectors.placements_for_user(user=request.user).filter(student=student))
+    logs = visible_to(DayLog.objects.filter(placement__student=student), request.user).select_related(
+        "placement", "placement__company"
+    )
+    return documents.student_record_response(student, placements, logs.order_by("day"))
+
+
+@login_required
+def subject_list(request):
+    user = request.user
+    subjects = list(selectors.subjects_for_user(user=user))
+    context = {
+        "subjects": subjects,
+        "sessions": selectors.sessions_for_user(user=user)[:30],
+        "projects": selectors.projects_for_user(user=user)[:30],
+        "may_edit": user.is_staff and may_create(user, Placement),
+        "agreement_statuses": AgreementStatus.choices,
+    }
+    return render(request, "curricula/subject_list.html", context)
+
+
+@login_required
+def destination_summary(request):
+    """Graduates' destinations as counts only, so every role (the ministry too) may see them."""
+    year = request.GET.get("year")
+    fiscal_year = int(year) if year and year.isdigit() else None
+    context = selectors.destination_summary(user=request.user, fiscal_year=fiscal_year)
+    context["year"] = fiscal_year
+    return render(request, "curricula/destination_summary.html", context)
+
+
+@login_required
+def placement_create(request):
+    if not may_create(request.user, Placement):
+        raise PermissionDenied
+    form = PlacementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        placement = services.placement_save(user=request.user, placement=form.save(commit=False))
+        messages.success(request, _("実習の受入れを登録しました。"))
+        return redirect(placement)
+    return render(
+        request,
+        "curricula/form.html",
+        {"form": form, "title": _("実習の受入れを登録"), "cancel_url": reverse("curricula:placement_list")},
+    )
+
+
+@login_required
+def student_create(request):
+    if not may_create(request.user, Student):
+        raise PermissionDenied
+    form = StudentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.student_save(user=request.user, student=form.save(commit=False))
+        messages.success(request, _("生徒を登録しました。"))
+        return redirect("curricula:student_list")
+    return render(
+        request,
+        "curricula/form.html",
+        {"form": form, "title": _("生徒を登録"), "cancel_url": reverse("curricula:student_list")},
+    )

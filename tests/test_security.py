@@ -1,0 +1,129 @@
+"""Sign-in protection: lockout after repeated failures, session limits, two-factor codes, CSP, password rules."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from meister.middleware import LOGIN_STAMP
+
+
+def sign_in(client, username, password="meister-demo"):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_lockout_after_repeated_failures(client, demo):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "teacher", "wrong-password").status_code == 200
+    locked = sign_in(client, "teacher", "wrong-password")
+    assert locked.status_code == 429
+    assert "ログインを15分間停止しています" in locked.content.decode()
+    # Even the right password waits for the cool-off…
+    assert sign_in(client, "teacher").status_code == 429
+    assert "_auth_user_id" not in client.session
+    # …while other accounts from the same school network are not affected.
+    assert sign_in(client, "coordinator").status_code == 302
+
+
+def test_a_success_resets_the_count(client, demo):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "company", "wrong-password")
+    assert sign_in(client, "company").status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "company", "wrong-password").status_code == 200
+
+
+def test_sessions_end_when_idle():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_sessions_end_twelve_hours_after_sign_in(client, demo):
+    assert sign_in(client, "ministry").status_code == 302
+    assert client.get(reverse("meister:dashboard")).status_code == 200
+    session = client.session
+    session[LOGIN_STAMP] = int(time.time()) - 12 * 3600 - 1
+    session.save()
+    response = client.get(reverse("meister:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("meister:dashboard")).status_code == 302
+
+
+def _code(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@override_settings(TWO_FACTOR_REQUIRED_ROLES=["ministry", "prefecture"])
+def test_required_roles_register_and_then_confirm_a_code(client, demo):
+    sign_in(client, "prefecture")
+    response = client.get(reverse("partners:school_list"))
+    assert response["Location"] == reverse("two_factor_setup")
+    page = client.get(reverse("two_factor_setup"))
+    assert page.status_code == 200 and 'data-testid="totp-secret"' in page.content.decode()
+    device = TOTPDevice.objects.get(user=demo.users["prefecture"], confirmed=False)
+    wrong = client.post(reverse("two_factor_setup"), {"code": "000000" if _code(device) != "000000" else "111111"})
+    assert "確認コードが正しくありません" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code makes the next try wait a second; the test does not sleep
+    assert client.post(reverse("two_factor_setup"), {"code": _code(device)}).status_code == 302
+    assert client.get(reverse("partners:school_list")).status_code == 200
+
+    client.logout()
+    sign_in(client, "prefecture")
+    response = client.get(reverse("partners:school_list"))
+    assert response["Location"] == reverse("two_factor_verify") + "?next=%2Fpartners%2Fschools%2F"
+    device.refresh_from_db()
+    device.last_t = -1  # the same 30-second code may be entered once only
+    device.save()
+    response = client.post(reverse("two_factor_verify"), {"code": _code(device), "next": "/partners/schools/"})
+    assert response["Location"] == "/partners/schools/"
+
+
+@override_settings(TWO_FACTOR_REQUIRED_ROLES=[])
+def test_teachers_may_choose_two_factor(client, demo):
+    sign_in(client, "teacher")
+    assert client.get(reverse("meister:dashboard")).status_code == 200
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=demo.users["teacher"])
+    client.post(reverse("two_factor_setup"), {"code": _code(device)})
+    client.logout()
+    sign_in(client, "teacher")
+    assert client.get(reverse("meister:dashboard"))["Location"].startswith(reverse("two_factor_verify"))
+
+
+def test_verify_never_redirects_off_site(client, demo):
+    sign_in(client, "teacher")
+    device = TOTPDevice.objects.create(user=demo.users["teacher"], confirmed=True)
+    response = client.post(reverse("two_factor_verify"), {"code": _code(device), "next": "https://evil.example/"})
+    assert response["Location"] == reverse("meister:dashboard")
+
+
+def test_demo_requires_two_factor_of_no_one():
+    assert settings.DEMO_ENABLED and settings.TWO_FACTOR_REQUIRED_ROLES == []
+
+
+def test_content_security_policy(client, demo):
+    client.force_login(demo.users["ministry"])
+    response = client.get(reverse("meister:dashboard"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert "<script>" not in response.content.decode()  # no inline scripts for the policy to allow
+
+
+@pytest.mark.parametrize("password, message", [("short-1", "短すぎ"), ("1234567890123", "数字しか")])
+def test_password_rules_in_japanese(client, demo, password, message):
+    client.force_login(demo.users["teacher"])
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "meister-demo",
+            "new_password1": password,
+            "new_password2": password,
+        },
+    )
+    assert response.status_code == 200 and message in response.content.decode()
