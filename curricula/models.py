@@ -189,6 +189,7 @@ class Student(models.Model):
     # Only for the 三者協定 of a placement; never shown to companies.
     guardian_name = models.CharField(_("保護者氏名"), max_length=60, blank=True)
     guardian_contact = models.CharField(_("保護者連絡先"), max_length=100, blank=True)
+    anonymised_on = models.DateField(_("匿名化日"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("placements__company",)}
@@ -214,6 +215,12 @@ class Student(models.Model):
 
     def grade_in(self, fiscal_year: int) -> int:
         return fiscal_year - self.entry_year + 1
+
+    @property
+    def graduation_fiscal_year(self) -> int:
+        """The recorded graduation, else the end of a three-year course (entering FY2024 → FY2026)."""
+        destination = getattr(self, "destination", None)
+        return destination.graduated_fiscal_year if destination else self.entry_year + 2
 
 
 class PlacementKind(models.TextChoices):

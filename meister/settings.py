@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
     },
 }
+# Students are anonymised this many years after their graduation year (anonymise_students).
+STUDENT_RETENTION_YEARS = env_int("STUDENT_RETENTION_YEARS", 5, minimum=1)
 REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1)
 # Registry imports (.csv / .xlsx): the largest file accepted. Put the same limit (or more) on the proxy.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
