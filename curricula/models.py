@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
@@ -190,6 +191,7 @@ class Student(models.Model):
     guardian_name = models.CharField(_("保護者氏名"), max_length=60, blank=True)
     guardian_contact = models.CharField(_("保護者連絡先"), max_length=100, blank=True)
     anonymised_on = models.DateField(_("匿名化日"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(verbose_name=_("生徒の変更履歴"))
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("placements__company",)}
@@ -277,6 +279,7 @@ class Placement(models.Model):
     insurance = models.TextField(_("保険"), default=DEFAULT_INSURANCE, blank=True)
     safety = models.TextField(_("安全管理"), default=DEFAULT_SAFETY, blank=True)
 
+    history = HistoricalRecords(verbose_name=_("実習の変更履歴"))
     objects = ScopedQuerySet.as_manager()
     scope_paths = {**_prefixed("student", SCHOOL_PATHS), ScopeKind.COMPANY: ("company",)}
     change_roles = {Role.ADMIN, Role.TEACHER}
@@ -364,6 +367,7 @@ class DayLog(models.Model):
     confirmed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
+    history = HistoricalRecords(verbose_name=_("実習日誌の変更履歴"))
     objects = ScopedQuerySet.as_manager()
     scope_paths = _prefixed("placement", Placement.scope_paths)
     change_roles = {Role.ADMIN, Role.TEACHER}

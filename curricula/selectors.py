@@ -198,3 +198,27 @@ def destination_summary(*, user, fiscal_year: int | None = None) -> dict:
             set(visible_to(Destination.objects.all(), user).values_list("graduated_fiscal_year", flat=True))
         ),
     }
+
+
+def placement_history(*, placement, limit: int = 30) -> list[dict]:
+    """The latest changes to a placement and its day logs: who, when, which fields, from what to what."""
+    records = list(placement.history.select_related("history_user").order_by("-history_date")[:limit])
+    records += list(
+        DayLog.history.filter(placement_id=placement.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    records.sort(key=lambda r: r.history_date, reverse=True)
+    rows = []
+    for record in records[:limit]:
+        previous = record.prev_record
+        changes = []
+        if previous is not None:
+            for change in record.diff_against(previous).changes:
+                field = record._meta.get_field(change.field)
+                labels = dict(field.flatchoices) if field.choices else {}
+                changes.append(
+                    (field.verbose_name, labels.get(change.old, change.old), labels.get(change.new, change.new))
+                )
+        rows.append({"record": record, "what": record._meta.verbose_name, "changes": changes})
+    return rows

@@ -33,4 +33,7 @@ def students_anonymise(*, years: int, today=None) -> int:
             kana_name=f"匿名化済み-{pk}", guardian_name="", guardian_contact="", anonymised_on=day
         )
     DayLog.objects.filter(placement__student__in=due).update(reflection="", feedback="", rejection_reason="")
+    # The audit history keeps copies of every version: scrub those too.
+    Student.history.filter(id__in=due).update(kana_name="匿名化済み", guardian_name="", guardian_contact="")
+    DayLog.history.filter(placement__student__in=due).update(reflection="", feedback="", rejection_reason="")
     return len(due)

@@ -336,6 +336,7 @@ def placement_detail(request, pk):
         "show_guardian": may_see_guardian(user),
         "agreement_form": AgreementForm(initial={"agreement_status": placement.agreement_status}),
         "weekday_header": [label for _day, label in SUNDAY_FIRST],
+        "history": selectors.placement_history(placement=placement),
     }
     return render(request, "curricula/placement_detail.html", context)
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
@@ -48,6 +49,8 @@ class ReportRun(models.Model):
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("報告書の作成の履歴"))
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
