@@ -41,6 +41,7 @@ def test_role_logs_in_switches_language_and_logs_out(page, live_server, demo, us
     page.get_by_role("button", name="日本語").click()
     expect(page.get_by_test_id("dashboard-title")).to_have_text(japanese)
 
+    page.get_by_test_id("current-user").click()
     page.get_by_role("button", name="ログアウト").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
     page.goto(f"{live_server.url}/")
