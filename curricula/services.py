@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,7 +49,14 @@ def day_logs_record(*, user, day: datetime.date, rows: list[tuple[Placement, dic
         if log is None:
             log = DayLog(placement=placement, day=day, logged_by=user, **data)
             log.full_clean()
-            log.save()
+            try:
+                with transaction.atomic():
+                    log.save()
+            except IntegrityError:
+                # Saved a moment ago from another tab or a double click: ask to reload, keep what was typed.
+                raise ValidationError(
+                    _("同じ日の記録が別の画面から保存されました。ページを読み込み直してから保存してください。")
+                ) from None
             _event(log, user=user, actor=_actor(user), action=EventAction.LOGGED, old_status="")
             saved.append(log)
             continue

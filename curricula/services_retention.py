@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from curricula.models import DayLog, Student
+from curricula.models import DayLog, DayLogEvent, Placement, Student
 from meister.fiscal import current_fiscal_year
 
 
@@ -33,7 +33,12 @@ def students_anonymise(*, years: int, today=None) -> int:
             kana_name=f"匿名化済み-{pk}", guardian_name="", guardian_contact="", anonymised_on=day
         )
     DayLog.objects.filter(placement__student__in=due).update(reflection="", feedback="", rejection_reason="")
+    DayLogEvent.objects.filter(day_log__placement__student__in=due).update(note="")
+    for placement in Placement.objects.filter(student__in=due).exclude(agreement_scan=""):
+        placement.agreement_scan.delete(save=False)  # the signed agreement names student and guardian
+        Placement.objects.filter(pk=placement.pk).update(agreement_scan="")
     # The audit history keeps copies of every version: scrub those too.
     Student.history.filter(id__in=due).update(kana_name="匿名化済み", guardian_name="", guardian_contact="")
     DayLog.history.filter(placement__student__in=due).update(reflection="", feedback="", rejection_reason="")
+    Placement.history.filter(student__in=due).update(agreement_scan="")
     return len(due)

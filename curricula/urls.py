@@ -9,7 +9,10 @@ class IsoDateConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value):
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)  # a ValueError makes the URL not match: 404
+        if not 2000 <= day.year <= 2100:
+            raise ValueError(value)
+        return day
 
     def to_url(self, value):
         return value.isoformat() if isinstance(value, datetime.date) else value

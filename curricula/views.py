@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -190,9 +191,16 @@ def _review(request, logs, *, user, actor):
 
 def _confirm_all(request, logs, *, user, actor):
     count = 0
-    for log in logs:
-        services.day_log_confirm(log=log, user=user, actor=actor)
-        count += 1
+    try:
+        with transaction.atomic():
+            for log in logs:
+                # A second click or another tab may have answered some already: confirm the rest.
+                if DayLog.objects.filter(pk=log.pk, status=LogStatus.PENDING).exists():
+                    services.day_log_confirm(log=log, user=user, actor=actor)
+                    count += 1
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return
     messages.success(request, _("%(count)s件の記録を確認しました。") % {"count": count})
 
 
@@ -268,7 +276,7 @@ def placement_list(request):
     if not may_see_names(user):
         return _placement_counts(request, placements)
     company = request.GET.get("company")
-    if company and company.isdigit():
+    if company and company.isascii() and company.isdigit():
         placements = placements.filter(company_id=company)
     rows = selectors.with_progress(placements)
     state = request.GET.get("state")
@@ -343,7 +351,10 @@ def placement_detail(request, pk):
 
 def _month(value, placement, today) -> datetime.date:
     try:
-        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+        month = datetime.datetime.strptime(value or "", "%Y-%m").date()
+        if not 2000 <= month.year <= 2100:
+            raise ValueError(value)
+        return month
     except ValueError:
         anchor = min(max(today, placement.starts_on), placement.ends_on)
         return anchor.replace(day=1)
@@ -499,7 +510,7 @@ def subject_list(request):
 def destination_summary(request):
     """Graduates' destinations as counts only, so every role (the ministry too) may see them."""
     year = request.GET.get("year")
-    fiscal_year = int(year) if year and year.isdigit() else None
+    fiscal_year = int(year) if year and year.isascii() and year.isdigit() else None
     context = selectors.destination_summary(user=request.user, fiscal_year=fiscal_year)
     context["year"] = fiscal_year
     return render(request, "curricula/destination_summary.html", context)

@@ -50,6 +50,7 @@ def database_backup(path: str, *, alias: str = "default") -> None:
     )
     if result.returncode:
         raise CommandError(f"pg_dump に失敗しました: {result.stderr.strip()}")
+    os.chmod(path, 0o600)  # it holds every student's data: readable by its owner only
 
 
 def database_restore(path: str, *, alias: str = "default", name: str | None = None) -> None:

@@ -27,6 +27,7 @@ def _navigation(user) -> list[NavItem]:
         items.append(NavItem(_("実習の記録"), reverse("curricula:log_start")))
         items.append(NavItem(_("実習の受入れ"), reverse("curricula:placement_list")))
         items.append(NavItem(_("教育課程"), reverse("curricula:subject_list")))
+        items.append(NavItem(_("アセスメント"), reverse("assessments:index")))
     elif role == Role.COMPANY and user.company_id:
         items.append(NavItem(_("自社"), reverse("partners:company_detail", args=[user.company_id])))
         items.append(NavItem(pgettext_lazy("plural", "連携校"), reverse("partners:school_list")))
@@ -43,6 +44,9 @@ def _navigation(user) -> list[NavItem]:
         items.append(NavItem(_("担当者"), reverse("partners:person_list")))
         items.append(NavItem(_("連携協定"), reverse("partners:agreement_list")))
         items.append(NavItem(_("報告書"), reverse("reports:run_list")))
+        items.append(NavItem(_("アセスメント"), reverse("assessments:index")))
+        if role in {Role.MINISTRY, Role.PREFECTURE, Role.ADMIN}:
+            items.append(NavItem(_("実態調査"), reverse("assessments:survey_list")))
     if user.is_staff:
         items.append(NavItem(_("管理画面"), reverse("admin:index")))
     return items

@@ -217,11 +217,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fail-stale-report-runs": {"task": "reports.tasks.fail_stale_runs", "schedule": 600.0},
     "remind-unanswered-proposals": {"task": "partners.tasks.remind_unanswered_proposals", "schedule": 6 * 3600.0},
+    "remind-unanswered-surveys": {
+        "task": "assessments.tasks.remind_unanswered_surveys",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "remind-mentors-of-unconfirmed-days": {
         "task": "curricula.tasks.send_confirmation_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
 }
+# Published figures hide groups smaller than this (assessment results, survey tabulations).
+ASSESSMENTS_SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 10, minimum=1)
 # Students are anonymised this many years after their graduation year (anonymise_students).
 STUDENT_RETENTION_YEARS = env_int("STUDENT_RETENTION_YEARS", 5, minimum=1)
 REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1)

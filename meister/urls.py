@@ -21,6 +21,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("reports/", include("reports.urls")),
     path("curricula/", include("curricula.urls")),
+    path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,6 +2,7 @@
 
 import base64
 from io import BytesIO
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -9,11 +10,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 WRONG = gettext_lazy("確認コードが正しくありません。アプリに表示されている最新のコードを入力してください。")
@@ -40,7 +42,13 @@ def _qr_svg(uri: str) -> str:
 
 @login_required
 def two_factor_setup(request):
-    """Register an authenticator: the device is kept unconfirmed until the user enters a code from it."""
+    """Register an authenticator: the device is kept unconfirmed until the user enters a code from it.
+
+    Someone who already has one must first confirm a code from it: otherwise the password alone would
+    be enough to replace the authenticator and get past two-factor sign-in.
+    """
+    if user_has_device(request.user, confirmed=True) and not request.user.is_verified():
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.path})}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name=_("認証アプリ"), confirmed=False)

@@ -62,6 +62,8 @@ def default_message(need: SchoolNeed) -> str:
 def proposals_send(*, user, need: SchoolNeed, companies, message: str) -> list[Proposal]:
     if not message.strip():
         raise ValidationError(_("企業へのメッセージを入力してください。"))
+    if SchoolNeed.objects.get(pk=need.pk).status != NeedStatus.OPEN:
+        raise ValidationError(_("このニーズは募集を終えています。"))
     created = []
     for company in companies:
         if Proposal.objects.filter(need=need, company=company).exists():
@@ -76,6 +78,8 @@ def proposals_send(*, user, need: SchoolNeed, companies, message: str) -> list[P
 
 @transaction.atomic
 def proposal_answer(*, proposal: Proposal, accept: bool, reason: str = "", answered_by: str) -> Engagement | None:
+    # Lock the need first: two companies answering at once must not both take it.
+    SchoolNeed.objects.select_for_update().get(pk=proposal.need_id)
     proposal = Proposal.objects.select_for_update().select_related("need").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.SENT:
         raise ValidationError(_("この依頼には既に回答済みです。"))
@@ -101,6 +105,10 @@ def proposal_answer(*, proposal: Proposal, accept: bool, reason: str = "", answe
         students=need.students,
     )
     SchoolNeed.objects.filter(pk=need.pk).update(status=NeedStatus.MATCHED)
+    # The need is filled: the other companies' requests are withdrawn, and their links say so.
+    need.proposals.filter(status=ProposalStatus.SENT).update(
+        status=ProposalStatus.WITHDRAWN, answered_at=timezone.now()
+    )
     return engagement
 
 
@@ -108,7 +116,10 @@ def proposals_remind(*, now=None) -> int:
     """Email the link again once to companies that have not answered after REMIND_AFTER."""
     now = now or timezone.now()
     due = Proposal.objects.filter(
-        status=ProposalStatus.SENT, reminded_at__isnull=True, sent_at__lte=now - REMIND_AFTER
+        status=ProposalStatus.SENT,
+        need__status=NeedStatus.OPEN,
+        reminded_at__isnull=True,
+        sent_at__lte=now - REMIND_AFTER,
     ).select_related("need", "need__school", "company")
     count = 0
     for proposal in due:

@@ -89,7 +89,7 @@ def need_propose(request, pk):
     if request.method != "POST":
         return redirect("partners:need_candidates", pk=need.pk)
     form = ProposalForm(request.POST)
-    ids = [i for i in request.POST.getlist("company") if i.isdigit()]
+    ids = [i for i in request.POST.getlist("company") if i.isascii() and i.isdigit()]
     companies = list(visible_to(Company.objects.filter(pk__in=ids), request.user))
     if not companies:
         messages.error(request, _("依頼する企業を選んでください。"))

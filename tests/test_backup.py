@@ -23,6 +23,7 @@ def _counts(cursor):
 def test_restore_into_an_empty_database_finds_every_row(demo, tmp_path):
     dump = tmp_path / "meister.dump"
     call_command("backup_db", str(dump))
+    assert dump.stat().st_mode & 0o077 == 0  # the owner's alone
     with connection.cursor() as cursor:
         original = _counts(cursor)
         target = f"restore_{uuid.uuid4().hex[:8]}"

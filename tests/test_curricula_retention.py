@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management import call_command
 
-from curricula.models import DayLog, Destination, DestinationKind, Student
+from curricula.models import DayLog, DayLogEvent, Destination, DestinationKind, Student
 from curricula.services_retention import students_anonymise
 
 TODAY = datetime.date(2026, 11, 24)  # FY2026
@@ -19,6 +19,9 @@ def test_anonymise_after_the_retention_years(demo):
     )
     logs = DayLog.objects.filter(placement__student=old)
     logs.update(reflection="初めて旋盤を使った。")
+    DayLogEvent.objects.create(
+        day_log=logs.first(), actor="指導担当者", action="reject", new_status="rejected", note="あおきさんは遅刻が多い"
+    )
     hours_before = sorted(logs.values_list("hours", flat=True))
 
     assert students_anonymise(years=5, today=TODAY) == 1  # entered 2016, so graduated in FY2018
@@ -26,6 +29,7 @@ def test_anonymise_after_the_retention_years(demo):
     assert old.kana_name == f"匿名化済み-{old.pk}" and (old.guardian_name, old.guardian_contact) == ("", "")
     assert old.anonymised_on == TODAY
     assert not logs.exclude(reflection="").exists()
+    assert not DayLogEvent.objects.filter(day_log__in=logs).exclude(note="").exists()
     assert sorted(logs.values_list("hours", flat=True)) == hours_before  # the figures stay
     recent.refresh_from_db()
     recorded.refresh_from_db()

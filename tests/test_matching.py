@@ -217,3 +217,35 @@ def test_reminders_are_scheduled_on_beat(settings):
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "partners.tasks.remind_unanswered_proposals" in schedule
     assert remind_unanswered_proposals.name in app.tasks
+
+
+def test_first_acceptance_fills_the_need_and_withdraws_the_rest(client, demo, need):
+    nosui = Proposal.objects.create(need=need, company=demo.nosui, message="m", sent_to="a@example.jp")
+    foods = Proposal.objects.create(need=need, company=Company.objects.get(name="株式会社糸魚川フーズ"), message="m")
+    client.post(
+        reverse("partners:proposal_answer_link", args=[proposal_token(nosui)]), {"answer": "accept", "name": "能水"}
+    )
+    foods.refresh_from_db()
+    assert foods.status == ProposalStatus.WITHDRAWN
+    late = client.post(
+        reverse("partners:proposal_answer_link", args=[proposal_token(foods)]), {"answer": "accept", "name": "川上"}
+    )
+    assert "この依頼は取り下げられました" in late.content.decode()
+    assert Engagement.objects.filter(need=need).count() == 1
+    Proposal.objects.filter(pk=foods.pk).update(sent_at=timezone.now() - timedelta(days=9))
+    assert proposals_remind() == 0  # nothing to remind about a filled need
+    client.force_login(demo.users["coordinator-niigata"])
+    response = client.post(
+        reverse("partners:need_propose", args=[need.pk]),
+        {"company": [Company.objects.get(name="株式会社ひすい海洋開発").pk], "message": "m"},
+        follow=True,
+    )
+    assert "このニーズは募集を終えています。" in response.content.decode()
+
+
+def test_odd_company_ids_are_ignored(client, demo, need):
+    client.force_login(demo.users["coordinator-niigata"])
+    response = client.post(
+        reverse("partners:need_propose", args=[need.pk]), {"company": ["²", "x"], "message": "m"}, follow=True
+    )
+    assert response.status_code == 200 and "依頼する企業を選んでください。" in response.content.decode()

@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.models import Administration, Instrument, Practice, Survey
+from assessments.services_survey import recipient_token
 from curricula.links import confirmation_token
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
@@ -80,6 +82,18 @@ def _engagement(demo):
             "need": proposal.need,
         },
     )[0]
+
+
+def _instrument(code):
+    return Instrument.objects.get(code=code)
+
+
+def _hikone_administration(demo):
+    return Administration.objects.filter(school=demo.hikone, instrument__code="grit-s").order_by("pk")[0]
+
+
+def _demo_survey():
+    return Survey.objects.order_by("pk")[0]
 
 
 NON_CREATORS = ("teacher", "company", "teacher_niigata", "company_niigata")
@@ -155,6 +169,54 @@ EXPECTATIONS = {
     "reports:run_progress": (_report_run, shiga_only(teacher=404, company=404)),
     "reports:run_download": (_report_run, shiga_only(teacher=404, company=404)),
 }
+# Assessments: teachers keep their school's answers; results are aggregates for those running the programme (never
+# for companies; the ministry reads national figures only). Surveys are their owners' (ministry, prefectures); the
+# respondent's signed link needs no account. The practice library is read by all and added to by coordinators up.
+EXPECTATIONS.update(
+    {
+        "assessments:index": (None, expect(200)),
+        "assessments:instrument_detail": (lambda d: {"pk": _instrument("grit-s").pk}, expect(200)),
+        "assessments:administration_create": (None, expect(403, teacher=200, teacher_niigata=200, admin=200)),
+        "assessments:administration_grid": (
+            lambda d: {"pk": _hikone_administration(d).pk},
+            expect(404, ministry=403, prefecture=403, coordinator=403, teacher=200, admin=200),
+        ),
+        "assessments:administration_import": (
+            lambda d: {"pk": _hikone_administration(d).pk},
+            expect(404, ministry=403, prefecture=403, coordinator=403, teacher=200, admin=200),
+        ),
+        "assessments:cohort_results": (
+            lambda d: {"school_pk": d.hikone.pk, "entry_year": _hikone_administration(d).entry_year},
+            shiga_only(ministry=403, company=403),
+        ),
+        "assessments:summary": (None, expect(200, company=403, company_niigata=403)),
+        "assessments:survey_list": (None, expect(403, ministry=200, prefecture=200, prefecture_niigata=200, admin=200)),
+        "assessments:survey_create": (
+            None,
+            expect(403, ministry=200, prefecture=200, prefecture_niigata=200, admin=200),
+        ),
+        "assessments:survey_detail": (lambda d: {"pk": _demo_survey().pk}, expect(404, ministry=200, admin=200)),
+        "assessments:survey_send": (lambda d: {"pk": _demo_survey().pk}, expect(405)),
+        "assessments:survey_tabulation": (lambda d: {"pk": _demo_survey().pk}, expect(404, ministry=200, admin=200)),
+        "assessments:survey_answer_to_practice": (
+            lambda d: {
+                "pk": _demo_survey().pk,
+                "answer_pk": _demo_survey().recipients.filter(answer__isnull=False)[0].answer.pk,
+            },
+            expect(405),
+        ),
+        "assessments:survey_answer_link": (
+            lambda d: {"token": recipient_token(_demo_survey().recipients.order_by("pk")[0])},
+            expect(200, anonymous=200),
+        ),
+        "assessments:practice_list": (None, expect(200)),
+        "assessments:practice_create": (
+            None,
+            expect(200, teacher=403, company=403, teacher_niigata=403, company_niigata=403),
+        ),
+        "assessments:practice_detail": (lambda d: {"pk": Practice.objects.order_by("pk")[0].pk}, expect(200)),
+    }
+)
 # Curricula and placements: the ministry sees counts, never a student's page (403); only teachers log days and
 # only company users confirm them; the emailed link needs no account. Objects are a Hikone student at 湖東精機.
 EXPECTATIONS.update(

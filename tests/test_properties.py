@@ -113,3 +113,17 @@ def test_company_form_with_any_text(client, demo, name, kana, number, municipali
         assert response.context["form"].errors
     else:
         assert Company.objects.count() == before + 1
+
+
+def test_odd_query_values_do_not_fail(client, demo):
+    from curricula.models import Placement
+
+    client.force_login(demo.users["teacher"])
+    placement = Placement.objects.filter(student__school=demo.hikone).first()
+    assert client.get(reverse("curricula:placement_list"), {"company": "²"}).status_code == 200
+    assert client.get(reverse("curricula:destination_summary"), {"year": "²"}).status_code == 200
+    assert (
+        client.get(reverse("curricula:placement_detail", args=[placement.pk]), {"month": "0001-01"}).status_code == 200
+    )
+    assert client.get("/curricula/log/0001-01-01/").status_code == 404
+    assert client.get("/curricula/log/9999-12-31/").status_code == 404

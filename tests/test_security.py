@@ -127,3 +127,16 @@ def test_password_rules_in_japanese(client, demo, password, message):
         },
     )
     assert response.status_code == 200 and message in response.content.decode()
+
+
+@override_settings(TWO_FACTOR_REQUIRED_ROLES=["prefecture"])
+def test_the_password_alone_cannot_replace_an_authenticator(client, demo):
+    device = TOTPDevice.objects.create(user=demo.users["prefecture"], name="認証アプリ", confirmed=True)
+    sign_in(client, "prefecture")
+    response = client.get(reverse("two_factor_setup"))
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    assert client.post(reverse("two_factor_setup"), {"code": "123456"})["Location"].startswith(
+        reverse("two_factor_verify")
+    )
+    assert list(TOTPDevice.objects.filter(user=demo.users["prefecture"])) == [device]
+    assert client.get(reverse("partners:school_list")).status_code == 302

@@ -56,8 +56,8 @@ def test_case_studies(demo):
 
 
 @pytest.mark.django_db
-@override_settings(DEMO_ENABLED=False)
 def test_refused_where_demo_is_off():
-    with pytest.raises(CommandError, match="MEISTER_DEMO"):
+    User.objects.filter(username="ministry").delete()
+    with override_settings(DEMO_ENABLED=False), pytest.raises(CommandError, match="MEISTER_DEMO"):
         call_command("seed_demo", verbosity=0)
     assert not User.objects.filter(username="ministry").exists()

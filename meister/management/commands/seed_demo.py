@@ -364,6 +364,9 @@ class Command(BaseCommand):
             from partners.demo import load_matching_demo
 
             load_matching_demo()
+            from assessments.demo import load_demo as load_assessments_demo
+
+            load_assessments_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
 
     def _load_curricula(self):
