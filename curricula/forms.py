@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from curricula.models import AgreementStatus, Attendance, DayLog, Placement, Student, Subject
+from curricula.models import AgreementStatus, AllocationRound, Attendance, DayLog, Placement, Student, Subject
 from meister.scoping import visible_to
 from partners.models import WEEKDAYS, Company, Department, Person, School
 
@@ -155,4 +155,42 @@ class StudentForm(forms.ModelForm):
         data = super().clean()
         if data.get("department"):
             self.instance.school = data["department"].school
+        return data
+
+
+class AllocationRoundForm(forms.ModelForm):
+    weekday_set = forms.TypedMultipleChoiceField(
+        label=_("実習の曜日"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = AllocationRound
+        fields = [
+            "school",
+            "entry_year",
+            "title",
+            "kind",
+            "subject",
+            "starts_on",
+            "ends_on",
+            "hours_per_day",
+            "required_hours",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    field_order = ["school", "entry_year", "title", "kind", "subject", "starts_on", "ends_on", "weekday_set"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = visible_to(School.objects.all(), user)
+        self.fields["subject"].queryset = visible_to(Subject.objects.all(), user)
+        if user.school_id:
+            self.fields["school"].initial = user.school_id
+
+    def clean(self):
+        data = super().clean()
+        self.instance.weekdays = "".join(str(d) for d in sorted(set(data.get("weekday_set") or [])))
         return data

@@ -63,6 +63,21 @@ def _agreement(demo):
     return {"pk": agreement.pk}
 
 
+def _allocation_round(demo):
+    from curricula.models import AllocationRound
+
+    allocation = AllocationRound.objects.create(
+        school=demo.hikone,
+        entry_year=2024,
+        title="後期",
+        starts_on="2027-01-06",
+        ends_on="2027-03-03",
+        weekdays="2",
+        required_hours="48",
+    )
+    return {"pk": allocation.pk}
+
+
 def _proposal(demo):
     need = SchoolNeed.objects.get(school=demo.hikone, title__startswith="制御技術")
     return Proposal.objects.get_or_create(need=need, company=demo.kotoh, defaults={"message": "ご相談"})[0]
@@ -146,6 +161,12 @@ EXPECTATIONS = {
         shiga_only(coordinator=403, **CONSORTIUM_READERS),
     ),
     "partners:teaching_create": (lambda d: {"pk": d.hikone.pk}, shiga_only(ministry=403, company=403)),
+    "curricula:allocation_list": (None, expect(200)),
+    "curricula:allocation_create": (
+        None,
+        expect(403, admin=200, teacher=200, teacher_niigata=200, coordinator=200, coordinator_niigata=200),
+    ),
+    "curricula:allocation_detail": (_allocation_round, shiga_only(ministry=403, company=404)),
     "partners:need_list": (None, expect(200)),
     "partners:need_create": (None, expect(200, ministry=403, company=403, company_niigata=403)),
     "partners:need_detail": (lambda d: {"pk": _proposal(d).need_id}, shiga_only()),
