@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from curricula import services_sessions
 from curricula.models import ClassSession, DayLog, DayLogEvent, Destination, JointProject, Placement, Student, Subject
 
 
@@ -18,6 +19,17 @@ class ClassSessionAdmin(admin.ModelAdmin):
     list_display = ["held_on", "subject", "kind", "hours", "student_count", "company"]
     list_filter = ["kind"]
     autocomplete_fields = ["company", "person"]
+
+    # Through the service, so that the 産業実務家教員 hours follow changes made here as well.
+    def save_model(self, request, obj, form, change):
+        services_sessions.class_session_save(user=request.user, session=obj)
+
+    def delete_model(self, request, obj):
+        services_sessions.class_session_delete(user=request.user, session=obj)
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset.select_related("subject"):
+            services_sessions.class_session_delete(user=request.user, session=session)
 
 
 @admin.register(JointProject)

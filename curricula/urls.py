@@ -2,8 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from curricula import views, views_allocation
-from curricula import views_sessions
+from curricula import views, views_allocation, views_sessions
 
 
 class IsoDateConverter:

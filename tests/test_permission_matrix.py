@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.models import Administration, Instrument, Practice, Survey
 from assessments.services_survey import recipient_token
 from curricula.links import confirmation_token
+from curricula.models import ClassSession
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
 from partners.services_matching import proposal_token
@@ -111,6 +112,10 @@ def _demo_survey():
     return Survey.objects.order_by("pk")[0]
 
 
+def _hikone_session(demo):
+    return ClassSession.objects.filter(subject__school=demo.hikone).order_by("pk")[0]
+
+
 NON_CREATORS = ("teacher", "company", "teacher_niigata", "company_niigata")
 # Members who read a consortium's records but do not keep them.
 CONSORTIUM_READERS = {"ministry": 403, "teacher": 403, "company": 403}
@@ -190,6 +195,32 @@ EXPECTATIONS = {
     "reports:run_progress": (_report_run, shiga_only(teacher=404, company=404)),
     "reports:run_download": (_report_run, shiga_only(teacher=404, company=404)),
 }
+# Class sessions with industry and joint projects: read by everyone in scope (no student is named), kept by the
+# school's teachers and the consortium's coordinator. The Hikone rows involve other companies than 湖東精機 (404).
+SESSION_KEEPERS = {"teacher": 200, "coordinator": 200, "admin": 200, "company": 404}
+EXPECTATIONS.update(
+    {
+        "curricula:class_session_list": (None, expect(200)),
+        "curricula:class_session_create": (
+            None,
+            expect(403, teacher=200, coordinator=200, admin=200, teacher_niigata=200, coordinator_niigata=200),
+        ),
+        "curricula:class_session_edit": (
+            lambda d: {"pk": _hikone_session(d).pk},
+            shiga_only(403, **SESSION_KEEPERS),
+        ),
+        "curricula:class_session_delete": (lambda d: {"pk": _hikone_session(d).pk}, expect(405)),
+        "curricula:joint_project_list": (None, expect(200)),
+        "curricula:joint_project_create": (
+            None,
+            expect(403, teacher=200, coordinator=200, admin=200, teacher_niigata=200, coordinator_niigata=200),
+        ),
+        "curricula:joint_project_edit": (
+            lambda d: {"pk": d.hikone.joint_projects.order_by("pk")[0].pk},
+            shiga_only(403, **SESSION_KEEPERS),
+        ),
+    }
+)
 # Assessments: teachers keep their school's answers; results are aggregates for those running the programme (never
 # for companies; the ministry reads national figures only). Surveys are their owners' (ministry, prefectures); the
 # respondent's signed link needs no account. The practice library is read by all and added to by coordinators up.
