@@ -18,7 +18,7 @@ def test_need_to_engagement(page, live_server, demo):
     page.get_by_label("パスワード").fill("meister-demo")
     page.get_by_role("button", name="ログイン").click()
 
-    page.get_by_role("link", name="ニーズ").click()
+    page.get_by_role("navigation").get_by_role("link", name="ニーズ").click()
     page.get_by_role("link", name=need.title).click()
     page.get_by_role("link", name="候補企業を見る").click()
     rows = page.get_by_test_id("candidate")
