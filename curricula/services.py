@@ -187,3 +187,24 @@ def student_save(*, user, student) -> object:
     student.full_clean()
     student.save()
     return student
+
+
+def placement_day_reminders_send(*, day: datetime.date) -> int:
+    """The day before: tell each mentor which students come on `day`; returns how many mentors were told."""
+    placements = (
+        Placement.objects.filter(starts_on__lte=day, ends_on__gte=day, weekdays__contains=str(day.weekday()))
+        .exclude(mentor=None)
+        .exclude(mentor__email="")
+        .select_related("mentor", "student", "student__school", "company")
+        .order_by("mentor", "student__class_name", "student__number")
+    )
+    by_mentor: dict[int, list[Placement]] = {}
+    for placement in placements:
+        by_mentor.setdefault(placement.mentor_id, []).append(placement)
+    for rows in by_mentor.values():
+        mentor = rows[0].mentor
+        with translation.override("ja"):
+            subject = _("【マイスター・ハイスクール】明日の実習のお知らせ（%(count)s人）") % {"count": len(rows)}
+            body = render_to_string("curricula/email/placement_day.txt", {"mentor": mentor, "day": day, "rows": rows})
+        send_mail(subject, body, None, [mentor.email])
+    return len(by_mentor)

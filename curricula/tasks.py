@@ -1,4 +1,4 @@
-"""Periodic reminders; add to CELERY_BEAT_SCHEDULE as "curricula.tasks.send_confirmation_reminders"."""
+"""Periodic reminders, scheduled in CELERY_BEAT_SCHEDULE: the day before a placement day, and for unconfirmed days."""
 
 from celery import shared_task
 
@@ -9,3 +9,15 @@ from curricula.services import confirmation_reminders_send
 @shared_task
 def send_confirmation_reminders(older_than_days: int = 2) -> int:
     return confirmation_reminders_send(base_url=default_base_url(), older_than_days=older_than_days)
+
+
+@shared_task
+def send_placement_day_reminders() -> int:
+    """Run each morning: mentors hear who comes tomorrow."""
+    import datetime
+
+    from django.utils import timezone
+
+    from curricula.services import placement_day_reminders_send
+
+    return placement_day_reminders_send(day=timezone.localdate() + datetime.timedelta(days=1))

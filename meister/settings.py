@@ -221,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.remind_unanswered_surveys",
         "schedule": crontab(hour=9, minute=0),
     },
+    "tell-mentors-who-comes-tomorrow": {
+        "task": "curricula.tasks.send_placement_day_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "remind-mentors-of-unconfirmed-days": {
         "task": "curricula.tasks.send_confirmation_reminders",
         "schedule": crontab(hour=8, minute=0),
