@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from curricula.models import AgreementStatus, AllocationRound, Attendance, DayLog, Placement, Student, Subject
 from meister.scoping import visible_to
-from partners.models import WEEKDAYS, Company, Department, Person, School
+from partners.models import WEEKDAYS, Company, Department, Engagement, Person, School
 
 
 class DayRowForm(forms.Form):
@@ -101,6 +101,7 @@ class PlacementForm(forms.ModelForm):
             "company",
             "mentor",
             "subject",
+            "engagement",
             "kind",
             "starts_on",
             "ends_on",
@@ -124,6 +125,7 @@ class PlacementForm(forms.ModelForm):
         self.fields["company"].queryset = visible_to(Company.objects.all(), user)
         self.fields["mentor"].queryset = visible_to(Person.objects.filter(company__isnull=False), user)
         self.fields["subject"].queryset = visible_to(Subject.objects.all(), user)
+        self.fields["engagement"].queryset = visible_to(Engagement.objects.select_related("company"), user)
         if self.instance.pk:
             self.fields["weekday_set"].initial = self.instance.weekday_numbers
 

@@ -9,7 +9,7 @@ from curricula.models import ClassSession, JointProject, SessionKind, Subject
 from meister.fiscal import current_fiscal_year
 from meister.scoping import visible_to
 from partners.forms import fiscal_year_choices
-from partners.models import Company, Organisation, Person, School
+from partners.models import Company, Engagement, Organisation, Person, School
 
 # The kinds that happen at or with a company, so the company has to be named.
 COMPANY_KINDS = {SessionKind.VISIT, SessionKind.FACILITY, SessionKind.LECTURE}
@@ -29,7 +29,7 @@ class SubjectChoiceField(forms.ModelChoiceField):
 class ClassSessionForm(forms.ModelForm):
     class Meta:
         model = ClassSession
-        fields = ["subject", "held_on", "kind", "hours", "student_count", "company", "person", "notes"]
+        fields = ["subject", "held_on", "kind", "hours", "student_count", "company", "person", "engagement", "notes"]
         field_classes = {"subject": SubjectChoiceField, "person": PersonChoiceField}
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -51,6 +51,7 @@ class ClassSessionForm(forms.ModelForm):
             Person.objects.select_related("company", "school", "organisation"), user
         )
         self.fields["hours"].widget.attrs.update({"step": "0.5", "min": "0.5", "inputmode": "decimal"})
+        self.fields["engagement"].queryset = visible_to(Engagement.objects.select_related("company"), user)
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
@@ -67,6 +68,10 @@ class ClassSessionForm(forms.ModelForm):
             self.add_error("company", _("この種別では企業を選んでください。"))
         if company and person and person.company_id and person.company_id != company.pk:
             self.add_error("person", _("講師・担当者は選んだ企業の人を選んでください。"))
+        engagement = data.get("engagement")
+        subject = data.get("subject")
+        if engagement and subject and engagement.school_id != subject.school_id:
+            self.add_error("engagement", _("この学校の連携活動を選んでください。"))
         if person and person.company_id and not company:
             # The company is implied by its person; recording it keeps the company's view of its sessions.
             data["company"] = person.company

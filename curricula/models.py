@@ -126,6 +126,14 @@ class ClassSession(models.Model):
     person = models.ForeignKey(
         "partners.Person", verbose_name=_("講師・担当者"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    engagement = models.ForeignKey(
+        "partners.Engagement",
+        verbose_name=_("連携活動"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
     notes = models.TextField(_("内容"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -265,6 +273,14 @@ class Placement(models.Model):
     subject = models.ForeignKey(
         Subject, verbose_name=_("科目"), on_delete=models.SET_NULL, null=True, blank=True, related_name="placements"
     )
+    engagement = models.ForeignKey(
+        "partners.Engagement",
+        verbose_name=_("連携活動"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placements",
+    )
     kind = models.CharField(_("形態"), max_length=20, choices=PlacementKind.choices)
     starts_on = models.DateField(_("開始日"))
     ends_on = models.DateField(_("終了日"))
@@ -306,6 +322,10 @@ class Placement(models.Model):
             errors["weekdays"] = _("曜日を1つ以上選んでください。")
         if self.mentor_id and self.company_id and self.mentor.company_id != self.company_id:
             errors["mentor"] = _("指導担当者は受入れ企業の担当者から選んでください。")
+        if self.engagement_id and (
+            self.engagement.company_id != self.company_id or self.engagement.school_id != self.student.school_id
+        ):
+            errors["engagement"] = _("この生徒の学校と受入れ企業の連携活動を選んでください。")
         if errors:
             raise ValidationError(errors)
 

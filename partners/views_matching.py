@@ -173,4 +173,10 @@ def engagement_detail(request, pk):
             return redirect(engagement)
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "partners/engagement_detail.html", {"engagement": engagement, "form": form})
+    context = {
+        "engagement": engagement,
+        "form": form,
+        "sessions": visible_to(engagement.sessions.select_related("subject"), request.user),
+        "placement_count": engagement.placements.count(),  # a count: students' names stay on school pages
+    }
+    return render(request, "partners/engagement_detail.html", context)
