@@ -252,3 +252,34 @@ def test_grid_save_query_count_does_not_grow(client, demo):
     few = measure()
     _students(demo, entry_year, 40)
     assert measure() == few
+
+
+def test_results_download_as_the_page_shows_them(client, demo):
+    import csv
+    import io
+
+    from curricula.models import Student
+
+    client.force_login(demo.users["coordinator"])
+    page = client.get(_results_url(demo))
+    results = {r.instrument.code: r for r in page.context["results"]}
+    perseverance = {s.code: s for s in results["grit-s"].subscales}["perseverance"]
+    response = client.get(_results_url(demo), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    row = next(r for r in body if r[1] == perseverance.name)
+    values = dict(zip(header, row, strict=True))
+    assert int(values["対応のある n"]) == perseverance.change.n
+    assert float(values["変化"]) == pytest.approx(perseverance.change.mean_diff, abs=1e-3)
+    assert float(values["95%信頼区間（下限）"]) == pytest.approx(perseverance.change.ci_low, abs=1e-3)
+    names = set(Student.objects.filter(school=demo.hikone).values_list("kana_name", flat=True))
+    assert not any(cell in names for r in rows for cell in r)  # aggregates only
+
+
+def test_results_download_leaves_small_groups_empty(client, demo, settings):
+    settings.ASSESSMENTS_SUPPRESSION_THRESHOLD = 1000
+    client.force_login(demo.users["coordinator"])
+    response = client.get(_results_url(demo), {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()[1:]
+    assert lines and all(line.split(",")[2:] == [""] * (len(line.split(",")) - 2) for line in lines)
