@@ -22,6 +22,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("curricula/", include("curricula.urls")),
     path("assessments/", include("assessments.urls")),
+    path("public/", include("showcase.urls_public")),
+    path("library/", include("showcase.urls_library")),
     path("admin/", admin.site.urls),
 ]
 

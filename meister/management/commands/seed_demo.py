@@ -367,6 +367,9 @@ class Command(BaseCommand):
             from assessments.demo import load_demo as load_assessments_demo
 
             load_assessments_demo()
+            from showcase.demo import load_demo as load_showcase_demo
+
+            load_showcase_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
 
     def _load_curricula(self):

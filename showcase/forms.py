@@ -1,0 +1,125 @@
+"""Forms for public pages, company profiles and materials; every choice is limited to the user's scope."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from curricula.models import JointProject
+from meister.models import Role
+from meister.scoping import visible_to
+from partners.models import Company, Consortium, Engagement, School
+from showcase.models import CompanyProfile, ConsortiumPage, Material
+
+TEXT = {"rows": 4}
+
+
+class ProjectChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.theme}（{obj.school.name}、{obj.get_kind_display()}）"
+
+
+class EngagementChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title}（{obj.school.name} × {obj.company.name}）"
+
+
+class ConsortiumPageForm(forms.ModelForm):
+    class Meta:
+        model = ConsortiumPage
+        fields = ["introduction", "introduction_en", "outcomes", "outcomes_en", "contact", "projects", "engagements"]
+        field_classes = {"projects": ProjectChoices, "engagements": EngagementChoices}
+        widgets = {
+            "introduction": forms.Textarea(attrs=TEXT),
+            "introduction_en": forms.Textarea(attrs=TEXT),
+            "outcomes": forms.Textarea(attrs=TEXT),
+            "outcomes_en": forms.Textarea(attrs=TEXT),
+            "contact": forms.Textarea(attrs={"rows": 2}),
+            "projects": forms.CheckboxSelectMultiple,
+            "engagements": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {"introduction": {"required": _("紹介文を入力してください。")}}
+
+    def __init__(self, *args, consortium: Consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = consortium.schools.values("pk")
+        self.fields["projects"].queryset = JointProject.objects.filter(school__in=schools).select_related("school")
+        self.fields["engagements"].queryset = Engagement.objects.filter(school__in=schools).select_related(
+            "school", "company"
+        )
+        self.fields["projects"].help_text = _("生徒の個人情報は表示されません。")
+
+
+class CompanyProfileForm(forms.ModelForm):
+    class Meta:
+        model = CompanyProfile
+        fields = ["what_we_do", "what_we_do_en", "what_students_learn", "what_students_learn_en", "website"]
+        widgets = {name: forms.Textarea(attrs=TEXT) for name in fields[:4]}
+        error_messages = {
+            "what_we_do": {"required": _("事業内容を入力してください。")},
+            "what_students_learn": {"required": _("生徒が学べることを入力してください。")},
+            "website": {"invalid": _("ウェブサイトのURLを正しく入力してください（https://…）。")},
+        }
+
+
+class MaterialForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("ファイル"),
+        required=False,
+        help_text=_("PDF、スライド、画像、動画（WebM 推奨）。ファイルの中身で形式を確かめます。"),
+    )
+
+    class Meta:
+        model = Material
+        fields = ["title", "description", "category", "subject", "grade", "usage", "consortium", "school", "company"]
+        fields += ["link"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "title": {"required": _("タイトルを入力してください。")},
+            "description": {"required": _("概要を入力してください。")},
+            "category": {"required": _("専門学科区分を選んでください。")},
+            "usage": {"required": _("利用条件を選んでください。")},
+            "consortium": {"required": _("管理機関を選んでください。")},
+            "link": {"invalid": _("リンクのURLを正しく入力してください（https://…）。")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        consortia = visible_to(Consortium.objects.all(), user)
+        schools = visible_to(School.objects.all(), user)
+        companies = visible_to(Company.objects.all(), user)
+        # Teachers contribute for their school and company staff for their company; the consortium is theirs.
+        if user.role == Role.TEACHER:
+            consortia = consortia.filter(schools=user.school_id)
+            schools = schools.filter(pk=user.school_id)
+            del self.fields["company"]
+            self.fields["school"].required = True
+            self.fields["school"].empty_label = None
+        elif user.role == Role.COMPANY:
+            consortia = consortia.filter(companies=user.company_id)
+            companies = companies.filter(pk=user.company_id)
+            del self.fields["school"]
+            self.fields["company"].required = True
+            self.fields["company"].empty_label = None
+        self.fields["consortium"].queryset = consortia
+        if "school" in self.fields:
+            self.fields["school"].queryset = schools
+        if "company" in self.fields:
+            self.fields["company"].queryset = companies.filter(consortia__in=consortia.values("pk")).distinct()
+        if not self.instance.pk and consortia.count() == 1:
+            self.fields["consortium"].initial = consortia.first().pk
+        self.fields["grade"].widget.attrs.update({"min": 1, "max": 4})
+        self.fields["grade"].help_text = _("空欄なら全学年")
+
+    def clean(self):
+        cleaned = super().clean()
+        consortium = cleaned.get("consortium")
+        school, company = cleaned.get("school"), cleaned.get("company")
+        if consortium and school and not consortium.schools.filter(pk=school.pk).exists():
+            self.add_error("school", _("この学校は選んだ管理機関に参加していません。"))
+        if consortium and company and not consortium.companies.filter(pk=company.pk).exists():
+            self.add_error("company", _("この企業は選んだ管理機関に参加していません。"))
+        if not cleaned.get("upload") and not cleaned.get("link") and not self.instance.file:
+            self.add_error("upload", _("ファイルを選ぶか、リンクを入力してください。"))
+        if cleaned.get("upload") and cleaned.get("link"):
+            self.add_error("link", _("ファイルとリンクはどちらか一方にしてください。"))
+        return cleaned
