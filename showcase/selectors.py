@@ -25,7 +25,7 @@ def changeable_condition(model, user) -> Q:
     if not _signed_in(user):
         return Q(pk__in=[])
     if user.is_superuser:
-        return Q()
+        return Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
     if user.role not in model.change_roles:
         return Q(pk__in=[])
     in_scope = Q(pk__in=visible_to(model._base_manager.all(), user).values("pk"))

@@ -334,6 +334,68 @@ EXPECTATIONS.update(
     }
 )
 
+
+def _consortium_only_pdf(demo):
+    from showcase.models import Material
+
+    return {"pk": Material.objects.get(consortium=demo.niigata_consortium, usage="consortium", kind="pdf").pk}
+
+
+def _shiga_draft_page(demo):
+    return {"pk": demo.shiga_consortium.public_page.pk}
+
+
+def _kotoh_draft_profile(demo):
+    from showcase.models import CompanyProfile
+
+    profile, _ = CompanyProfile.objects.get_or_create(
+        company=demo.kotoh, defaults={"what_we_do": "精密機械部品", "what_students_learn": "ものづくり"}
+    )
+    return {"pk": profile.pk}
+
+
+# Showcase: public pages need no login; a draft answers 404 to all but those who may change it. The library's
+# consortium-only PDF (Niigata) is seen by national roles and the Niigata personas only, never anonymously.
+NIIGATA_READERS = {"ministry": 200, "admin": 200, **{p.replace("-", "_"): 200 for p in NIIGATA}}
+EXPECTATIONS.update(
+    {
+        "showcase:index": (None, expect(200, anonymous=200)),
+        "showcase:consortium": (
+            _shiga_draft_page,
+            expect(404, anonymous=404, prefecture=200, coordinator=200, admin=200),
+        ),
+        "showcase:company": (_kotoh_draft_profile, expect(404, anonymous=404, company=200, admin=200)),
+        "showcase:manage": (None, expect(200)),
+        "showcase:consortium_page_edit": (
+            lambda d: {"consortium_pk": d.shiga_consortium.pk},
+            shiga_only(403, prefecture=200, coordinator=200, admin=200),
+        ),
+        "showcase:consortium_page_publish": (lambda d: {"consortium_pk": d.shiga_consortium.pk}, expect(405)),
+        "showcase:company_profile_edit": (
+            lambda d: {"company_pk": d.kotoh.pk},
+            shiga_only(403, company=200, admin=200),
+        ),
+        "showcase:company_profile_publish": (lambda d: {"company_pk": d.kotoh.pk}, expect(405)),
+        "library:list": (None, expect(200)),
+        "library:create": (
+            None,
+            expect(403, **{p: 200 for p in ("coordinator", "teacher", "company", "admin")})
+            | {p: 200 for p in NIIGATA if not p.startswith("prefecture")},
+        ),
+        "library:detail": (_consortium_only_pdf, expect(404, anonymous=404, **NIIGATA_READERS)),
+        "library:edit": (
+            _consortium_only_pdf,
+            expect(404, ministry=403, admin=200, prefecture_niigata=403, company_niigata=403)
+            | {"coordinator-niigata": 200, "teacher-niigata": 200},
+        ),
+        "library:publish": (_consortium_only_pdf, expect(405)),
+        "library:file": (_consortium_only_pdf, expect(404, anonymous=404, **NIIGATA_READERS)),
+        "library:download": (_consortium_only_pdf, expect(404, anonymous=404, **NIIGATA_READERS)),
+        "library:preview": (_consortium_only_pdf, expect(404, anonymous=404, **NIIGATA_READERS)),
+    }
+)
+
+
 # Django's admin: staff only. Non-staff and anonymous users are sent to the admin login (302),
 # except these: (staff, non-staff, anonymous). The autocomplete endpoint refuses a request
 # without its parameters; the admin login shows its form to anyone who is not staff.
