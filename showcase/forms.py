@@ -10,6 +10,7 @@ from partners.models import Company, Consortium, Engagement, School
 from showcase.models import CompanyProfile, ConsortiumPage, Material
 
 TEXT = {"rows": 4}
+BAD_URL = {"invalid": _("URLを正しく入力してください（https://…）。")}
 
 
 class ProjectChoices(forms.ModelMultipleChoiceField):
@@ -49,6 +50,10 @@ class ConsortiumPageForm(forms.ModelForm):
 
 
 class CompanyProfileForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("ウェブサイト"), required=False, assume_scheme="https", max_length=200, error_messages=BAD_URL
+    )
+
     class Meta:
         model = CompanyProfile
         fields = ["what_we_do", "what_we_do_en", "what_students_learn", "what_students_learn_en", "website"]
@@ -56,7 +61,6 @@ class CompanyProfileForm(forms.ModelForm):
         error_messages = {
             "what_we_do": {"required": _("事業内容を入力してください。")},
             "what_students_learn": {"required": _("生徒が学べることを入力してください。")},
-            "website": {"invalid": _("ウェブサイトのURLを正しく入力してください（https://…）。")},
         }
 
 
@@ -78,12 +82,16 @@ class MaterialForm(forms.ModelForm):
             "category": {"required": _("専門学科区分を選んでください。")},
             "usage": {"required": _("利用条件を選んでください。")},
             "consortium": {"required": _("管理機関を選んでください。")},
-            "link": {"invalid": _("リンクのURLを正しく入力してください（https://…）。")},
         }
+
+    link = forms.URLField(
+        label=_("リンク"), required=False, assume_scheme="https", max_length=500, error_messages=BAD_URL
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+
         consortia = visible_to(Consortium.objects.all(), user)
         schools = visible_to(School.objects.all(), user)
         companies = visible_to(Company.objects.all(), user)
