@@ -57,6 +57,21 @@ def env_int(name: str, default: int, *, minimum: int | None = None, environ=None
     return number
 
 
+def env_float(name: str, default: float, *, minimum: float | None = None, environ=None) -> float:
+    value = _raw(name, environ)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ImproperlyConfigured(f"{name} must be a finite number, got {value!r}.")
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}.")
+    return number
+
+
 def env_list(name: str, default: list[str], *, environ=None) -> list[str]:
     value = _raw(name, environ)
     if value is None or value.strip() == "":

@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from meister.env import env_bool, env_database, env_int, env_list, env_redis, env_str
+from meister.env import env_bool, env_database, env_float, env_int, env_list, env_redis, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MEISTER_VAR_DIR", str(BASE_DIR / "var")))
@@ -200,7 +200,10 @@ REDIS_URL = env_redis("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A task taken by a worker that dies is handed out again after this long: longer than the longest report.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600, minimum=1),
+    }
 else:
     # Embedded default: jobs pass through a folder, so `make run` needs no Redis server.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -217,6 +220,14 @@ else:
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker process is killed goes back to the queue instead of being dropped.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Reports run on a queue of their own, so a long national report never holds up reminders and emails.
+CELERY_TASK_ROUTES = {"reports.tasks.build_report": {"queue": "reports"}}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Worker processes are recycled to bound the memory WeasyPrint and openpyxl leave behind.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_MAX_TASKS_PER_CHILD", 50, minimum=1)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_MAX_MEMORY_PER_CHILD_KB", 1_500_000, minimum=10_000)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fail-stale-report-runs": {"task": "reports.tasks.fail_stale_runs", "schedule": 600.0},
@@ -239,6 +250,8 @@ ASSESSMENTS_SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 10, minimum
 # Students are anonymised this many years after their graduation year (anonymise_students).
 STUDENT_RETENTION_YEARS = env_int("STUDENT_RETENTION_YEARS", 5, minimum=1)
 REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1)
+# A pause at every step of a report, in seconds: only the fault tests set it, to stop a worker mid-run.
+REPORT_STEP_DELAY_SECONDS = env_float("REPORT_STEP_DELAY_SECONDS", 0.0, minimum=0.0)
 # Registry imports (.csv / .xlsx): the largest file accepted. Put the same limit (or more) on the proxy.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
 # Teaching-content library: the largest file accepted (videos included). Put the same limit on the proxy.

@@ -10,7 +10,20 @@ from meister.scoping import ScopedQuerySet, ScopeKind
 
 
 class ReportKind(models.TextChoices):
+    ANNUAL = "annual", _("年次報告書（全国）")
+    PDCA = "pdca", _("PDCA報告書")
+    FACT_FINDING = "fact_finding", _("実態調査報告書")
     REGISTRY_SUMMARY = "registry_summary", _("連携先登録状況")
+
+
+# Which scopes each kind of report covers: a PDCA report is one consortium's; the national ones are
+# national or one prefecture's; the registry summary follows whoever asks.
+KIND_SCOPES = {
+    ReportKind.ANNUAL: {ScopeKind.NATIONAL, ScopeKind.PREFECTURE},
+    ReportKind.PDCA: {ScopeKind.CONSORTIUM},
+    ReportKind.FACT_FINDING: {ScopeKind.NATIONAL, ScopeKind.PREFECTURE},
+    ReportKind.REGISTRY_SUMMARY: {ScopeKind.NATIONAL, ScopeKind.PREFECTURE, ScopeKind.CONSORTIUM},
+}
 
 
 class RunStatus(models.TextChoices):
@@ -26,6 +39,7 @@ RUN_ERRORS = {
         "報告書を作成できませんでした。時間をおいて再度お試しください。解決しない場合は運用管理者に連絡してください。"
     ),
     "timed_out": _("時間内に作成が終わりませんでした。もう一度作成を開始してください。"),
+    "no_data": _("この年度・範囲には報告書にする記録がありません。年度と対象を確かめてください。"),
 }
 
 
@@ -46,6 +60,10 @@ class ReportRun(models.Model):
     progress = models.PositiveSmallIntegerField(_("進捗（%）"), default=0)
     error = models.CharField(_("エラー"), max_length=30, blank=True, choices=list(RUN_ERRORS.items()))
     pdf = models.FileField(_("PDF"), upload_to="reports/%Y/", blank=True)
+    xlsx = models.FileField(_("Excel"), upload_to="reports/%Y/", blank=True)
+    # Each worker that takes the run up counts one more; only the latest attempt may finish it, so a run
+    # re-delivered after a worker died ends with exactly one set of files.
+    attempt = models.PositiveSmallIntegerField(_("試行回数"), default=0, editable=False)
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
@@ -76,9 +94,150 @@ class ReportRun(models.Model):
         return self.status in {RunStatus.DONE, RunStatus.FAILED}
 
     @property
+    def scope(self) -> tuple[str, int | None]:
+        if self.consortium_id:
+            return ScopeKind.CONSORTIUM, self.consortium_id
+        if self.prefecture_id:
+            return ScopeKind.PREFECTURE, self.prefecture_id
+        return ScopeKind.NATIONAL, None
+
+    @property
     def scope_label(self) -> str:
         if self.consortium_id:
             return str(self.consortium)
         if self.prefecture_id:
             return str(self.prefecture)
         return str(_("全国"))
+
+
+# --- PDCA: the KPI list the ministry keeps per fiscal year, each consortium's targets and Act notes ------------------
+
+
+class KpiSource(models.TextChoices):
+    COMPUTED = "computed", _("ポータルの記録から集計")
+    MANUAL = "manual", _("手入力")
+
+
+class Kpi(models.Model):
+    """One indicator of the year's PDCA list. The list is data: the ministry adds, renames and retires them."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    name = models.CharField(_("指標名"), max_length=100)
+    unit = models.CharField(_("単位"), max_length=20)
+    source = models.CharField(_("実績の出し方"), max_length=10, choices=KpiSource.choices)
+    metric = models.CharField(
+        _("集計項目"),
+        max_length=40,
+        blank=True,
+        help_text=_("「ポータルの記録から集計」のとき、どの記録を集計するか"),
+    )
+    instrument = models.ForeignKey(
+        "assessments.Instrument",
+        verbose_name=_("尺度"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("生徒の変容を指標にするときの尺度と下位尺度"),
+    )
+    subscale = models.CharField(_("下位尺度コード"), max_length=40, blank=True)
+    description = models.TextField(_("説明"), blank=True)
+
+    change_roles = {Role.ADMIN, Role.MINISTRY}
+
+    class Meta:
+        ordering = ["fiscal_year", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "name"], name="kpi_name_once_per_year")]
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPI")
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from reports.metrics import METRICS
+
+        errors = {}
+        if self.source == KpiSource.COMPUTED:
+            if self.metric not in METRICS:
+                errors["metric"] = _("集計項目を選んでください。")
+            elif METRICS[self.metric].needs_instrument:
+                if self.instrument_id is None:
+                    errors["instrument"] = _("生徒の変容には尺度の指定が必要です。")
+                elif self.subscale and not self.instrument.subscales.filter(code=self.subscale).exists():
+                    errors["subscale"] = _("この尺度にない下位尺度です。")
+        elif self.metric:
+            errors["metric"] = _("手入力の指標には集計項目を指定できません。")
+        if errors:
+            raise ValidationError(errors)
+
+
+CONSORTIUM_PATHS = {
+    ScopeKind.PREFECTURE: ("consortium__prefecture",),
+    ScopeKind.CONSORTIUM: ("consortium",),
+}
+
+
+class KpiTarget(models.Model):
+    """Plan and, for indicators entered by hand, the actual figure: one consortium, one KPI of one year."""
+
+    consortium = models.ForeignKey(
+        "partners.Consortium", verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="kpi_targets"
+    )
+    kpi = models.ForeignKey(Kpi, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="targets")
+    target = models.DecimalField(_("目標値"), max_digits=12, decimal_places=1, null=True, blank=True)
+    actual = models.DecimalField(_("実績値（手入力）"), max_digits=12, decimal_places=1, null=True, blank=True)
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更新者"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("KPI目標の履歴"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = CONSORTIUM_PATHS
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
+
+    class Meta:
+        ordering = ["kpi__order", "kpi__pk"]
+        constraints = [models.UniqueConstraint(fields=["consortium", "kpi"], name="kpi_target_once")]
+        verbose_name = _("KPI目標")
+        verbose_name_plural = _("KPI目標")
+
+    def __str__(self):
+        return f"{self.consortium} {self.kpi}"
+
+
+class PdcaReview(models.Model):
+    """The consortium's own words for a year: what was done, and the improvements (Act) carried into next year."""
+
+    consortium = models.ForeignKey(
+        "partners.Consortium", verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="pdca_reviews"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    plan_note = models.TextField(_("計画の重点（Plan）"), blank=True)
+    do_note = models.TextField(_("取組の概要（Do）"), blank=True)
+    check_note = models.TextField(_("評価・考察（Check）"), blank=True)
+    act_note = models.TextField(_("改善事項（Act）"), blank=True, help_text=_("次年度の計画に引き継がれます"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更新者"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("PDCAの記述の履歴"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = CONSORTIUM_PATHS
+    change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
+
+    class Meta:
+        ordering = ["consortium", "-fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["consortium", "fiscal_year"], name="pdca_review_once")]
+        verbose_name = _("PDCAの記述")
+        verbose_name_plural = _("PDCAの記述")
+
+    def __str__(self):
+        return f"{self.consortium} {self.fiscal_year}"

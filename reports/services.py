@@ -2,22 +2,29 @@
 
 import os
 import tempfile
+import time
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from meister.fiscal import fiscal_year_label, wareki_date
-from meister.scoping import ScopeKind, within_scope
-from partners.models import Company, Consortium, Designation, Prefecture, School
-from reports.models import ReportKind, ReportRun, RunStatus
+from meister.scoping import ScopeKind, visible_to
+from partners.models import Consortium
+from reports.documents import ReportScope, registry_summary_rows  # noqa: F401 - part of this module's interface
+from reports.models import KIND_SCOPES, ReportRun, RunStatus
+from reports.rendering import build_report_files
 
 
-def report_run_start(*, user, kind: str, fiscal_year: int) -> ReportRun:
-    """Record a run for the user's own scope and queue it once the record is committed."""
+def report_run_start(*, user, kind: str, fiscal_year: int, prefecture=None, consortium=None) -> ReportRun:
+    """Record a run for a scope inside the user's own and queue it once the record is committed.
+
+    With no prefecture or consortium given, the run covers the user's own scope. A national user may narrow it to
+    one prefecture or consortium, a prefecture user to one of its consortia; the kind decides which scopes fit.
+    """
     if user.role not in ReportRun.change_roles and not user.is_superuser:
         raise PermissionDenied
     kind_of_scope, ident = user.scope
@@ -31,6 +38,16 @@ def report_run_start(*, user, kind: str, fiscal_year: int) -> ReportRun:
         run.consortium_id = user.consortium_id
     elif kind_of_scope != ScopeKind.NATIONAL:
         raise PermissionDenied
+    if consortium is not None:
+        if not visible_to(Consortium.objects.filter(pk=consortium.pk), user).exists():
+            raise PermissionDenied
+        run.prefecture_id, run.consortium_id = None, consortium.pk
+    elif prefecture is not None:
+        if kind_of_scope != ScopeKind.NATIONAL and prefecture.pk != user.prefecture_id:
+            raise PermissionDenied
+        run.prefecture_id, run.consortium_id = prefecture.pk, None
+    if run.scope[0] not in KIND_SCOPES[kind]:
+        raise ValidationError(_("この種類の報告書は、この対象では作成できません。"))
     run.full_clean()
     run.save()
 
@@ -40,89 +57,67 @@ def report_run_start(*, user, kind: str, fiscal_year: int) -> ReportRun:
     return run
 
 
-def _run_scope(run: ReportRun) -> tuple[str, int | None]:
-    if run.consortium_id:
-        return ScopeKind.CONSORTIUM, run.consortium_id
-    if run.prefecture_id:
-        return ScopeKind.PREFECTURE, run.prefecture_id
-    return ScopeKind.NATIONAL, None
+class NoData(Exception):
+    """The year and scope have nothing to report."""
 
 
-def registry_summary_rows(run: ReportRun) -> list[dict]:
-    """Per prefecture within the run's scope: schools, companies, consortia and designations."""
-    kind, ident = _run_scope(run)
-    schools = within_scope(School.objects.all(), kind, ident)
-    companies = within_scope(Company.objects.all(), kind, ident)
-    consortia = within_scope(Consortium.objects.all(), kind, ident)
-    designations = within_scope(Designation.objects.filter(fiscal_year=run.fiscal_year), kind, ident)
-    figures = {}
-    for name, queryset, field in (
-        ("schools", schools, "prefecture"),
-        ("companies", companies, "prefecture"),
-        ("consortia", consortia, "prefecture"),
-        ("designations", designations, "consortium__prefecture"),
-    ):
-        for row in queryset.values(field).annotate(n=Count("pk")):
-            figures.setdefault(row[field], {})[name] = row["n"]
-    without_number = companies.filter(Q(corporate_number__isnull=True)).values("prefecture").annotate(n=Count("pk"))
-    for row in without_number:
-        figures.setdefault(row["prefecture"], {})["companies_without_number"] = row["n"]
-    prefectures = Prefecture.objects.filter(pk__in=figures.keys())
-    return [
-        {
-            "prefecture": prefecture,
-            **{
-                key: figures[prefecture.pk].get(key, 0)
-                for key in ("schools", "companies", "companies_without_number", "consortia", "designations")
-            },
-        }
-        for prefecture in prefectures
-    ]
+def _store(run: ReportRun, field: str, path: str, suffix: str) -> str:
+    name = f"reports/{run.fiscal_year}/{run.kind}-{run.fiscal_year}-{run.pk}-{run.attempt}.{suffix}"
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    with open(path, "rb") as handle:
+        return default_storage.save(name, File(handle))
 
 
-def render_registry_summary_pdf(run: ReportRun, path: str, progress) -> None:
-    from weasyprint import HTML
+def report_run_build(run_id: int) -> ReportRun | None:
+    """Take the run up, write its PDF and workbook, and finish it, unless a later attempt has taken it over.
 
-    rows = registry_summary_rows(run)
-    progress(40)
-    totals = {
-        key: sum(row[key] for row in rows)
-        for key in ("schools", "companies", "companies_without_number", "consortia", "designations")
-    }
-    with translation.override("ja"):
-        html = render_to_string(
-            "print/registry_summary.html",
-            {
-                "run": run,
-                "rows": rows,
-                "totals": totals,
-                "fiscal_year_label": fiscal_year_label(run.fiscal_year, "ja"),
-                "generated_on": wareki_date(timezone.localdate()),
-            },
-        )
-    progress(60)
-    HTML(string=html).write_pdf(path)
-
-
-RENDERERS = {ReportKind.REGISTRY_SUMMARY: render_registry_summary_pdf}
-
-
-def report_run_build(run: ReportRun) -> None:
-    """Write the run's PDF to a temporary file, then move it into storage and mark the run done."""
+    Safe to run twice for the same id (a task re-delivered after its worker died): a finished run is left alone,
+    each attempt writes files of its own, and only the latest attempt may mark the run done.
+    """
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.is_finished:
+            return run
+        run.attempt += 1
+        run.status, run.started_at, run.progress, run.error = RunStatus.RUNNING, timezone.now(), 5, ""
+        run.save(update_fields=["attempt", "status", "started_at", "progress", "error"])
+    attempt = run.attempt
+    pause = settings.REPORT_STEP_DELAY_SECONDS
 
     def progress(percent: int) -> None:
-        ReportRun.objects.filter(pk=run.pk).update(progress=percent)
+        if pause:
+            time.sleep(pause)
+        ReportRun.objects.filter(pk=run.pk, attempt=attempt, status=RunStatus.RUNNING).update(progress=percent)
 
-    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=5)
-    handle, path = tempfile.mkstemp(suffix=".pdf")
-    os.close(handle)
+    folder = tempfile.mkdtemp(prefix="report-")
+    pdf_path, xlsx_path = os.path.join(folder, "report.pdf"), os.path.join(folder, "report.xlsx")
+    stored = []
     try:
-        RENDERERS[run.kind](run, path, progress)
-        progress(90)
-        with open(path, "rb") as pdf:
-            run.pdf.save(f"{run.kind}-{run.fiscal_year}-{run.pk}.pdf", File(pdf), save=False)
-        ReportRun.objects.filter(pk=run.pk).update(
-            pdf=run.pdf.name, status=RunStatus.DONE, progress=100, finished_at=timezone.now(), error=""
+        context = build_report_files(
+            run.kind, run.fiscal_year, ReportScope.of(run), pdf_path=pdf_path, xlsx_path=xlsx_path, progress=progress
         )
+        if context.get("empty"):
+            raise NoData
+        stored = [_store(run, "pdf", pdf_path, "pdf"), _store(run, "xlsx", xlsx_path, "xlsx")]
+        finished = ReportRun.objects.filter(pk=run.pk, attempt=attempt, status=RunStatus.RUNNING).update(
+            pdf=stored[0], xlsx=stored[1], status=RunStatus.DONE, progress=100, finished_at=timezone.now(), error=""
+        )
+        if finished:
+            stored = []
     finally:
-        os.unlink(path)
+        for name in stored:  # another attempt took the run over: its files are the ones kept
+            default_storage.delete(name)
+        for path in (pdf_path, xlsx_path):
+            if os.path.exists(path):
+                os.unlink(path)
+        os.rmdir(folder)
+    run.refresh_from_db()
+    return run
+
+
+def render_report(kind: str, fy: int, scope: ReportScope, fmt: str, out: str) -> dict:
+    """The command line's way in: the same code as a run, written straight to a path."""
+    if fmt == "pdf":
+        return build_report_files(kind, fy, scope, pdf_path=out)
+    return build_report_files(kind, fy, scope, xlsx_path=out)

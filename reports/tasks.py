@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from reports.models import ReportRun, RunStatus
-from reports.services import report_run_build
+from reports.services import NoData, report_run_build
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +25,23 @@ class ReportTask(Task):
             _mark_failed(args[0], "build_failed")
 
 
-@shared_task(base=ReportTask, bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    base=ReportTask,
+    bind=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def build_report(self, run_id: int) -> None:
-    run = ReportRun.objects.filter(pk=run_id).first()
-    if run is None or run.status == RunStatus.DONE:
-        return
+    """Idempotent: a finished run is left alone, and a run whose worker died is taken up again from the start."""
     try:
-        report_run_build(run)
+        report_run_build(run_id)
     except OperationalError:
         raise
+    except NoData:
+        _mark_failed(run_id, "no_data")
     except Exception:
         logger.exception("report run %s failed", run_id)
         _mark_failed(run_id, "build_failed")

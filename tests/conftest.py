@@ -75,6 +75,7 @@ def worker(tmp_path):
             "--pool=solo",
             "--without-mingle",
             "--without-gossip",
+            "--queues=celery,reports",
             "--loglevel=INFO",
             "--hostname",
             f"test-{os.getpid()}@%h",

@@ -367,6 +367,9 @@ class Command(BaseCommand):
             from assessments.demo import load_demo as load_assessments_demo
 
             load_assessments_demo()
+            from reports.demo import load_demo as load_reports_demo
+
+            load_reports_demo()
             from showcase.demo import load_demo as load_showcase_demo
 
             load_showcase_demo()

@@ -1,0 +1,310 @@
+"""The figures reports are made of, each counted by the database in one grouped query.
+
+A metric answers "how much, per group" for one fiscal year, limited to a set of schools (the report's scope)
+and grouped by school, consortium, prefecture, block or not at all. Nothing here loads the rows it counts:
+every figure comes back from PostgreSQL (or SQLite on a first run) already summed.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Case, Count, F, FloatField, Max, Q, QuerySet, Sum, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+from meister.fiscal import fiscal_year_bounds
+
+# How a group is reached from a model's path to its school.
+GROUPS = {
+    "school": "{}",
+    "consortium": "{}__consortia",
+    "prefecture": "{}__prefecture",
+    "block": "{}__prefecture__block",
+}
+TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    compute: Callable
+    personal: bool = False  # counts of students: small ones are suppressed in published tables
+    needs_instrument: bool = False
+    digits: int = 0
+
+
+def _group_field(path: str, group: str) -> str | None:
+    return None if group == TOTAL else GROUPS[group].format(path)
+
+
+def _grouped(queryset: QuerySet, path: str, group: str, schools, **aggregates) -> dict:
+    """{group key: {aggregate name: value}}; the key is None when `group` is "total"."""
+    if schools is not None:
+        queryset = queryset.filter(**{f"{path}__in": schools})
+    field = _group_field(path, group)
+    if field is None:
+        return {None: queryset.aggregate(**aggregates)}
+    rows = queryset.order_by().values(group_key=F(field)).annotate(**aggregates)
+    return {row.pop("group_key"): row for row in rows if row["group_key"] is not None}
+
+
+def _single(queryset, path, group, schools, aggregate) -> dict:
+    return {key: row["v"] or 0 for key, row in _grouped(queryset, path, group, schools, v=aggregate).items()}
+
+
+def _fy_range(fy: int):
+    return fiscal_year_bounds(fy)
+
+
+# --- the metrics -----------------------------------------------------------------------------------------------------
+
+
+def practitioner_hours(fy, group, schools, **_):
+    from partners.models import PractitionerTeaching
+
+    return _single(PractitionerTeaching.objects.filter(fiscal_year=fy), "school", group, schools, Sum("hours"))
+
+
+def practitioner_people(fy, group, schools, **_):
+    from partners.models import PractitionerTeaching
+
+    queryset = PractitionerTeaching.objects.filter(fiscal_year=fy)
+    return _single(queryset, "school", group, schools, Count("person", distinct=True))
+
+
+def engagements(fy, group, schools, **_):
+    from partners.models import Engagement
+
+    start, end = _fy_range(fy)
+    return _single(Engagement.objects.filter(start_on__range=(start, end)), "school", group, schools, Count("pk"))
+
+
+def _placements(fy):
+    from curricula.models import Placement
+
+    start, end = _fy_range(fy)
+    return Placement.objects.filter(starts_on__lte=end, ends_on__gte=start)
+
+
+def placements(fy, group, schools, **_):
+    return _single(_placements(fy), "student__school", group, schools, Count("pk"))
+
+
+def students_dual_system(fy, group, schools, **_):
+    queryset = _placements(fy).filter(kind="dual_system")
+    return _single(queryset, "student__school", group, schools, Count("student", distinct=True))
+
+
+def students_internship(fy, group, schools, **_):
+    queryset = _placements(fy).filter(kind__in=["long_internship", "short_internship"])
+    return _single(queryset, "student__school", group, schools, Count("student", distinct=True))
+
+
+def students_placed(fy, group, schools, **_):
+    return _single(_placements(fy), "student__school", group, schools, Count("student", distinct=True))
+
+
+def hours_completed(fy, group, schools, **_):
+    from curricula.models import DayLog
+
+    start, end = _fy_range(fy)
+    queryset = DayLog.objects.filter(day__range=(start, end), status="confirmed")
+    return _single(queryset, "placement__student__school", group, schools, Sum("hours"))
+
+
+def class_sessions(fy, group, schools, **_):
+    from curricula.models import ClassSession
+
+    start, end = _fy_range(fy)
+    queryset = ClassSession.objects.filter(held_on__range=(start, end))
+    return _single(queryset, "subject__school", group, schools, Count("pk"))
+
+
+def joint_projects(fy, group, schools, **_):
+    from curricula.models import JointProject
+
+    return _single(JointProject.objects.filter(fiscal_year=fy), "school", group, schools, Count("pk"))
+
+
+def companies_engaged(fy, group, schools, **_):
+    """Distinct companies that took part in the year: an engagement, a placement or a class session."""
+    from curricula.models import ClassSession
+    from partners.models import Engagement
+
+    start, end = _fy_range(fy)
+    parts = [
+        (Engagement.objects.filter(start_on__range=(start, end)), "school", "company"),
+        (_placements(fy), "student__school", "company"),
+        (ClassSession.objects.filter(held_on__range=(start, end), company__isnull=False), "subject__school", "company"),
+    ]
+    querysets = []
+    for queryset, path, company in parts:
+        if schools is not None:
+            queryset = queryset.filter(**{f"{path}__in": schools})
+        field = _group_field(path, group)
+        columns = {"g": F(field)} if field else {}
+        querysets.append(queryset.order_by().values(**columns, c=F(company)))
+    union = querysets[0].union(*querysets[1:])  # UNION drops repeated (group, company) pairs
+    sql, params = union.query.sql_with_params()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if group == TOTAL:
+            cursor.execute(f"SELECT NULL, COUNT(*) FROM ({sql}) pairs", params)  # noqa: S608 - SQL built by Django
+        else:
+            cursor.execute(
+                f"SELECT {quote('g')}, COUNT(*) FROM ({sql}) pairs GROUP BY {quote('g')}",  # noqa: S608
+                params,
+            )
+        return {key: n for key, n in cursor.fetchall() if key is not None or group == TOTAL}
+
+
+def enrolment_rate(fy, group, schools, **_):
+    """定員充足率: enrolment over capacity of the departments, in percent."""
+    from partners.models import DepartmentYear
+
+    rows = _grouped(
+        DepartmentYear.objects.filter(fiscal_year=fy),
+        "department__school",
+        group,
+        schools,
+        capacity=Sum("capacity"),
+        enrolment=Sum("enrolment"),
+    )
+    return {key: Decimal(100 * row["enrolment"]) / row["capacity"] for key, row in rows.items() if row["capacity"]}
+
+
+def local_employment_rate(fy, group, schools, **_):
+    """地元就職率: graduates employed by a host company or elsewhere in the prefecture, over all employed."""
+    from curricula.models import Destination, DestinationKind
+
+    local = [DestinationKind.HOST_COMPANY, DestinationKind.LOCAL]
+    employed = [*local, DestinationKind.OUTSIDE]
+    rows = _grouped(
+        Destination.objects.filter(graduated_fiscal_year=fy),
+        "student__school",
+        group,
+        schools,
+        employed=Count("pk", filter=Q(kind__in=employed)),
+        local=Count("pk", filter=Q(kind__in=local)),
+    )
+    return {key: Decimal(100 * row["local"]) / row["employed"] for key, row in rows.items() if row["employed"]}
+
+
+def graduates(fy, group, schools, **_):
+    from curricula.models import Destination
+
+    queryset = Destination.objects.filter(graduated_fiscal_year=fy)
+    return _single(queryset, "student__school", group, schools, Count("pk"))
+
+
+@dataclass
+class Change:
+    """Students' paired change on one subscale from the first (pre) to the last (post) administration."""
+
+    n: int
+    pre: float | None
+    post: float | None
+    mean: float | None
+    sd: float | None
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def d(self) -> float | None:
+        return self.mean / self.sd if self.mean is not None and self.sd else None
+
+
+def paired_changes(fy, group, schools, instrument, subscale_codes) -> dict:
+    """{(group key, subscale code): Change} for one instrument, computed in the database.
+
+    An inner grouped query puts each student's pre and post score side by side (one row per student and group);
+    the outer query sums them, so only the sums leave the database.
+    """
+    from scipy import stats as scipy_stats
+
+    from assessments.models import Response, Timing
+
+    queryset = Response.objects.filter(administration__fiscal_year=fy, administration__instrument=instrument)
+    path = "administration__school"
+    if schools is not None:
+        queryset = queryset.filter(**{f"{path}__in": schools})
+    field = _group_field(path, group)
+    columns = {"g": F(field)} if field else {}
+    aggregates = {}
+    for index, code in enumerate(subscale_codes):
+        score = Cast(KeyTextTransform(code, "scores"), FloatField())
+        aggregates[f"pre{index}"] = Max(Case(When(administration__timing=Timing.PRE, then=score)))
+        aggregates[f"post{index}"] = Max(Case(When(administration__timing=Timing.POST, then=score)))
+    inner = queryset.order_by().values("student_id", **columns).annotate(**aggregates)
+    sql, params = inner.query.sql_with_params()
+    quote = connection.ops.quote_name
+    results = {}
+    with connection.cursor() as cursor:
+        for index, code in enumerate(subscale_codes):
+            pre, post = quote(f"pre{index}"), quote(f"post{index}")
+            key = quote("g") if field else "NULL"
+            cursor.execute(
+                f"SELECT {key}, COUNT(*), AVG({pre}), AVG({post}), SUM({post} - {pre}), "  # noqa: S608
+                f"SUM(({post} - {pre}) * ({post} - {pre})) FROM ({sql}) paired "
+                f"WHERE {pre} IS NOT NULL AND {post} IS NOT NULL" + (f" GROUP BY {key}" if field else ""),
+                params,
+            )
+            for group_key, n, mean_pre, mean_post, total, squares in cursor.fetchall():
+                if not n:
+                    continue
+                mean = total / n
+                sd = math.sqrt(max(squares - n * mean * mean, 0.0) / (n - 1)) if n > 1 else None
+                change = Change(n=n, pre=mean_pre, post=mean_post, mean=mean, sd=sd)
+                if sd is not None:
+                    margin = scipy_stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
+                    change.low, change.high = mean - margin, mean + margin
+                results[(group_key, code)] = change
+    return results
+
+
+def assessment_change(fy, group, schools, *, instrument=None, subscale="", **_):
+    """The KPI form of the change: the mean paired change on one subscale (the instrument's first by default)."""
+    if instrument is None:
+        return {}
+    codes = [subscale] if subscale else list(instrument.subscales.values_list("code", flat=True)[:1])
+    if not codes:
+        return {}
+    changes = paired_changes(fy, group, schools, instrument, codes)
+    return {key: Decimal(str(round(change.mean, 3))) for (key, _code), change in changes.items()}
+
+
+METRICS = {
+    metric.key: metric
+    for metric in (
+        Metric("practitioner_hours", _("産業実務家教員の授業時間数"), _("時間"), practitioner_hours, digits=1),
+        Metric("practitioner_people", _("産業実務家教員の人数"), _("人"), practitioner_people),
+        Metric("companies_engaged", _("連携した企業数"), _("社"), companies_engaged),
+        Metric("engagements", _("連携活動の件数"), _("件"), engagements),
+        Metric("students_dual_system", _("デュアルシステム参加生徒数"), _("人"), students_dual_system, personal=True),
+        Metric("students_internship", _("インターンシップ参加生徒数"), _("人"), students_internship, personal=True),
+        Metric("placements", _("企業実習の件数"), _("件"), placements, personal=True),
+        Metric("hours_completed", _("企業実習の確認済み時間数"), _("時間"), hours_completed, digits=1),
+        Metric("class_sessions", _("産業界と実施した授業の回数"), _("回"), class_sessions),
+        Metric("joint_projects", _("共同研究・商品開発・課題研究の件数"), _("件"), joint_projects),
+        Metric("enrolment_rate", _("定員充足率"), "%", enrolment_rate, digits=1),
+        Metric("local_employment_rate", _("地元就職率"), "%", local_employment_rate, digits=1),
+        Metric(
+            "assessment_change",
+            _("生徒の変容（事前→事後の平均変化）"),
+            _("点"),
+            assessment_change,
+            needs_instrument=True,
+            digits=2,
+        ),
+    )
+}
+
+
+def metric_choices():
+    return [(metric.key, metric.label) for metric in METRICS.values()]
