@@ -44,6 +44,7 @@ def _navigation(user) -> list[NavItem]:
         items.append(NavItem(_("担当者"), reverse("partners:person_list")))
         items.append(NavItem(_("連携協定"), reverse("partners:agreement_list")))
         items.append(NavItem(_("報告書"), reverse("reports:run_list")))
+        items.append(NavItem(_("PDCA"), reverse("reports:pdca_list")))
         items.append(NavItem(_("アセスメント"), reverse("assessments:index")))
         if role in {Role.MINISTRY, Role.PREFECTURE, Role.ADMIN}:
             items.append(NavItem(_("実態調査"), reverse("assessments:survey_list")))

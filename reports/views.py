@@ -1,17 +1,27 @@
-"""Report runs: start one, watch its progress, download its file."""
+"""Report runs (start one, watch its progress, download its files) and the PDCA figures they are built from."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from meister.scoping import get_for_user, may_change, visible_to
-from reports.forms import ReportRunForm
-from reports.models import ReportRun
+from meister.fiscal import current_fiscal_year, fiscal_year_label
+from meister.models import Role
+from meister.scoping import get_for_user, may_change, may_create, visible_to
+from partners.models import Consortium
+from reports.documents import ReportScope
+from reports.forms import FIRST_FISCAL_YEAR, KpiForm, KpiTargetForm, PdcaReviewForm, ReportRunForm
+from reports.metrics import METRICS, TOTAL
+from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportRun
 from reports.services import report_run_start
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDCA_ROLES = {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE, Role.COORDINATOR}
 
 
 def get_run_for_user(user, pk) -> ReportRun:
@@ -25,24 +35,29 @@ def _may_start(user) -> bool:
 @login_required
 def run_list(request):
     runs = visible_to(ReportRun.objects.select_related("prefecture", "consortium", "requested_by"), request.user)
-    return render(
-        request,
-        "reports/run_list.html",
-        {"runs": runs[:100], "may_start": _may_start(request.user), "form": ReportRunForm(language=get_language())},
-    )
+    form = ReportRunForm(language=get_language(), user=request.user) if _may_start(request.user) else None
+    return render(request, "reports/run_list.html", {"runs": runs[:100], "may_start": form is not None, "form": form})
 
 
 @login_required
 def run_create(request):
     if not _may_start(request.user):
         raise PermissionDenied
-    form = ReportRunForm(request.POST or None, language=get_language())
+    form = ReportRunForm(request.POST or None, language=get_language(), user=request.user)
     if request.method == "POST" and form.is_valid():
-        run = report_run_start(
-            user=request.user, kind=form.cleaned_data["kind"], fiscal_year=form.cleaned_data["fiscal_year"]
-        )
-        messages.info(request, _("報告書の作成を受け付けました。完了するとダウンロードできます。"))
-        return redirect("reports:run_detail", pk=run.pk)
+        try:
+            run = report_run_start(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                prefecture=form.cleaned_data["prefecture"],
+                consortium=form.cleaned_data["consortium"],
+            )
+        except ValidationError as error:
+            form.add_error("target", error)
+        else:
+            messages.info(request, _("報告書の作成を受け付けました。完了するとダウンロードできます。"))
+            return redirect("reports:run_detail", pk=run.pk)
     return render(request, "reports/run_create.html", {"form": form})
 
 
@@ -58,10 +73,201 @@ def run_progress(request, pk):
     return render(request, "reports/_progress.html", {"run": run})
 
 
+def _filename(run: ReportRun, suffix: str) -> str:
+    return f"{run.get_kind_display()}_{fiscal_year_label(run.fiscal_year, 'ja')}_{run.scope_label}_{run.pk}.{suffix}"
+
+
 @login_required
 def run_download(request, pk):
     run = get_run_for_user(request.user, pk)
     if not run.pdf:
         raise Http404
-    filename = f"{run.get_kind_display()}_{run.fiscal_year}_{run.pk}.pdf"
-    return FileResponse(run.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+    return FileResponse(
+        run.pdf.open("rb"), as_attachment=True, filename=_filename(run, "pdf"), content_type="application/pdf"
+    )
+
+
+@login_required
+def run_download_xlsx(request, pk):
+    run = get_run_for_user(request.user, pk)
+    if not run.xlsx:
+        raise Http404
+    return FileResponse(run.xlsx.open("rb"), as_attachment=True, filename=_filename(run, "xlsx"), content_type=XLSX)
+
+
+# --- PDCA: the KPI list, each consortium's targets and notes ---------------------------------------------------------
+
+
+def _fiscal_year(value, default=None) -> int:
+    try:
+        fy = int(value) if value not in (None, "") else (default or current_fiscal_year())
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not FIRST_FISCAL_YEAR <= fy <= current_fiscal_year() + 1:
+        raise Http404
+    return fy
+
+
+def _year_links(fy: int) -> list[tuple[int, str, bool]]:
+    language = get_language()
+    return [
+        (year, fiscal_year_label(year, language), year == fy)
+        for year in range(current_fiscal_year() + 1, FIRST_FISCAL_YEAR - 1, -1)
+    ]
+
+
+def _require_pdca_role(user) -> None:
+    if not user.is_superuser and user.role not in PDCA_ROLES:
+        raise PermissionDenied
+
+
+@login_required
+def pdca_list(request):
+    _require_pdca_role(request.user)
+    fy = _fiscal_year(request.GET.get("fy"))
+    consortia = visible_to(Consortium.objects.select_related("prefecture"), request.user).order_by(
+        "prefecture__code", "name"
+    )
+    filled = set(
+        visible_to(KpiTarget.objects.filter(kpi__fiscal_year=fy), request.user)
+        .exclude(target=None)
+        .values_list("consortium_id", flat=True)
+    )
+    return render(
+        request,
+        "reports/pdca_list.html",
+        {
+            "fy": fy,
+            "years": _year_links(fy),
+            "rows": [(c, c.pk in filled) for c in consortia],
+            "kpi_count": Kpi.objects.filter(fiscal_year=fy).count(),
+        },
+    )
+
+
+@login_required
+def pdca_edit(request, pk, fy):
+    _require_pdca_role(request.user)
+    consortium = get_for_user(request.user, Consortium.objects.select_related("prefecture"), pk=pk)
+    fy = _fiscal_year(fy)
+    editable = may_change(request.user, KpiTarget(consortium=consortium))
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    kpis = list(Kpi.objects.filter(fiscal_year=fy).select_related("instrument"))
+    targets = {t.kpi_id: t for t in KpiTarget.objects.filter(consortium=consortium, kpi__in=kpis)}
+    reviews = {r.fiscal_year: r for r in PdcaReview.objects.filter(consortium=consortium, fiscal_year__in=[fy - 1, fy])}
+    data = request.POST if request.method == "POST" else None
+    rows = []
+    schools = ReportScope("consortium", consortium.pk).schools()
+    for kpi in kpis:
+        instance = targets.get(kpi.pk) or KpiTarget(consortium=consortium, kpi=kpi)
+        form = KpiTargetForm(data, instance=instance, kpi=kpi, prefix=f"kpi-{kpi.pk}")
+        actual = None
+        if kpi.source == KpiSource.COMPUTED and kpi.metric in METRICS:
+            actual = (
+                METRICS[kpi.metric]
+                .compute(fy, TOTAL, schools, instrument=kpi.instrument, subscale=kpi.subscale)
+                .get(None)
+            )
+        rows.append({"kpi": kpi, "form": form, "computed": actual})
+    review_form = PdcaReviewForm(
+        data, instance=reviews.get(fy) or PdcaReview(consortium=consortium, fiscal_year=fy), prefix="review"
+    )
+    if request.method == "POST":
+        if all(row["form"].is_valid() for row in rows) and review_form.is_valid():
+            with transaction.atomic():
+                for row in rows:
+                    target = row["form"].save(commit=False)
+                    target.updated_by = request.user
+                    target.save()
+                review = review_form.save(commit=False)
+                review.updated_by = request.user
+                review.save()
+            messages.success(request, _("PDCAの目標と記述を保存しました。"))
+            return redirect("reports:pdca_edit", pk=consortium.pk, fy=fy)
+        messages.error(
+            request, _("入力に誤りがあります。赤字の項目を確認してください。入力した内容はそのまま残っています。")
+        )
+    previous = reviews.get(fy - 1)
+    return render(
+        request,
+        "reports/pdca_edit.html",
+        {
+            "consortium": consortium,
+            "fy": fy,
+            "years": _year_links(fy),
+            "rows": rows,
+            "review_form": review_form,
+            "previous_act": previous.act_note if previous else "",
+            "editable": editable,
+        },
+    )
+
+
+@login_required
+def kpi_list(request):
+    _require_pdca_role(request.user)
+    fy = _fiscal_year(request.GET.get("fy"))
+    kpis = Kpi.objects.filter(fiscal_year=fy).select_related("instrument")
+    return render(
+        request,
+        "reports/kpi_list.html",
+        {
+            "fy": fy,
+            "years": _year_links(fy),
+            "kpis": kpis,
+            "may_edit": may_create(request.user, Kpi),
+            "previous_count": Kpi.objects.filter(fiscal_year=fy - 1).count(),
+            "metrics": METRICS,
+        },
+    )
+
+
+def _kpi_form_view(request, kpi: Kpi | None):
+    if not may_create(request.user, Kpi):
+        raise PermissionDenied
+    form = KpiForm(request.POST or None, instance=kpi, language=get_language())
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("KPIを保存しました。"))
+        return redirect(_kpi_list_url(saved.fiscal_year))
+    return render(request, "reports/kpi_form.html", {"form": form, "kpi": kpi})
+
+
+def _kpi_list_url(fy: int) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('reports:kpi_list')}?fy={fy}"
+
+
+@login_required
+def kpi_create(request):
+    return _kpi_form_view(request, None)
+
+
+@login_required
+def kpi_edit(request, pk):
+    _require_pdca_role(request.user)
+    kpi = Kpi.objects.filter(pk=pk).first()
+    if kpi is None:
+        raise Http404
+    return _kpi_form_view(request, kpi)
+
+
+@login_required
+@require_POST
+def kpi_copy(request):
+    """Start a year's list from the previous year's: the ministry then renames, adds or removes."""
+    if not may_create(request.user, Kpi):
+        raise PermissionDenied
+    fy = _fiscal_year(request.POST.get("fy"))
+    if Kpi.objects.filter(fiscal_year=fy).exists():
+        messages.error(request, _("この年度のKPIはすでに登録されています。"))
+    else:
+        previous = list(Kpi.objects.filter(fiscal_year=fy - 1))
+        for kpi in previous:
+            kpi.pk = None
+            kpi.fiscal_year = fy
+        Kpi.objects.bulk_create(previous)
+        messages.success(request, _("前年度のKPIを%(n)d件コピーしました。") % {"n": len(previous)})
+    return redirect(_kpi_list_url(fy))

@@ -17,7 +17,7 @@ from curricula.models import ClassSession
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
 from partners.services_matching import proposal_token
-from reports.models import ReportKind, ReportRun, RunStatus
+from reports.models import Kpi, ReportKind, ReportRun, RunStatus
 from tests.conftest import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -48,6 +48,7 @@ def _report_run(demo):
         progress=100,
     )
     run.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    run.xlsx.save("matrix.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     return {"pk": run.pk}
 
 
@@ -119,6 +120,8 @@ def _hikone_session(demo):
 NON_CREATORS = ("teacher", "company", "teacher_niigata", "company_niigata")
 # Members who read a consortium's records but do not keep them.
 CONSORTIUM_READERS = {"ministry": 403, "teacher": 403, "company": 403}
+
+NOT_PDCA = {"teacher": 403, "company": 403, "teacher_niigata": 403, "company_niigata": 403}
 
 # url name → (kwargs from the demo, expected status per persona for a GET)
 EXPECTATIONS = {
@@ -194,6 +197,20 @@ EXPECTATIONS = {
     "reports:run_detail": (_report_run, shiga_only(teacher=404, company=404)),
     "reports:run_progress": (_report_run, shiga_only(teacher=404, company=404)),
     "reports:run_download": (_report_run, shiga_only(teacher=404, company=404)),
+    "reports:run_download_xlsx": (_report_run, shiga_only(teacher=404, company=404)),
+    # PDCA: the consortium's keepers edit, national roles read; schools and companies have no PDCA pages.
+    "reports:pdca_list": (None, expect(200, **NOT_PDCA)),
+    "reports:pdca_edit": (
+        lambda d: {"pk": d.shiga_consortium.pk, "fy": 2026},
+        expect(200, **NOT_PDCA, prefecture_niigata=404, coordinator_niigata=404),
+    ),
+    "reports:kpi_list": (None, expect(200, **NOT_PDCA)),
+    "reports:kpi_create": (None, expect(403, ministry=200, admin=200)),
+    "reports:kpi_edit": (
+        lambda d: {"pk": Kpi.objects.filter(fiscal_year=2026).first().pk},
+        expect(403, ministry=200, admin=200),
+    ),
+    "reports:kpi_copy": (None, expect(405)),
 }
 # Class sessions with industry and joint projects: read by everyone in scope (no student is named), kept by the
 # school's teachers and the consortium's coordinator. The Hikone rows involve other companies than 湖東精機 (404).
