@@ -130,6 +130,9 @@ def pages_to_manage(user):
     companies = visible_to(Company.objects.select_related("prefecture", "public_profile"), user)
     if user.role == "company":
         companies = companies.filter(pk=user.company_id)
+    else:
+        # Profiles are the companies' own: others see those that exist, not every company in scope.
+        companies = companies.filter(public_profile__isnull=False)
     return consortia, companies
 
 

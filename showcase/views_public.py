@@ -54,7 +54,7 @@ def company_profile(request, pk):
 def manage(request):
     consortia, companies = selectors.pages_to_manage(request.user)
     rows = [(c, getattr(c, "public_page", None)) for c in consortia]
-    company_rows = [(c, getattr(c, "public_profile", None)) for c in companies[:200]]
+    company_rows = [(c, getattr(c, "public_profile", None)) for c in companies]
     context = {
         "consortium_rows": rows,
         "company_rows": company_rows,

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from showcase.models import Material, MaterialKind, PublicationStatus, UsageTerms
 from showcase.ranges import parse_range, ranged_response
@@ -89,7 +91,7 @@ def _form(**overrides):
     return {**data, **overrides}
 
 
-def test_teacher_uploads_a_pdf_and_gets_a_first_page_preview(client, demo, settings):
+def test_teacher_uploads_a_pdf_and_gets_a_first_page_preview(client, demo):
     client.force_login(demo.users["teacher-niigata"])
     upload = SimpleUploadedFile("x.pdf", PDF_BYTES, content_type="application/pdf")
     response = client.post(
@@ -347,3 +349,41 @@ def test_list_runs_the_same_queries_for_one_and_many_materials(client, demo):
     many_queries, many_rows = measure()
     assert (few_rows, many_rows) == (1, 21)
     assert many_queries == few_queries
+
+
+def test_editing_keeps_the_file_unless_a_new_one_is_chosen(client, demo):
+    pdf = _consortium_pdf(demo)
+    name = pdf.file.name
+    client.force_login(demo.users["teacher-niigata"])
+    url = reverse("library:edit", args=[pdf.pk])
+    response = client.post(
+        url,
+        _form(title="魚醤の手引き（改訂）", usage="consortium")
+        | {"consortium": demo.niigata_consortium.pk, "school": demo.kaiyo.pk},
+    )
+    assert response.status_code == 302
+    pdf.refresh_from_db()
+    assert pdf.title == "魚醤の手引き（改訂）" and pdf.file.name == name and pdf.kind == "pdf"
+    image = SimpleUploadedFile("new.pdf", PNG_BYTES, content_type="application/pdf")
+    client.post(
+        url,
+        _form(usage="consortium")
+        | {"consortium": demo.niigata_consortium.pk, "school": demo.kaiyo.pk, "upload": image},
+    )
+    pdf.refresh_from_db()
+    # The bytes were a PNG whatever the name said: the material is now an image, without a PDF preview.
+    assert pdf.kind == "image" and pdf.content_type == "image/png" and not pdf.preview
+
+
+@given(data=st.binary(min_size=1, max_size=300), first=st.integers(0, 400), length=st.integers(0, 400))
+@settings(max_examples=200, deadline=None)
+def test_any_satisfiable_range_returns_exactly_those_bytes(data, first, length):
+    last = first + length
+    request = RequestFactory().get("/", HTTP_RANGE=f"bytes={first}-{last}")
+    response = ranged_response(request, io.BytesIO(data), size=len(data), content_type="x/y", filename="f")
+    if first >= len(data):
+        assert response.status_code == 416
+    else:
+        assert response.status_code == 206
+        body = _body(response)
+        assert body == data[first : last + 1] and int(response["Content-Length"]) == len(body)

@@ -173,3 +173,38 @@ def test_index_runs_the_same_queries_for_few_and_many_pages(client, demo):
     many_queries, many_cards = measure()
     assert many_cards == few_cards + 12
     assert many_queries == few_queries
+
+
+def test_coordinator_chooses_the_projects_shown_in_the_browser_form(client, demo):
+    page = _niigata_page(demo)
+    keep = JointProject.objects.get(theme="鮭の魚醤を使った新商品")
+    client.force_login(demo.users["coordinator-niigata"])
+    url = reverse("showcase:consortium_page_edit", args=[demo.niigata_consortium.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"introduction": page.introduction, "projects": [keep.pk]})
+    assert response.status_code == 302
+    assert list(page.projects.all()) == [keep] and not page.engagements.exists()
+    page.refresh_from_db()
+    assert page.is_published  # saving an edit leaves the publication as it was
+    assert "モズク育成域マップ" not in client.get(page.get_absolute_url()).content.decode()
+    # An empty introduction is refused with the user's language and nothing changes.
+    response = client.post(url, {"introduction": "", "outcomes": "新しい成果"})
+    assert response.status_code == 400 and "紹介文を入力してください" in response.content.decode()
+    assert "新しい成果" in response.content.decode()
+    page.refresh_from_db()
+    assert page.outcomes != "新しい成果"
+
+
+def test_manage_lists_what_each_role_keeps(client, demo):
+    url = reverse("showcase:manage")
+    client.force_login(demo.users["company-niigata"])
+    html = client.get(url).content.decode()
+    assert reverse("showcase:company_profile_edit", args=[demo.nosui.pk]) in html
+    assert reverse("showcase:consortium_page_edit", args=[demo.niigata_consortium.pk]) not in html
+    client.force_login(demo.users["coordinator-niigata"])
+    response = client.get(url)
+    html = response.content.decode()
+    assert reverse("showcase:consortium_page_edit", args=[demo.niigata_consortium.pk]) in html
+    assert reverse("showcase:company_profile_edit", args=[demo.nosui.pk]) not in html
+    assert [c for c, _ in response.context["company_rows"]] == [demo.nosui]  # only companies with a profile
+    assert demo.shiga_consortium.name not in html
