@@ -208,3 +208,25 @@ def test_manage_lists_what_each_role_keeps(client, demo):
     assert reverse("showcase:company_profile_edit", args=[demo.nosui.pk]) not in html
     assert [c for c, _ in response.context["company_rows"]] == [demo.nosui]  # only companies with a profile
     assert demo.shiga_consortium.name not in html
+
+
+def test_demo_showcase_is_loaded_once(demo):
+    from django.core.management import call_command
+
+    from showcase.models import Material
+
+    def counts():
+        return [
+            ConsortiumPage.objects.count(),
+            CompanyProfile.objects.count(),
+            Material.objects.count(),
+            ConsortiumPage.history.count(),
+            Material.history.count(),
+        ]
+
+    before = counts()
+    call_command("seed_demo", verbosity=0)
+    assert counts() == before
+    assert ConsortiumPage.objects.get(consortium=demo.niigata_consortium).is_published
+    assert not ConsortiumPage.objects.get(consortium=demo.shiga_consortium).is_published
+    assert CompanyProfile.objects.get(company=demo.nosui).is_published
