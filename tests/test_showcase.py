@@ -230,3 +230,25 @@ def test_demo_showcase_is_loaded_once(demo):
     assert ConsortiumPage.objects.get(consortium=demo.niigata_consortium).is_published
     assert not ConsortiumPage.objects.get(consortium=demo.shiga_consortium).is_published
     assert CompanyProfile.objects.get(company=demo.nosui).is_published
+
+
+def test_consortium_page_runs_the_same_queries_for_few_and_many_projects(client, demo):
+    page = _niigata_page(demo)
+    url = page.get_absolute_url()
+
+    def measure():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        return len(queries), response.content.decode().count('data-testid="public-project"')
+
+    few_queries, few_projects = measure()
+    for n in range(10):
+        project = JointProject.objects.create(
+            school=demo.kaiyo, fiscal_year=2026, kind="assignment", theme=f"課題研究{n}", student_count=3
+        )
+        project.companies.add(demo.nosui)
+        page.projects.add(project)
+    many_queries, many_projects = measure()
+    assert many_projects == few_projects + 10
+    assert many_queries == few_queries
