@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -43,7 +44,9 @@ class ListExporter:
         self.filename = filename
 
     def _values(self):
-        for row in self.rows:
+        # A queryset is read in chunks rather than cached whole, so memory stays flat however many rows there are.
+        rows = self.rows.iterator(chunk_size=2000) if isinstance(self.rows, QuerySet) else self.rows
+        for row in rows:
             yield [escape_cell(column.value(row)) for column in self.columns]
 
     def _stamped(self, extension: str) -> str:
