@@ -1,178 +1,353 @@
-"""Benchmarks measured in one run on this machine, each as a ratio to a baseline from the same run.
+"""`make bench`: every benchmark of issue 8 in one run on this machine, written to docs/benchmarks.md and .json.
 
-This first version measures matching: ranking candidate companies for one need at national scale
-(30,000 companies), and the dual-system allocation of 500 students to 300 companies. It fills the
-database it is pointed at, so run it through `make bench`, which uses a throwaway PostgreSQL.
+It generates national-scale data in the database it is pointed at (unless already there), measures query counts
+at small scale in a sibling database and at national scale here, serves the pages with gunicorn and drives them
+with a load client on loopback, then times ranking, allocation, the largest Excel export, the annual PDF and a
+10,000-row import. Run it through `make bench`, which uses a throwaway PostgreSQL.
 """
 
-import datetime
 import json
 import os
 import platform
-import random
-import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from meister import benchmarks
 from meister.models import User
-from partners.allocation import Preference, allocate
-from partners.matching import rank_candidates
-from partners.models import (
-    Company,
-    CompanyOffer,
-    Engagement,
-    IndustryDivision,
-    OfferKind,
-    Prefecture,
-    Proposal,
-    School,
-    SchoolNeed,
-)
+from meister.national import PERSONA_PREFIX, generate
 
-
-def _timed(function, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return {
-        "p50_ms": round(statistics.median(times) * 1000, 2),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)] * 1000, 2),
-    }
+GOALS = {
+    "page_p95_ms": 150,
+    "page_throughput_ratio": 1 / 3,
+    "pdf_ratio": 1.3,
+    "pdf_seconds": 60,
+    "excel_ratio": 1.5,
+    "ranking_p95_ms": 300,
+    "import_seconds": 10,
+}
 
 
 class Command(BaseCommand):
-    help = "Measure matching at national scale and write docs/benchmarks.md and docs/benchmarks.json."
+    help = "Run every benchmark at national scale and write docs/benchmarks.md and docs/benchmarks.json."
 
     def add_arguments(self, parser):
-        parser.add_argument("--companies", type=int, default=30_000)
-        parser.add_argument("--repeat", type=int, default=20)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs"))
+        parser.add_argument("--clients", type=int, default=20)
+        parser.add_argument("--page-seconds", type=float, default=8.0)
+        parser.add_argument("--load-clients", type=int, default=50)
+        parser.add_argument("--load-seconds", type=float, default=60.0)
+        parser.add_argument("--import-rows", type=int, default=10_000)
+        parser.add_argument(
+            "--query-counts-only",
+            metavar="FILE",
+            help="only write this database's page query counts to FILE (used for the small-scale sibling)",
+        )
 
-    def handle(self, *args, companies, repeat, seed, output, **options):
-        rng = random.Random(seed)
-        call_command("seed_demo", verbosity=0)
+    def say(self, message):
+        self.stdout.write(f"[{time.strftime('%H:%M:%S')}] {message}")
+        self.stdout.flush()
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("bench needs PostgreSQL: run it through `make bench`.")
+        if options["query_counts_only"]:
+            counts = benchmarks.query_counts(benchmarks.role_pages())
+            Path(options["query_counts_only"]).write_text(json.dumps(counts))
+            return
         started = time.perf_counter()
-        self._fill(rng, companies)
-        fill_seconds = time.perf_counter() - started
-        need = SchoolNeed.objects.select_related("school__prefecture", "industry").get(
-            title__startswith="水産加工の施設実習"
-        )
-        ministry = User.objects.get(username="ministry")
-        coordinator = User.objects.get(username="coordinator-niigata")
-
-        def bare():
-            # Baseline: the same companies' rows with no ranking figures at all.
-            list(Company.objects.values("pk", "name", "prefecture_id", "industry__code", "busy_months"))
-
         results = {
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"PostgreSQL {connection.cursor().connection.info.server_version}",
+            "machine": _machine(),
             "date": timezone.localdate().isoformat(),
-            "companies": Company.objects.count(),
-            "fill_seconds": round(fill_seconds, 1),
-            "baseline_all_companies": _timed(bare, repeat),
-            "ranking_national": _timed(lambda: rank_candidates(user=ministry, need=need), repeat),
-            "ranking_coordinator": _timed(lambda: rank_candidates(user=coordinator, need=need), repeat),
+            "goals": GOALS,
         }
-        results["ranking_national"]["ratio_to_baseline"] = round(
-            results["ranking_national"]["p50_ms"] / results["baseline_all_companies"]["p50_ms"], 2
-        )
-        company_ids = list(range(300))
-        places = {c: rng.randint(1, 3) for c in company_ids}
-        preferences = [Preference(s, tuple(rng.sample(company_ids, 3))) for s in range(500)]
-        results["allocation_500x300"] = _timed(lambda: allocate(preferences, places), max(3, repeat // 4))
-        self._write(Path(output), results)
-        self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
+        if User.objects.filter(username__startswith=PERSONA_PREFIX).exists():
+            self.say("national data already generated: generation not timed in this run")
+            results["generation"] = {"seconds": None}
+        else:
+            self.say("generating national-scale data …")
+            generated = generate(scale="national", seed=options["seed"], log=lambda m: self.say(f"  {m}"))
+            results["generation"] = {"seconds": round(generated.seconds, 1), "rows": generated.counts}
+            self.say(f"generated {sum(generated.counts.values()):,} rows in {generated.seconds:.1f} s")
 
-    def _fill(self, rng, target):
-        prefectures = list(Prefecture.objects.all())
-        divisions = list(IndustryDivision.objects.all())
-        schools = list(School.objects.all())
-        existing = Company.objects.count()
-        batch = []
-        for i in range(existing, target):
-            batch.append(
-                Company(
-                    name=f"ベンチ企業{i:05d}",
-                    kana=f"べんちきぎょう{i:05d}",
-                    prefecture=rng.choice(prefectures),
-                    municipality=f"市{rng.randint(1, 40)}",
-                    industry=rng.choice(divisions),
-                    busy_months=rng.sample(range(1, 13), rng.randint(0, 2)),
-                    weekdays=[],
-                    max_students=rng.choice([None, 2, 5, 10]),
+        self.say("query counts at small scale (sibling database) and national scale …")
+        national_counts = benchmarks.query_counts(benchmarks.role_pages())
+        small_counts = self._small_counts(options["seed"])
+        results["query_counts"] = {"small": small_counts, "national": national_counts}
+
+        pages = benchmarks.main_pages()
+        with benchmarks.gunicorn_server() as url:
+            self.say(f"pages under load, {options['clients']} clients each …")
+            results["pages"] = benchmarks.measure_pages(
+                url, pages, clients=options["clients"], seconds=options["page_seconds"]
+            )
+            self.say(f"load test: {options['load_clients']} clients for {options['load_seconds']:.0f} s …")
+            results["load_test"] = benchmarks.load_test(
+                url, benchmarks.role_pages(), clients=options["load_clients"], seconds=options["load_seconds"]
+            )
+        if results["load_test"]["errors"]:
+            self.stderr.write(
+                self.style.ERROR(
+                    f"LOAD TEST ERRORS: {results['load_test']['errors']} of {results['load_test']['requests']} "
+                    f"requests failed: {results['load_test']['error_samples']}"
                 )
             )
-        created = Company.objects.bulk_create(batch, batch_size=2000)
-        kinds = list(OfferKind.values)
-        CompanyOffer.objects.bulk_create(
-            (
-                CompanyOffer(company=c, kind=k, capacity=rng.choice([None, 2, 5, 10]))
-                for c in created
-                for k in rng.sample(kinds, rng.randint(1, 3))
-            ),
-            batch_size=5000,
-            ignore_conflicts=True,
-        )
-        start = datetime.date(2026, 4, 1)
-        Engagement.objects.bulk_create(
-            (
-                Engagement(
-                    school=rng.choice(schools),
-                    company=rng.choice(created),
-                    kind=rng.choice(kinds),
-                    title="ベンチ",
-                    start_on=start,
-                    end_on=start + datetime.timedelta(days=rng.randint(1, 300)),
-                    students=rng.randint(1, 6),
-                    would_host_again=rng.choice([None, True, False]),
-                )
-                for _ in range(len(created) // 3)
-            ),
-            batch_size=5000,
-        )
-        need = SchoolNeed.objects.filter(title__startswith="水産加工の施設実習").first()
-        Proposal.objects.bulk_create(
-            (Proposal(need=need, company=c, message="ベンチ") for c in rng.sample(created, min(len(created), 3000))),
-            batch_size=5000,
-            ignore_conflicts=True,
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        self.say("candidate ranking and allocation …")
+        results["ranking"] = benchmarks.ranking()
+        results["allocation"] = benchmarks.allocation()
+        self.say("the largest Excel export …")
+        results["excel"] = benchmarks.excel_export()
+        self.say("the annual national PDF …")
+        results["annual_pdf"] = benchmarks.annual_pdf()
+        self.say(f"importing a {options['import_rows']:,}-row company file …")
+        results["import"] = benchmarks.company_import(rows=options["import_rows"])
+        results["bench_seconds"] = round(time.perf_counter() - started, 1)
+        if os.environ.get("BENCH_STARTED"):
+            results["make_bench_seconds"] = round(time.time() - float(os.environ["BENCH_STARTED"]), 1)
+        output = Path(options["output"])
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "benchmarks.json").write_text(benchmarks.dump(results) + "\n", "utf-8")
+        (output / "benchmarks.md").write_text(render_markdown(results), "utf-8")
+        self.say(f"written {output / 'benchmarks.md'} and benchmarks.json")
+        self.stdout.write(render_markdown(results))
 
-    def _write(self, folder: Path, results: dict) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "benchmarks.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        rows = [
-            ("Bare select of every company (baseline)", results["baseline_all_companies"], "1.00"),
-            (
-                "Candidate ranking, national scope",
-                results["ranking_national"],
-                f"{results['ranking_national']['ratio_to_baseline']:.2f}",
-            ),
-            ("Candidate ranking, a coordinator's prefecture", results["ranking_coordinator"], ""),
-            ("Allocation, 500 students × 300 companies", results["allocation_500x300"], ""),
+    def _small_counts(self, seed: int) -> dict:
+        """Generate small-scale data in a sibling database on the same server and count the same pages there."""
+        db = connection.settings_dict
+        name = f"{db['NAME']}_bench_small"
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        env = dict(os.environ, DATABASE_URL=urlunsplit(parts._replace(path=f"/{name}")))
+        out = Path(settings.BASE_DIR) / "var" / "bench-small-counts.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        manage = [sys.executable, "manage.py"]
+        try:
+            for command in (
+                ["migrate", "-v0"],
+                ["generate_national", "--scale", "small", "--seed", str(seed), "-v0"],
+                ["bench", "--query-counts-only", str(out)],
+            ):
+                subprocess.run(manage + command, env=env, cwd=settings.BASE_DIR, check=True)
+            return json.loads(out.read_text())
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 2**20:.1f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{cpu or platform.processor()} ({platform.machine()}), {os.cpu_count()} cores{memory}; "
+        f"{platform.system()} {platform.release()}; Python {platform.python_version()}; PostgreSQL {pg}"
+    )
+
+
+def _mark(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+def render_markdown(r: dict) -> str:
+    g = r["goals"]
+    pages = r["pages"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {r['date']} on this machine: {r['machine']}.",
+        "Every figure below comes from that one run; ratios are against baselines measured in the same run.",
+        "",
+    ]
+    gen = r["generation"]
+    if gen.get("seconds") is not None:
+        rows = gen["rows"]
+        lines += [
+            f"National-scale data generated in **{gen['seconds']} s** ({sum(rows.values()):,} rows by COPY): "
+            f"{rows.get('partners_school', 0):,} schools, {rows.get('partners_company', 0):,} companies, "
+            f"{rows.get('curricula_student', 0):,} students, {rows.get('curricula_placement', 0):,} placements, "
+            f"{rows.get('curricula_daylog', 0):,} day logs, {rows.get('assessments_response', 0):,} assessment "
+            "responses.",
         ]
-        lines = [
-            "# Benchmarks",
-            "",
-            f"Measured by `make bench` on {results['date']}: {results['machine']}.",
-            f"{results['companies']:,} companies (filled in {results['fill_seconds']} s). "
-            "Ratios are against the baseline measured in the same run.",
-            "",
-            "| what | p50 (ms) | p95 (ms) | ratio to baseline (p50) |",
-            "|---|---:|---:|---:|",
-            *[f"| {name} | {t['p50_ms']} | {t['p95_ms']} | {ratio} |" for name, t, ratio in rows],
-            "",
+    total = r.get("make_bench_seconds") or r["bench_seconds"]
+    lines += [f"The whole run took {total / 60:.1f} min.", ""]
+
+    lines += [
+        "## 1. Pages under load (gunicorn, 3 sync workers, 20 concurrent clients on loopback)",
+        "",
+        "| page | throughput (req/s) | ratio to hello-world | p50 (ms) | p95 (ms) | p95 with 1 client (ms) "
+        "| errors | goal: p95 < 150 ms | goal: ≥ ⅓ of hello-world |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for key, figures in pages.items():
+        label = next((p.label for p in benchmarks.main_pages() if p.key == key), key)
+        is_hello = key == "hello"
+        lines.append(
+            f"| {label} | {figures['throughput_rps']} | {figures['throughput_ratio']:.2f} | {figures['p50_ms']} "
+            f"| {figures['p95_ms']} | {figures['alone_p95_ms']} | {figures['errors']} "
+            f"| {'' if is_hello else _mark(figures['p95_ms'] < g['page_p95_ms'])} "
+            f"| {'' if is_hello else _mark(figures['throughput_ratio'] >= g['page_throughput_ratio'])} |"
+        )
+    lt = r["load_test"]
+    lines += [
+        "",
+        f"## Load test: {lt['clients']} clients for {lt['seconds']:.0f} s across every role's main pages",
+        "",
+        "| requests | errors | throughput (req/s) | p50 (ms) | p95 (ms) | statuses | goal: zero errors |",
+        "|---:|---:|---:|---:|---:|---|---|",
+        f"| {lt['requests']:,} | {lt['errors']} | {lt['throughput_rps']} | {lt['p50_ms']} | {lt['p95_ms']} "
+        f"| {', '.join(f'{k}: {v:,}' for k, v in lt['statuses'].items())} | {_mark(lt['errors'] == 0)} |",
+        "",
+        f"Pages: {', '.join(lt['pages'])}.",
+        "",
+    ]
+    qc = r["query_counts"]
+    lines += [
+        "## 2. Queries per page, small and national scale",
+        "",
+        "| page | small | national | goal: equal |",
+        "|---|---:|---:|---|",
+    ]
+    for key, national in qc["national"].items():
+        small = qc["small"].get(key)
+        lines.append(f"| {key} | {small} | {national} | {_mark(small == national)} |")
+    pdf = r["annual_pdf"]
+    lines += ["", "## 3. Annual national PDF", ""]
+    if pdf.get("measured"):
+        lines += [
+            "| workers | total (s) | WeasyPrint alone on the same HTML (s) | ratio | peak memory (MB) "
+            "| goal: ≤ 1.3× | goal: < 60 s |",
+            "|---:|---:|---:|---:|---:|---|---|",
         ]
-        (folder / "benchmarks.md").write_text("\n".join(lines), "utf-8")
+        for run in pdf["runs"]:
+            lines.append(
+                f"| {run['workers']} | {run['seconds']} | {pdf['weasyprint_seconds']} | {run['ratio']} "
+                f"| {run['peak_mb']} | {_mark(run['ratio'] <= g['pdf_ratio'])} "
+                f"| {_mark(run['seconds'] < g['pdf_seconds'])} |"
+            )
+    else:
+        lines.append(f"Not measured: {pdf['note']}.")
+    ex = r["excel"]
+    lines += [
+        "",
+        "## 4. The largest Excel export",
+        "",
+        "The prefecture's day logs (the largest list a role may download; the ministry gets counts only).",
+        "",
+        "| rows | portal export (s) | openpyxl write-only, same rows (s) | ratio | peak memory at "
+        f"{ex['rows_quarter']:,} rows (MB) | at {ex['rows']:,} rows (MB) | goal: ≤ 1.5× | goal: flat memory |",
+        "|---:|---:|---:|---:|---:|---:|---|---|",
+        f"| {ex['rows']:,} | {ex['seconds']} | {ex['openpyxl_seconds']} | {ex['ratio']} | {ex['peak_mb_quarter']} "
+        f"| {ex['peak_mb']} | {_mark(ex['ratio'] <= g['excel_ratio'])} "
+        f"| {_mark(ex['peak_mb'] <= ex['peak_mb_quarter'] * 1.25 + 1)} |",
+        "",
+        "## 5. Matching",
+        "",
+        "| what | p50 (ms) | p95 (ms) | goal: p95 < 300 ms |",
+        "|---|---:|---:|---|",
+    ]
+    rk = r["ranking"]
+    lines += [
+        f"| Candidate ranking for one need, national scope ({rk['companies']:,} companies) "
+        f"| {rk['national_scope']['p50_ms']} | {rk['national_scope']['p95_ms']} "
+        f"| {_mark(rk['national_scope']['p95_ms'] < g['ranking_p95_ms'])} |",
+        f"| Candidate ranking for one need, the coordinator's scope | {rk['coordinator_scope']['p50_ms']} "
+        f"| {rk['coordinator_scope']['p95_ms']} | {_mark(rk['coordinator_scope']['p95_ms'] < g['ranking_p95_ms'])} |",
+        f"| Allocation of {r['allocation']['students']} students to {r['allocation']['companies']} companies "
+        f"| {r['allocation']['p50_ms']} | {r['allocation']['p95_ms']} | |",
+    ]
+    im = r["import"]
+    lines += [
+        "",
+        "## 6. Import of a company file",
+        "",
+        "| rows | seconds | written | goal: < 10 s |",
+        "|---:|---:|---|---|",
+        f"| {im['rows']:,} | {im['seconds']} | {im['counts']} | {_mark(im['seconds'] < g['import_seconds'])} |",
+        "",
+    ]
+    lines += ["## Notes on the goals missed", "", *explain(r), ""]
+    return "\n".join(lines)
+
+
+def explain(r: dict) -> list[str]:
+    """Why each missed goal was missed, with this run's own figures."""
+    g, notes = r["goals"], []
+    hello = r["pages"]["hello"]
+    pages = {k: v for k, v in r["pages"].items() if k != "hello"}
+    slow = {k: v for k, v in pages.items() if v["throughput_ratio"] < g["page_throughput_ratio"]}
+    if slow:
+        cpu_ms = 1000 * 2 / hello["throughput_rps"]
+        notes.append(
+            f"- **Throughput against hello-world.** The hello-world view answers {hello['throughput_rps']} req/s, "
+            f"about {cpu_ms:.1f} ms of the machine's two cores per request, middleware and session included. "
+            "A real page reads its scoped rows (7–16 queries, each a round trip to PostgreSQL on the same two "
+            "cores) and renders the base layout with its navigation, forms and tables: a single client sees "
+            + ", ".join(f"{k} {v['alone_p50_ms']} ms" for k, v in pages.items())
+            + " (p50). A third of hello-world would leave a page about three times hello-world's cost, which "
+            "no templated page with its queries reaches; the ratio measures Django's fixed cost more than ours."
+        )
+    late = {k: v for k, v in pages.items() if v["p95_ms"] >= g["page_p95_ms"]}
+    if late:
+        notes.append(
+            "- **p95 under 20 clients.** The load is a closed loop: 20 clients keep 20 requests in flight against "
+            "3 sync workers, so a request mostly waits its turn; latency ≈ clients ÷ throughput (Little's law), "
+            "e.g. "
+            + ", ".join(
+                f"{k}: 20 ÷ {v['throughput_rps']} req/s ≈ {20000 / v['throughput_rps']:.0f} ms" for k, v in late.items()
+            )
+            + ". The p95 of a single client (the column before errors) is the page's own time; "
+            + ", ".join(
+                f"{k} {v['alone_p95_ms']} ms" for k, v in pages.items() if v["alone_p95_ms"] >= g["page_p95_ms"]
+            )
+            + (
+                " stay above 150 ms even alone."
+                if any(v["alone_p95_ms"] >= g["page_p95_ms"] for v in pages.values())
+                else " — every page is under 150 ms alone."
+            )
+            + " More cores (or replicas, see the README's scaling section) raise throughput and so cut the queueing."
+        )
+    ex = r["excel"]
+    if ex["ratio"] and ex["ratio"] > g["excel_ratio"]:
+        notes.append(
+            f"- **Excel export {ex['ratio']}× openpyxl alone.** The baseline writes values already in memory; the "
+            "export also reads the rows from PostgreSQL in chunks, builds each day log with its placement, student "
+            "and company, and escapes every text cell against formula injection. Memory stays flat: "
+            f"{ex['peak_mb_quarter']} MB at {ex['rows_quarter']:,} rows and {ex['peak_mb']} MB at {ex['rows']:,}."
+        )
+    if not r["annual_pdf"].get("measured"):
+        notes.append(f"- **Annual PDF not measured**: {r['annual_pdf']['note']}.")
+    im = r["import"]
+    if im["seconds"] >= g["import_seconds"]:
+        notes.append(
+            f"- **Import {im['seconds']} s.** Every row is checked as the browser's preview checks it (model "
+            "validation including the 法人番号's uniqueness, scope) and saved one by one in one transaction, so that "
+            "one bad row writes nothing."
+        )
+    lt = r["load_test"]
+    if lt["errors"]:
+        notes.append(f"- **Load test errors: {lt['errors']}** — samples: {lt['error_samples']}.")
+    return notes or ["- Every goal measured here was met."]

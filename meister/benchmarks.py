@@ -1,0 +1,368 @@
+"""The pieces of `make bench`: each measures one thing on the database it is pointed at and returns plain figures.
+
+The command (meister/management/commands/bench.py) runs them in order on national-scale data and writes
+docs/benchmarks.md and docs/benchmarks.json; the tests run them at small scale to check their shape.
+"""
+
+import csv
+import io
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meister.loadtest import Target, percentile, run_load
+from meister.middleware import LOGIN_STAMP
+from meister.models import User
+from meister.national import LOG_DAY, PERSONA_PREFIX, corporate_number, persona_need
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    persona: str | None  # None: anonymous
+    path: str
+
+
+def persona(name: str) -> User:
+    return User.objects.get(username=f"{PERSONA_PREFIX}{name}")
+
+
+def main_pages() -> list[Page]:
+    """The main page of each role that issue 8 names, plus the hello-world baseline served by the same server."""
+    need = persona_need(persona("coordinator"))
+    return [
+        Page("hello", "Hello-world view (baseline)", None, "/bench/hello/"),
+        Page(
+            "coordinator_candidates",
+            "Coordinator: candidates for a need",
+            "coordinator",
+            reverse("partners:need_candidates", args=[need.pk]),
+        ),
+        Page("teacher_logging", "Teacher: one day's logging screen", "teacher", f"/curricula/log/{LOG_DAY}/"),
+        Page("placement_list", "Teacher: placement list", "teacher", reverse("curricula:placement_list")),
+        Page("ministry_dashboard", "Ministry: dashboard", "ministry", reverse("meister:dashboard")),
+    ]
+
+
+def role_pages() -> list[Page]:
+    """The main pages of every role, for the load test."""
+    pages = [page for page in main_pages() if page.persona]
+    dashboard = reverse("meister:dashboard")
+    pages += [
+        Page("prefecture_dashboard", "Prefecture: dashboard", "prefecture", dashboard),
+        Page("prefecture_schools", "Prefecture: school list", "prefecture", reverse("partners:school_list")),
+        Page("coordinator_dashboard", "Coordinator: dashboard", "coordinator", dashboard),
+        Page("teacher_dashboard", "Teacher: dashboard", "teacher", dashboard),
+        Page("company_dashboard", "Company: dashboard", "company", dashboard),
+        Page("company_confirmations", "Company: days to confirm", "company", reverse("curricula:confirmations")),
+        Page("ministry_placements", "Ministry: placement counts", "ministry", reverse("curricula:placement_list")),
+    ]
+    return pages
+
+
+# --- query counts ---------------------------------------------------------------------------------------------
+
+
+def query_counts(pages: list[Page]) -> dict[str, int]:
+    """Queries per page, on its second request (the first may fill per-process caches)."""
+    counts = {}
+    for page in pages:
+        client = Client()
+        if page.persona:
+            client.force_login(persona(page.persona))
+        if page.key == "hello":
+            continue
+        client.get(page.path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{page.path} as {page.persona}: HTTP {response.status_code}")
+        counts[page.key] = len(captured.captured_queries)
+    return counts
+
+
+# --- the web server and its sessions -----------------------------------------------------------------------------
+
+
+def session_cookie(user: User) -> str:
+    """A signed-in session for `user`, as the login view would leave it, as a Cookie header value."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[LOGIN_STAMP] = int(time.time())
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_server(workers: int = 3):
+    """gunicorn as in production (sync workers, the Dockerfile's 3), with a hello-world view added to the URLs."""
+    port = _free_port()
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="meister.bench_settings")
+    log = tempfile.TemporaryFile()
+    command = [sys.executable, "-m", "gunicorn", "meister.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--log-level", "warning"]
+    process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=5).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError("gunicorn did not start:\n" + log.read().decode(errors="replace")) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _targets(page: Page, cookies: dict[str, list[str]], client: int) -> Target:
+    cookie = ""
+    if page.persona:
+        pool = cookies[page.persona]
+        cookie = pool[client % len(pool)]
+    return Target(page.key, page.path, cookie)
+
+
+def sessions_for(pages: list[Page], clients: int) -> dict[str, list[str]]:
+    # One session per client and persona: every request saves its session (SESSION_SAVE_EVERY_REQUEST), and
+    # real users do not share one.
+    names = sorted({page.persona for page in pages if page.persona})
+    return {name: [session_cookie(persona(name)) for _ in range(clients)] for name in names}
+
+
+def measure_pages(url: str, pages: list[Page], *, clients: int = 20, seconds: float = 8.0) -> dict[str, dict]:
+    """Each page alone under `clients` concurrent clients, then a single client's latency (no queueing)."""
+    cookies = sessions_for(pages, clients)
+    results = {}
+    for page in pages:
+        warm = [[_targets(page, cookies, c)] for c in range(4)]
+        run_load(url, warm, duration=30, max_requests=24)
+        load = run_load(url, [[_targets(page, cookies, c)] for c in range(clients)], duration=seconds)
+        alone = run_load(url, [[_targets(page, cookies, 0)]], duration=30, max_requests=20)
+        figures = load.summary()
+        figures["alone_p50_ms"] = alone.summary()["p50_ms"]
+        figures["alone_p95_ms"] = alone.summary()["p95_ms"]
+        figures["errors"] += alone.errors
+        results[page.key] = figures
+    hello = results.get("hello")
+    if hello:
+        for figures in results.values():
+            figures["throughput_ratio"] = round(figures["throughput_rps"] / hello["throughput_rps"], 3)
+            figures["p50_ratio"] = round(figures["p50_ms"] / hello["p50_ms"], 2) if hello["p50_ms"] else None
+            figures["p95_ratio"] = round(figures["p95_ms"] / hello["p95_ms"], 2) if hello["p95_ms"] else None
+    return results
+
+
+def load_test(url: str, pages: list[Page], *, clients: int = 50, seconds: float = 60.0) -> dict:
+    """`clients` clients for `seconds`, each cycling through every role's main pages from its own start."""
+    cookies = sessions_for(pages, clients)
+    rounds = []
+    for c in range(clients):
+        start = c % len(pages)
+        rounds.append([_targets(page, cookies, c) for page in pages[start:] + pages[:start]])
+    result = run_load(url, rounds, duration=seconds)
+    figures = result.summary()
+    figures["clients"] = clients
+    figures["pages"] = [page.key for page in pages]
+    return figures
+
+
+# --- matching --------------------------------------------------------------------------------------------------
+
+
+def timed(function: Callable[[], object], repeat: int) -> dict:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return {
+        "repeat": repeat,
+        "p50_ms": round(statistics.median(times) * 1000, 2),
+        "p95_ms": round(percentile(times, 95) * 1000, 2),
+    }
+
+
+def ranking(*, repeat: int = 20) -> dict:
+    from partners.matching import rank_candidates
+    from partners.models import Company
+
+    coordinator, ministry = persona("coordinator"), persona("ministry")
+    need = persona_need(coordinator)
+    return {
+        "companies": Company.objects.count(),
+        "national_scope": timed(lambda: rank_candidates(user=ministry, need=need), repeat),
+        "coordinator_scope": timed(lambda: rank_candidates(user=coordinator, need=need), repeat),
+    }
+
+
+def allocation(*, students: int = 500, companies: int = 300, repeat: int = 5, seed: int = 1) -> dict:
+    from partners.allocation import Preference, allocate
+
+    rng = random.Random(seed)
+    company_ids = list(range(companies))
+    places = {c: rng.randint(1, 3) for c in company_ids}
+    preferences = [Preference(s, tuple(rng.sample(company_ids, 3))) for s in range(students)]
+    result = timed(lambda: allocate(preferences, places), repeat)
+    result.update(students=students, companies=companies)
+    return result
+
+
+# --- the largest Excel export ------------------------------------------------------------------------------------
+
+
+def _peak_mb(function) -> float:
+    tracemalloc.start()
+    try:
+        function()
+        return round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+    finally:
+        tracemalloc.stop()
+
+
+def excel_export(*, persona_name: str = "prefecture", limit: int | None = None) -> dict:
+    """The prefecture's day logs (the largest list a role may download) as .xlsx through the portal's exporter,
+    against openpyxl write-only writing the same values; peak Python memory at a quarter and at all of the rows."""
+    from openpyxl import Workbook
+
+    from curricula.exporters import day_log_exporter
+    from curricula.selectors import day_logs_for_user
+
+    user = persona(persona_name)
+
+    def logs(n):
+        rows = day_logs_for_user(user=user)
+        return rows[:n] if n is not None else rows
+
+    rows = logs(limit).count()
+
+    def portal(n=limit):
+        response = day_log_exporter(logs(n)).xlsx_response()
+        # Not response.close(): that signals the end of a request, which closes the database connection.
+        response.file_to_stream.close()
+
+    values = list(day_log_exporter(logs(limit))._values())
+    headers = [str(column.header) for column in day_log_exporter([]).columns]
+
+    def bare():
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title="sheet")
+        sheet.append(headers)
+        for row in values:
+            sheet.append(row)
+        with tempfile.TemporaryFile() as handle:
+            workbook.save(handle)
+
+    portal_time = timed(portal, 1)["p50_ms"] / 1000
+    bare_time = timed(bare, 1)["p50_ms"] / 1000
+    values.clear()
+    quarter = max(1, rows // 4)
+    return {
+        "rows": rows,
+        "seconds": round(portal_time, 2),
+        "openpyxl_seconds": round(bare_time, 2),
+        "ratio": round(portal_time / bare_time, 2) if bare_time else None,
+        "peak_mb_quarter": _peak_mb(lambda: portal(quarter)),
+        "rows_quarter": quarter,
+        "peak_mb": _peak_mb(lambda: portal(limit)),
+    }
+
+
+# --- import ------------------------------------------------------------------------------------------------------
+
+
+def company_file(rows: int, seed: int = 2) -> bytes:
+    """A company list as a prefecture would send it: 法人番号, name, kana, prefecture, town, industry, size."""
+    from partners.models import Company, Prefecture
+
+    rng = random.Random(seed)
+    prefectures = list(Prefecture.objects.values_list("name", flat=True))
+    taken = set(Company.objects.exclude(corporate_number=None).values_list("corporate_number", flat=True))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["法人番号", "企業名", "よみがな", "都道府県", "市区町村", "業種", "従業員数"])
+    serial = 0
+    for i in range(rows):
+        while True:
+            serial += 1
+            number = corporate_number(f"99{serial:010d}")
+            if number not in taken:
+                break
+        writer.writerow(
+            [
+                number,
+                f"株式会社取込{i:05d}製作所",
+                f"かぶしきがいしゃとりこみ{i:05d}せいさくしょ",
+                rng.choice(prefectures),
+                "中央市",
+                rng.choice(["E", "製造業", "D 建設業", "情報通信業"]),
+                str(rng.choice([8, 45, 120, 800])),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def company_import(*, rows: int = 10_000) -> dict:
+    """Read, check and write a `rows`-line company file with the portal's all-or-nothing pipeline."""
+    from meister.importing import import_commit, parse_upload
+    from partners.importers import importer_for
+
+    data = company_file(rows)
+    importer = importer_for("companies")
+    start = time.perf_counter()
+    parsed = parse_upload(importer=importer, data=data, filename="companies.csv")
+    result = import_commit(importer=importer, rows=parsed.rows, user=None)
+    seconds = time.perf_counter() - start
+    return {"rows": rows, "seconds": round(seconds, 2), "committed": result.committed, "counts": result.counts}
+
+
+# --- the annual national PDF (reports/) ---------------------------------------------------------------------------
+
+
+def annual_pdf(*, fiscal_year: int = 2024) -> dict:
+    """The annual national report as PDF: total time with one and with two workers, against WeasyPrint alone
+    on the same final HTML, and peak memory. Measured when reports/ offers the building blocks; else says so."""
+    return {
+        "measured": False,
+        "note": "reports/ does not yet offer a way to build the annual national report's HTML and render it",
+    }
+
+
+def dump(results: dict) -> str:
+    return json.dumps(results, ensure_ascii=False, indent=2)

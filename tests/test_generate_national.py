@@ -1,0 +1,147 @@
+"""generate_national at small scale, and every piece of `make bench` run on it (shapes only, never timings)."""
+
+import hashlib
+import http.server
+import threading
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Sum
+
+from curricula.models import DayLog, Placement, Student
+from meister import benchmarks, national
+from meister.loadtest import Target, run_load
+from meister.models import User
+from partners.models import Company, Designation, School
+from partners.validators import validate_corporate_number, validate_school_code
+
+SMALL = national.SCALES["small"]
+
+
+class Rollback(Exception):
+    pass
+
+
+def _fingerprint() -> str:
+    """What the generated rows hold, ids included."""
+    digest = hashlib.sha256()
+    for rows in (
+        Company.objects.order_by("pk").values_list("pk", "corporate_number", "name", "prefecture_id"),
+        School.objects.order_by("pk").values_list("pk", "code", "name"),
+        Placement.objects.order_by("pk").values_list("pk", "student_id", "company_id", "starts_on", "weekdays"),
+        DayLog.objects.order_by("placement_id", "day").values_list("placement_id", "day", "hours", "status"),
+    ):
+        digest.update(repr(list(rows)).encode())
+    return digest.hexdigest()
+
+
+def _generated_once(seed: int) -> str:
+    try:
+        with transaction.atomic():
+            national.generate(scale="small", seed=seed)
+            fingerprint = _fingerprint()
+            raise Rollback
+    except Rollback:
+        return fingerprint
+
+
+@pytest.mark.django_db
+def test_it_fills_the_small_scale_with_valid_codes(demo):
+    before = {model: model.objects.count() for model in (School, Company, Student, Placement, DayLog)}
+    call_command("generate_national", "--scale", "small", "--seed", "3", verbosity=0)
+    assert School.objects.count() - before[School] == SMALL.schools
+    assert Company.objects.count() - before[Company] == SMALL.companies
+    assert Student.objects.count() - before[Student] == SMALL.students
+    assert Placement.objects.count() - before[Placement] == SMALL.placements
+    assert DayLog.objects.count() - before[DayLog] == SMALL.day_logs
+    for number in Company.objects.exclude(corporate_number=None).values_list("corporate_number", flat=True):
+        validate_corporate_number(number)
+    for school in School.objects.all():
+        validate_school_code(school.code)
+        assert school.code[2:4] == school.prefecture.code
+    # What the reports aggregate is there too.
+    assert Designation.objects.filter(fiscal_year=2024, budget_yen__gt=0).exists()
+    assert DayLog.objects.filter(day__year=2024).aggregate(hours=Sum("hours"))["hours"] > 0
+    assert {u.role for u in User.objects.filter(username__startswith="national-")} == {
+        "ministry",
+        "prefecture",
+        "coordinator",
+        "teacher",
+        "company",
+    }
+    with pytest.raises(CommandError, match="already holds generated data"):
+        call_command("generate_national", "--scale", "small", verbosity=0)
+
+
+def test_a_corporate_number_gets_its_check_digit():
+    assert national.corporate_number("123456789012") == "7123456789012"
+    assert national.corporate_number("011001098993") == "4011001098993"
+    with pytest.raises(ValidationError):
+        validate_corporate_number("8123456789012")
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_rows(demo):
+    first = _generated_once(seed=5)
+    assert _generated_once(seed=5) == first
+    assert _generated_once(seed=6) != first
+
+
+@pytest.mark.django_db
+def test_it_refuses_sqlite(monkeypatch):
+    monkeypatch.setattr(national, "connection", SimpleNamespace(vendor="sqlite"))
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("generate_national", "--scale", "small", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_the_bench_pieces_run_at_small_scale(demo):
+    national.generate(scale="small", seed=1)
+    counts = benchmarks.query_counts(benchmarks.role_pages())
+    assert set(counts) == {page.key for page in benchmarks.role_pages()}
+    assert all(count > 0 for count in counts.values())
+
+    ranking = benchmarks.ranking(repeat=2)
+    assert set(ranking) == {"companies", "national_scope", "coordinator_scope"}
+    assert set(ranking["national_scope"]) == {"repeat", "p50_ms", "p95_ms"}
+    assert benchmarks.allocation(students=20, companies=10, repeat=1)["students"] == 20
+
+    excel = benchmarks.excel_export(limit=40)
+    assert excel["rows"] == 40 and excel["rows_quarter"] == 10
+    assert {"seconds", "openpyxl_seconds", "ratio", "peak_mb", "peak_mb_quarter"} <= set(excel)
+
+    imported = benchmarks.company_import(rows=25)
+    assert imported["committed"] and imported["counts"]["new"] == 25
+
+    assert "measured" in benchmarks.annual_pdf()
+    assert benchmarks.session_cookie(benchmarks.persona("teacher")).startswith("sessionid=")
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/ok" else 404)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_load_client_counts_requests_and_errors():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        clients = [[Target("ok", "/ok"), Target("missing", "/missing", "sessionid=x")] for _ in range(4)]
+        result = run_load(url, clients, duration=30, max_requests=40).summary()
+    finally:
+        server.shutdown()
+    assert result["requests"] == 40
+    assert set(result["statuses"]) == {"200", "404"}
+    assert result["errors"] == result["statuses"]["404"] > 0
+    assert result["statuses"]["200"] + result["statuses"]["404"] == 40
+    assert result["p95_ms"] >= result["p50_ms"] > 0
