@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -52,19 +53,19 @@ def demo(db):
     )
 
 
-@pytest.fixture
-def worker(tmp_path):
-    """A Celery worker process on the test database (use with transactional tests)."""
+def spawn_worker(log_path, **extra_env) -> subprocess.Popen:
+    """Start a Celery worker process on the test database; `extra_env` overrides its settings."""
     db = connection.settings_dict
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="meister.test_settings",
         DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        **extra_env,
     )
     assert env.get("REDIS_URL"), "the worker test needs Redis (make test starts one)"
-    log = open(tmp_path / "worker.log", "w")
-    process = subprocess.Popen(
+    log = open(log_path, "a")
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -78,15 +79,21 @@ def worker(tmp_path):
             "--queues=celery,reports",
             "--loglevel=INFO",
             "--hostname",
-            f"test-{os.getpid()}@%h",
+            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
         ],
         env=env,
         cwd=settings.BASE_DIR,
         stdout=log,
         stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A Celery worker process on the test database (use with transactional tests)."""
+    process = spawn_worker(tmp_path / "worker.log")
     yield process
     process.terminate()
     process.wait(timeout=30)
-    log.close()
     print((tmp_path / "worker.log").read_text())
