@@ -307,12 +307,12 @@ def excel_export(*, persona_name: str = "prefecture", limit: int | None = None) 
 # --- import ------------------------------------------------------------------------------------------------------
 
 
-def company_file(rows: int, seed: int = 2) -> bytes:
+def company_file(rows: int, seed: int = 2, prefectures: list[str] | None = None) -> bytes:
     """A company list as a prefecture would send it: 法人番号, name, kana, prefecture, town, industry, size."""
     from partners.models import Company, Prefecture
 
     rng = random.Random(seed)
-    prefectures = list(Prefecture.objects.values_list("name", flat=True))
+    prefectures = prefectures or list(Prefecture.objects.values_list("name", flat=True))
     taken = set(Company.objects.exclude(corporate_number=None).values_list("corporate_number", flat=True))
     out = io.StringIO()
     writer = csv.writer(out)

@@ -382,6 +382,8 @@ class Importer:
     name_fields: frozenset = frozenset({"name"})
     # Row fields that are not model relations but decide them (a contact's 所属), besides the relations themselves.
     scope_fields: frozenset = frozenset()
+    # Unique fields that prepare() loads the existing records by, so that find_existing() already matched them.
+    unique_in_prepare: frozenset = frozenset()
 
     def may_import(self, user) -> bool:
         if user is None:
@@ -439,8 +441,22 @@ class Importer:
         instance = existing if existing is not None else self.new_instance(values, context)
         changes = _apply(instance, values, self.name_fields)
         unresolved = any(self._decides_scope(name) for name in problems.fields if name)
+        failed = {name for name in problems.fields if name}
+        # A relation the importer found in the database exists, and prepare() settled the uniqueness of the fields
+        # it looks records up by: neither is asked of the database again for every row of a long file.
+        found = {name for name, value in values.items() if isinstance(value, models.Model) and value.pk is not None}
         try:
-            instance.full_clean(exclude={name for name in problems.fields if name})
+            errors: dict = {}
+            for check in (
+                lambda: instance.full_clean(exclude=failed | found, validate_unique=False),
+                lambda: instance.validate_unique(exclude=failed | found | self.unique_in_prepare),
+            ):
+                try:
+                    check()
+                except ValidationError as error:
+                    errors = error.update_error_dict(errors)
+            if errors:
+                raise ValidationError(errors)
         except ValidationError as error:
             if unresolved:
                 # The model's cross-field checks over a relation that was not found only restate that problem.

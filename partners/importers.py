@@ -110,6 +110,7 @@ def resolve_prefecture(text: str, context, problems: Problems, values: dict) -> 
 class SchoolImporter(Importer):
     kind = ImportKind.SCHOOLS
     model = School
+    unique_in_prepare = frozenset({"code"})
     fields = (
         ImportField("code", gettext_lazy("学校コード"), ("学校番号",), required=True, normalise=normalise_code),
         ImportField("name", gettext_lazy("学校名"), ("学校名称", "名称"), required=True, normalise=keep_text),
@@ -160,6 +161,7 @@ class SchoolImporter(Importer):
 class CompanyImporter(Importer):
     kind = ImportKind.COMPANIES
     model = Company
+    unique_in_prepare = frozenset({"corporate_number"})
     fields = (
         ImportField("corporate_number", gettext_lazy("法人番号"), ("法人番号(13桁)",), normalise=normalise_code),
         ImportField(

@@ -145,3 +145,24 @@ def test_the_load_client_counts_requests_and_errors():
     assert result["errors"] == result["statuses"]["404"] > 0
     assert result["statuses"]["200"] + result["statuses"]["404"] == 40
     assert result["p95_ms"] >= result["p50_ms"] > 0
+
+
+@pytest.mark.django_db
+def test_checking_a_company_file_costs_the_same_queries_for_5_rows_as_for_50(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meister.importing import import_preview, parse_upload
+    from partners.importers import importer_for
+
+    importer = importer_for("companies")
+    counts = []
+    for rows in (5, 50):
+        # One prefecture: the importer reads each prefecture's companies once, to match rows by name.
+        data = benchmarks.company_file(rows, prefectures=["滋賀県"])
+        parsed = parse_upload(importer=importer, data=data, filename="companies.csv")
+        with CaptureQueriesContext(connection) as captured:
+            result = import_preview(importer=importer, rows=parsed.rows, user=None)
+        assert not result.has_errors
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
