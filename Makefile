@@ -1,5 +1,5 @@
 # Meister Portal — the few commands a person needs.
-.PHONY: run test bench setup setup-test lint format messages migrations
+.PHONY: run test bench bench-run setup setup-test lint format messages migrations
 
 run: setup            ## serve the portal with demo data at http://127.0.0.1:8000
 	scripts/run
@@ -30,7 +30,10 @@ messages:             ## refresh locale/en after changing translatable strings
 migrations:
 	DEBUG=true .venv/bin/python manage.py makemigrations
 
-bench: setup-test     ## matching at national scale, into docs/benchmarks.md (on a throwaway PostgreSQL)
+bench:                ## every benchmark at national scale, into docs/benchmarks.md and .json (throwaway PostgreSQL)
+	BENCH_STARTED=$$(date +%s) $(MAKE) setup-test bench-run
+
+bench-run:
 	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0
 	DJANGO_SETTINGS_MODULE=meister.test_settings scripts/with-services sh -c \
 	  '.venv/bin/python manage.py migrate -v0 && .venv/bin/python manage.py bench'
