@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
@@ -195,6 +196,8 @@ class Response(models.Model):
     answers = models.JSONField(_("回答"), default=dict)
     scores = models.JSONField(_("得点"), default=dict)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("回答の履歴"))
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {kind: tuple(f"administration__{p}" for p in paths) for kind, paths in SCHOOL_PATHS.items()}

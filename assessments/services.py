@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import Administration, Response
 from assessments.scoring import InstrumentSpec
@@ -29,7 +30,9 @@ def grid_parse(*, spec: InstrumentSpec, students, data) -> tuple[dict, dict]:
     return typed, errors
 
 
-def responses_save_grid(*, administration: Administration, spec: InstrumentSpec, students, typed: dict) -> int:
+def responses_save_grid(
+    *, administration: Administration, spec: InstrumentSpec, students, typed: dict, user=None
+) -> int:
     """Save every student's row at once; a row left blank removes that student's response. Returns rows saved."""
     existing = {r.student_id: r for r in administration.responses.all()}
     to_create, to_update, to_delete = [], [], []
@@ -54,11 +57,12 @@ def responses_save_grid(*, administration: Administration, spec: InstrumentSpec,
             # bulk_update leaves auto_now alone.
             response.updated_at = timezone.now()
             to_update.append(response)
-    # Bulk writes keep a 40-student grid at a fixed number of queries.
+    # Bulk writes keep a 40-student grid at a fixed number of queries; each change is also kept in the history.
     with transaction.atomic():
-        Response.objects.filter(pk__in=to_delete).delete()
-        Response.objects.bulk_create(to_create)
-        Response.objects.bulk_update(to_update, ["answers", "scores", "updated_at"])
+        for response in Response.objects.filter(pk__in=to_delete):
+            response.delete()
+        bulk_create_with_history(to_create, Response, default_user=user)
+        bulk_update_with_history(to_update, Response, ["answers", "scores", "updated_at"], default_user=user)
     return len(to_create) + len(to_update)
 
 

@@ -118,7 +118,7 @@ def administration_grid(request, pk):
             messages.error(request, services.grid_error_summary(errors))
         else:
             saved = services.responses_save_grid(
-                administration=administration, spec=spec, students=students, typed=typed
+                administration=administration, spec=spec, students=students, typed=typed, user=request.user
             )
             messages.success(request, _("%(n)s 人分の回答を保存しました。") % {"n": saved})
             return redirect("assessments:administration_grid", pk=administration.pk)
@@ -141,7 +141,18 @@ def administration_grid(request, pk):
         }
         for student in students
     ]
-    context = {"administration": administration, "spec": spec, "rows": rows, "error_count": len(errors)}
+    history = (
+        Response.history.filter(administration_id=administration.pk)
+        .select_related("history_user", "student")
+        .order_by("-history_date")[:30]
+    )
+    context = {
+        "administration": administration,
+        "spec": spec,
+        "rows": rows,
+        "error_count": len(errors),
+        "history": history,
+    }
     return render(request, "assessments/administration_grid.html", context)
 
 

@@ -32,3 +32,28 @@ def test_history_follows_scope(client, demo):
     placement = Placement.objects.filter(student__school=demo.hikone).first()
     client.force_login(demo.users["teacher-niigata"])
     assert client.get(reverse("curricula:placement_detail", args=[placement.pk])).status_code == 404
+
+
+def test_assessment_answers_keep_their_history_within_scope(client, demo):
+    from assessments.models import Administration, Response
+
+    administration = Administration.objects.filter(school=demo.hikone, responses__isnull=False).first()
+    response = administration.responses.order_by("student__class_name", "student__number").first()
+    from assessments.scoring import InstrumentSpec
+
+    items = InstrumentSpec.load(administration.instrument).items
+    client.force_login(demo.users["teacher"])
+    url = reverse("assessments:administration_grid", args=[administration.pk])
+    page = client.get(url)
+    data = {cell["name"]: cell["value"] for row in page.context["rows"] for cell in row["cells"]}
+    first = f"a-{response.student_id}-{items[0].number}"
+    data[first] = "1" if data[first] != "1" else "2"
+    assert client.post(url, data).status_code == 302
+    change = Response.history.filter(id=response.pk).order_by("-history_date").first()
+    assert (change.history_type, change.history_user) == ("~", demo.users["teacher"])
+    assert change.answers[items[0].key] == int(data[first])
+    rows = client.get(url).context["history"]
+    assert rows[0].history_user == demo.users["teacher"] and rows[0].student_id == response.student_id
+
+    client.force_login(demo.users["teacher-niigata"])
+    assert client.get(url).status_code == 404
