@@ -278,7 +278,7 @@ def excel_export(*, persona_name: str = "prefecture", limit: int | None = None) 
         response.file_to_stream.close()
 
     values = list(day_log_exporter(logs(limit))._values())
-    headers = [str(column.header) for column in day_log_exporter([]).columns]
+    headers = [str(column.header) for column in day_log_exporter(logs(1)).columns]
 
     def bare():
         workbook = Workbook(write_only=True)
