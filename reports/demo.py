@@ -138,12 +138,12 @@ SITES = [
         CollaborationStage.ESTABLISHED,
     ),
     (
-        "38",
-        "愛媛県立宇和島水産高等学校（デモ）",
-        "宇和島市",
+        "33",
+        "岡山県立備前水産高等学校（デモ）",
+        "備前市",
         ("水産食品科", CourseCategory.FISHERIES, 40, 27),
         "A",
-        ["宇和海養殖株式会社（デモ）", "株式会社南予フーズ（デモ）"],
+        ["備前かき養殖株式会社（デモ）", "株式会社瀬戸内フーズ（デモ）"],
         6,
         DesignationType.STRENGTHENING_FOLLOW_ON,
         9_000_000,
@@ -161,12 +161,6 @@ SITES = [
         11_000_000,
         CollaborationStage.PRACTISING,
     ),
-]
-
-# The Shiga and Niigata schools' own 令和6年度 (no designation that year: between their first and follow-on terms).
-HOME_SITES = [
-    ("滋賀県立彦根工業高等学校", "機械科", "株式会社湖東精機", 12),
-    ("新潟県立海洋高等学校", "水産食品科", "株式会社能水商店", 5),
 ]
 
 KPIS = [
@@ -322,14 +316,6 @@ def _load_reporting_year() -> None:
         ConsortiumStage.objects.get_or_create(consortium=consortium, fiscal_year=FY, defaults={"stage": stage})
         _activity(rng, school, department, companies, students, spec, grit)
         _survey_answers(rng, survey, prefecture, school, companies, stage)
-    for school_name, department_name, company_name, students in HOME_SITES:
-        school = School.objects.filter(name=school_name).first()
-        company = Company.objects.filter(name=company_name).first()
-        if school is None or company is None:
-            continue
-        department = Department.objects.get(school=school, name=department_name)
-        _activity(rng, school, department, [company], students, spec, grit)
-        _survey_answers(rng, survey, school.prefecture, school, [company], CollaborationStage.ESTABLISHED)
 
 
 def _activity(rng, school, department, companies, count, spec, grit) -> None:

@@ -27,6 +27,8 @@ class ReportRunForm(forms.Form):
         self.fields["fiscal_year"].choices = fiscal_year_choices(language)
         self.fields["fiscal_year"].initial = current_fiscal_year()
         self.fields["target"].choices = self._targets()
+        if user is not None and user.scope[0] == ScopeKind.CONSORTIUM:
+            self.fields["kind"].initial = ReportKind.PDCA  # the one report a coordinator writes
 
     def _targets(self):
         """The scopes the user may report on: their own, and for national or prefecture users the ones inside."""

@@ -53,11 +53,12 @@ def build_report_files(kind: str, fy: int, scope: ReportScope, *, pdf_path=None,
     """Gather the figures once, then write whichever files are asked for. Returns the gathered context."""
     progress = progress or (lambda percent: None)
     collect, to_sheets, _template = BUILDERS[kind]
-    context = collect(fy, scope, progress)
-    if pdf_path:
-        write_pdf(report_html(kind, context), pdf_path)
-        progress(85)
-    if xlsx_path:
-        write_workbook(to_sheets(context), xlsx_path)
-        progress(90)
+    with translation.override("ja"):  # reports for the ministry are in Japanese, whoever asks
+        context = collect(fy, scope, progress)
+        if pdf_path:
+            write_pdf(report_html(kind, context), pdf_path)
+            progress(85)
+        if xlsx_path:
+            write_workbook(to_sheets(context), xlsx_path)
+            progress(90)
     return context

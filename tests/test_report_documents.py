@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from assessments import stats
 from assessments.models import Response, Timing
 from curricula.models import DayLog, Placement, Student
-from partners.models import Designation, Engagement, School
+from partners.models import Designation, Engagement, Prefecture, School
 from reports.documents import HIDDEN, ReportScope
 from reports.metrics import METRICS, TOTAL, paired_changes
 from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportKind, ReportRun, RunStatus
@@ -99,23 +99,26 @@ def test_annual_report_hides_small_student_counts_and_what_would_reveal_them(dem
     context, text, workbook, _data = _build("annual", FY, ReportScope("national"), tmp_path)
     rows = {row[0]: row[1:] for row in _rows(workbook, "企業実習（地域別）")}
     dual = {name: values[0] for name, values in rows.items()}
-    niigata_students = (
-        Placement.objects.filter(student__school__prefecture__code="15", kind="dual_system", starts_on__year=FY)
+    okayama_students = (
+        Placement.objects.filter(student__school__prefecture__code="33", kind="dual_system", starts_on__year=FY)
         .values("student")
         .distinct()
         .count()
     )
-    assert 0 < niigata_students < 10
-    assert dual["新潟県"] == HIDDEN, "a count under the threshold is hidden"
-    # 中部 has Niigata and Aichi: with the block subtotal shown, Aichi must be hidden too.
-    assert dual["愛知県"] == HIDDEN
-    assert isinstance(dual["中部計"], int) and dual["中部計"] >= 10
+    assert 0 < okayama_students < 10
+    assert dual["岡山県"] == HIDDEN, "a count under the threshold is hidden"
+    # 中国 has Okayama and Hiroshima: with the block subtotal shown, Hiroshima must be hidden too.
+    assert dual["広島県"] == HIDDEN
+    assert isinstance(dual["中国計"], int) and dual["中国計"] >= 10
     assert dual["宮城県"] == 23, "counts at or over the threshold are shown"
     # The per-school detail hides the same schools, so the two tables together reveal nothing.
     detail = _rows(workbook, "学校別")
     column = detail[0].index(str(METRICS["students_dual_system"].label))
     by_school = {row[1]: row[column] for row in detail[1:]}
-    assert by_school["新潟県立海洋高等学校"] == HIDDEN and by_school["愛知県立三河工業高等学校（デモ）"] == HIDDEN
+    assert (
+        by_school["岡山県立備前水産高等学校（デモ）"] == HIDDEN
+        and by_school["広島県立呉工業高等学校（デモ）"] == HIDDEN
+    )
 
 
 def test_reports_carry_no_student_names(demo, tmp_path):
@@ -264,17 +267,19 @@ def test_report_kind_and_scope_must_fit(client, demo):
 
 def test_prefecture_annual_report_covers_only_that_prefecture(client, demo, tmp_path):
     client.force_login(demo.users["ministry"])
-    shiga = demo.hikone.prefecture
+    hiroshima = Prefecture.objects.get(code="34")
     client.post(
         reverse("reports:run_create"),
-        {"kind": ReportKind.ANNUAL, "fiscal_year": FY, "target": f"prefecture:{shiga.pk}"},
+        {"kind": ReportKind.ANNUAL, "fiscal_year": FY, "target": f"prefecture:{hiroshima.pk}"},
     )
     run = ReportRun.objects.get()
-    assert run.prefecture == shiga
+    assert run.prefecture == hiroshima
     build_report(run.pk)
     run.refresh_from_db()
+    assert run.status == RunStatus.DONE
     text = pdf_text(run.pdf.open("rb").read())
-    assert "対象：滋賀県" in text and "北海道" not in text
+    assert "対象：広島県" in text and "広島県立呉工業高等学校" in text
+    assert "北海道" not in text and "岡山県" not in text
 
 
 def test_a_year_without_records_fails_with_words(demo):

@@ -1,7 +1,11 @@
 """Each demo role signs in, lands on its dashboard, switches language and signs out — in Chromium."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
+
+from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +70,7 @@ def test_outsider_gets_not_found(page, live_server, demo):
 @pytest.mark.worker
 def test_report_progress_and_download(page, live_server, demo, worker):
     log_in(page, live_server, "coordinator")
-    page.get_by_role("link", name="報告書").click()
+    page.get_by_role("link", name="報告書", exact=True).click()
     page.get_by_role("button", name="作成を開始").click()
     expect(page.get_by_text("報告書の作成を受け付けました")).to_be_visible()
     download_link = page.get_by_role("link", name="PDFをダウンロード")
@@ -75,3 +79,28 @@ def test_report_progress_and_download(page, live_server, demo, worker):
     with page.expect_download() as download:
         download_link.click()
     assert download.value.suggested_filename.endswith(".pdf")
+    assert "PDCA報告書" in pdf_text(Path(download.value.path()).read_bytes())
+
+
+@pytest.mark.worker
+def test_ministry_downloads_the_annual_report_for_reiwa_6(page, live_server, demo, worker):
+    from django.db.models import Sum
+
+    from partners.models import Designation
+
+    log_in(page, live_server, "ministry")
+    page.get_by_role("link", name="報告書", exact=True).click()
+    page.get_by_label("種類").select_option(label="年次報告書（全国）")
+    page.get_by_label("年度").select_option(label="令和6年度")
+    page.get_by_role("button", name="作成を開始").click()
+    expect(page.locator("#run-progress .progress-bar")).to_be_visible()
+    download_link = page.get_by_role("link", name="PDFをダウンロード")
+    expect(download_link).to_be_visible(timeout=90_000)
+    with page.expect_download() as download:
+        download_link.click()
+    text = pdf_text(Path(download.value.path()).read_bytes())
+    budget = Designation.objects.filter(fiscal_year=2024).aggregate(b=Sum("budget_yen"))["b"]
+    assert "年次報告書" in text and "令和6年度" in text and f"{budget:,}" in text
+    with page.expect_download() as workbook:
+        page.get_by_role("link", name="Excelをダウンロード").click()
+    assert workbook.value.suggested_filename.endswith(".xlsx")
