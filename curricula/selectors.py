@@ -28,10 +28,22 @@ def _light_logs():
 
 
 def placements_for_user(*, user) -> QuerySet:
+    """The user's placements; `with_progress` adds each one's hours and missing days from one more query."""
     rows = Placement.objects.select_related(
         "student", "student__school", "student__department", "company", "mentor", "subject"
-    ).prefetch_related(Prefetch("logs", queryset=_light_logs()))
+    )
     return visible_to(rows, user)
+
+
+def _log_facts(placements: list[Placement]) -> dict[int, list[tuple]]:
+    """(day, status, hours) of every log of these placements, by placement, from one query of plain rows:
+    a school's year holds thousands of logs, and building a model instance for each cost more than the page."""
+    facts: dict[int, list[tuple]] = {placement.pk: [] for placement in placements}
+    if facts:
+        rows = DayLog.objects.filter(placement__in=list(facts)).order_by("day")
+        for placement_id, day, status, hours in rows.values_list("placement_id", "day", "status", "hours"):
+            facts[placement_id].append((day, status, hours))
+    return facts
 
 
 def get_placement_for_user(user, pk, *, change: bool = False) -> Placement:
@@ -62,21 +74,23 @@ class Progress:
         return min(100, int(self.confirmed_hours * 100 / required)) if required else 0
 
 
-def progress(placement: Placement, today: datetime.date | None = None) -> Progress:
-    """Expected days up to today, missing ones, and hours, from the placement's prefetched logs."""
+def progress(placement: Placement, today: datetime.date | None = None, logs: list[tuple] | None = None) -> Progress:
+    """Expected days up to today, missing ones, and hours, from `logs` ((day, status, hours) rows) or else from
+    the placement's prefetched logs."""
     today = today or timezone.localdate()
-    logs = list(placement.logs.all())
-    by_day = {log.day: log for log in logs}
+    if logs is None:
+        logs = [(log.day, log.status, log.hours) for log in placement.logs.all()]
+    logged_days = {day for day, _status, _hours in logs}
     expected = placement.expected_days(until=today)
     result = Progress(expected=len(expected), logged=len(logs))
-    result.missing = [day for day in expected if day not in by_day]
-    for log in logs:
-        result.logged_hours += log.hours
-        if log.status == LogStatus.CONFIRMED:
-            result.confirmed_hours += log.hours
-        elif log.status == LogStatus.PENDING:
+    result.missing = [day for day in expected if day not in logged_days]
+    for _day, status, hours in logs:
+        result.logged_hours += hours
+        if status == LogStatus.CONFIRMED:
+            result.confirmed_hours += hours
+        elif status == LogStatus.PENDING:
             result.pending += 1
-        elif log.status == LogStatus.REJECTED:
+        elif status == LogStatus.REJECTED:
             result.rejected += 1
     return result
 
@@ -84,18 +98,19 @@ def progress(placement: Placement, today: datetime.date | None = None) -> Progre
 def with_progress(placements, today: datetime.date | None = None) -> list[Placement]:
     today = today or timezone.localdate()
     rows = list(placements)
+    facts = _log_facts(rows)
     for placement in rows:
-        placement.progress = progress(placement, today)
+        placement.progress = progress(placement, today, facts[placement.pk])
     return rows
 
 
 def missing_days(*, user, today: datetime.date | None = None) -> list[tuple[Placement, datetime.date]]:
     """(placement, day) for every expected day up to today without a log, newest first."""
     today = today or timezone.localdate()
+    placements = list(placements_for_user(user=user).filter(starts_on__lte=today))
+    facts = _log_facts(placements)
     missing = [
-        (placement, day)
-        for placement in placements_for_user(user=user).filter(starts_on__lte=today)
-        for day in progress(placement, today).missing
+        (placement, day) for placement in placements for day in progress(placement, today, facts[placement.pk]).missing
     ]
     return sorted(missing, key=lambda pair: (-pair[1].toordinal(), pair[0].student.class_name, pair[0].student.number))
 
