@@ -198,6 +198,7 @@ def load_test(url: str, pages: list[Page], *, clients: int = 50, seconds: float 
     result = run_load(url, rounds, duration=seconds)
     figures = result.summary()
     figures["clients"] = clients
+    figures["duration"] = seconds
     figures["pages"] = [page.key for page in pages]
     return figures
 
