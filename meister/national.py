@@ -13,6 +13,7 @@ generated data: the benchmark serves their pages.
 
 import datetime
 import json
+import math
 import random
 import time
 from collections.abc import Iterable
@@ -701,7 +702,7 @@ class _Builder:
         total = sum(len(self.cohorts.get((s[0], y), [])) for s in self.schools for y in (2022, 2023))
         placements, self.placed = [], {}  # student → company
         # Average expected days per placement ≈ target day logs ÷ placements (dual system weekly, internships
-        # two or five days a week); about 3% of the expected days stay unlogged, as in real classes.
+        # two or five days a week), with about 3% to spare for the days that stay unlogged.
         target_days = size.day_logs / size.placements / 0.97
         fy_start = datetime.date(FISCAL_YEAR, 4, 8)
         # Each school's share of the placements by its grade 2 and 3 students, largest remainders rounded up.
@@ -774,6 +775,12 @@ class _Builder:
         )
         confirmed_at = STAMP
 
+        # A few expected days stay unlogged, spread over every placement: the share that leaves exactly the
+        # scale's number of day logs (the last placements absorb the rounding).
+        expected_total = sum(((row[8] - row[7]).days + 1) // 7 * len(row[9]) for row in placements)
+        margin = 4 * math.sqrt(size.day_logs * 0.03) + 10  # four standard deviations of the skipped days
+        keep = min(1.0, (size.day_logs + margin) / max(1, expected_total))
+
         def logs():
             nonlocal log_id
             remaining = size.day_logs
@@ -783,7 +790,7 @@ class _Builder:
                 wanted = {int(c) for c in weekdays}
                 day = start
                 while day <= end and remaining > 0:
-                    if day.weekday() in wanted and rng.random() >= 0.03:
+                    if day.weekday() in wanted and rng.random() < keep:
                         r = rng.random()
                         if r < 0.02:
                             attendance, logged_hours = "absent", Decimal("0.0")
