@@ -107,4 +107,13 @@ def run_load(
 ) -> LoadResult:
     """Each inner list is one client's round of pages; it cycles through them until time or requests run out."""
     host, port = url.removeprefix("http://").rstrip("/").split(":")
-    return asyncio.run(_run(host, int(port), clients, duration, max_requests, timeout))
+    work = _run(host, int(port), clients, duration, max_requests, timeout)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    # Called where an event loop already runs in this thread (a browser test's driver): use a thread of its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -113,7 +114,8 @@ def test_annual_report_hides_small_student_counts_and_what_would_reveal_them(dem
     assert dual["宮城県"] == 23, "counts at or over the threshold are shown"
     # The per-school detail hides the same schools, so the two tables together reveal nothing.
     detail = _rows(workbook, "学校別")
-    column = detail[0].index(str(METRICS["students_dual_system"].label))
+    with translation.override("ja"):
+        column = detail[0].index(str(METRICS["students_dual_system"].label))
     by_school = {row[1]: row[column] for row in detail[1:]}
     assert (
         by_school["岡山県立備前水産高等学校（デモ）"] == HIDDEN
