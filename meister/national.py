@@ -842,8 +842,6 @@ class _Builder:
         grit = Instrument.objects.get(code="grit-s")
         admin_id = db.next_id(Administration)
         administrations, pairs = [], []
-        cohort_total = sum(len(self.cohorts.get((s[0], 2023), [])) for s in self.schools)
-        share = min(1.0, size.responses / 2 / max(1, cohort_total))
         for school in self.schools:
             students = self.cohorts.get((school[0], 2023), [])
             if not students:
@@ -856,15 +854,15 @@ class _Builder:
             administrations.append(
                 (post, grit.pk, school[0], 2023, FISCAL_YEAR, "post", datetime.date(FISCAL_YEAR, 11, 12))
             )
-            for student in students:
-                if rng.random() < share:
-                    pairs.append((pre, post, student))
+            pairs += [(pre, post, student) for student in students]
         db.copy(
             Administration,
             ["id", "instrument_id", "school_id", "entry_year", "fiscal_year", "timing", "administered_on"],
             administrations,
         )
-        pairs = pairs[: size.responses // 2]
+        # Exactly the scale's number of responses: a pre and a post for a sample of the cohort, kept in order.
+        chosen = sorted(rng.sample(range(len(pairs)), min(len(pairs), size.responses // 2)))
+        pairs = [pairs[i] for i in chosen]
 
         def answers(growth: float) -> tuple[str, str]:
             values = {}

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
 
+from assessments.models import Response
 from curricula.models import DayLog, Placement, Student
 from meister import benchmarks, national
 from meister.loadtest import Target, run_load
@@ -50,13 +51,14 @@ def _generated_once(seed: int) -> str:
 
 @pytest.mark.django_db
 def test_it_fills_the_small_scale_with_valid_codes(demo):
-    before = {model: model.objects.count() for model in (School, Company, Student, Placement, DayLog)}
+    before = {model: model.objects.count() for model in (School, Company, Student, Placement, DayLog, Response)}
     call_command("generate_national", "--scale", "small", "--seed", "3", verbosity=0)
     assert School.objects.count() - before[School] == SMALL.schools
     assert Company.objects.count() - before[Company] == SMALL.companies
     assert Student.objects.count() - before[Student] == SMALL.students
     assert Placement.objects.count() - before[Placement] == SMALL.placements
     assert DayLog.objects.count() - before[DayLog] == SMALL.day_logs
+    assert Response.objects.count() - before[Response] == SMALL.responses
     for number in Company.objects.exclude(corporate_number=None).values_list("corporate_number", flat=True):
         validate_corporate_number(number)
     for school in School.objects.all():

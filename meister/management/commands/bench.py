@@ -332,14 +332,14 @@ def explain(r: dict) -> list[str]:
             + ", ".join(
                 f"{k}: 20 ÷ {v['throughput_rps']} req/s ≈ {20000 / v['throughput_rps']:.0f} ms" for k, v in late.items()
             )
-            + ". The p95 of a single client (the column before errors) is the page's own time; "
-            + ", ".join(
-                f"{k} {v['alone_p95_ms']} ms" for k, v in pages.items() if v["alone_p95_ms"] >= g["page_p95_ms"]
-            )
+            + ". The p95 of a single client (the column before errors) is the page's own time: "
             + (
-                " stay above 150 ms even alone."
+                ", ".join(
+                    f"{k} ({v['alone_p95_ms']} ms)" for k, v in pages.items() if v["alone_p95_ms"] >= g["page_p95_ms"]
+                )
+                + " stayed above 150 ms even alone."
                 if any(v["alone_p95_ms"] >= g["page_p95_ms"] for v in pages.values())
-                else " — every page is under 150 ms alone."
+                else "every page is under 150 ms alone."
             )
             + " More cores (or replicas, see the README's scaling section) raise throughput and so cut the queueing."
         )
