@@ -250,6 +250,8 @@ ASSESSMENTS_SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 10, minimum
 # Students are anonymised this many years after their graduation year (anonymise_students).
 STUDENT_RETENTION_YEARS = env_int("STUDENT_RETENTION_YEARS", 5, minimum=1)
 REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1)
+# Long reports (the annual national one) are laid out in parts by this many processes side by side; 1 = whole.
+REPORT_RENDER_PROCESSES = env_int("REPORT_RENDER_PROCESSES", 1, minimum=1)
 # A pause at every step of a report, in seconds: only the fault tests set it, to stop a worker mid-run.
 REPORT_STEP_DELAY_SECONDS = env_float("REPORT_STEP_DELAY_SECONDS", 0.0, minimum=0.0)
 # Registry imports (.csv / .xlsx): the largest file accepted. Put the same limit (or more) on the proxy.

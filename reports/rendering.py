@@ -1,5 +1,13 @@
 """Writing a report's files: the PDF through WeasyPrint from a print template, the workbook row by row."""
 
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
@@ -17,10 +25,77 @@ def report_html(kind: str, context: dict) -> str:
         return render_to_string(BUILDERS[kind][2], context)
 
 
-def write_pdf(html: str, path: str) -> None:
+PART_MARK = "<!--part-->"
+NUMBERS_STYLE = re.compile(r'<style id="page-numbers">.*?</style>', re.S)
+
+
+def write_pdf(html: str, path: str, processes: int | None = None) -> None:
+    """The whole document at once, or, with `processes` > 1 and a template marked in parts, the parts side by side.
+
+    Parts are laid out by subprocesses (`reports.render_part`), joined in order, and numbered "n / N" afterwards,
+    since no part knows how many pages come before it.
+    """
+    processes = settings.REPORT_RENDER_PROCESSES if processes is None else processes
+    if processes <= 1 or PART_MARK not in html:
+        from weasyprint import HTML
+
+        HTML(string=html).write_pdf(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="report-parts-") as folder:
+        sources = []
+        for index, part in enumerate(split_parts(html)):
+            source = os.path.join(folder, f"part{index:02d}.html")
+            with open(source, "w", encoding="utf-8") as handle:
+                handle.write(part)
+            sources.append(source)
+        targets = [source.removesuffix(".html") + ".pdf" for source in sources]
+        _render_parts(list(zip(sources, targets, strict=True)), processes)
+        _join_and_number(targets, html, path)
+
+
+def split_parts(html: str) -> list[str]:
+    """Each part is a document of its own: the same head (without page numbers) and one stretch of the body."""
+    head, body = html.split("<body>", 1)
+    body, _tail = body.rsplit("</body>", 1)
+    head = NUMBERS_STYLE.sub("", head)
+    return [f"{head}<body>{part}</body></html>" for part in body.split(PART_MARK) if part.strip()]
+
+
+def _render_parts(jobs, processes: int) -> None:
+    waiting, running = list(jobs), []
+    while waiting or running:
+        while waiting and len(running) < processes:
+            source, target = waiting.pop(0)
+            command = [sys.executable, "-m", "reports.render_part", source, target]
+            running.append(
+                subprocess.Popen(command, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            )
+        process = running.pop(0)
+        _out, error = process.communicate()
+        if process.returncode:
+            for other in running:
+                other.kill()
+            raise RuntimeError(f"a report part failed: {error.decode(errors='replace')[-500:]}")
+
+
+def _join_and_number(parts: list[str], html: str, path: str) -> None:
+    from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
-    HTML(string=html).write_pdf(path)
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(part))
+    total = len(writer.pages)
+    # One blank page per page of the report, carrying only its number, laid over the report's pages.
+    numbers_style = NUMBERS_STYLE.search(html).group(0)
+    blank_pages = '<div style="break-after: page"></div>' * (total - 1)
+    numbers = HTML(
+        string=f'<html><head><meta charset="utf-8">{numbers_style}</head><body>{blank_pages}<div></div></body></html>'
+    ).write_pdf()
+    for page, number in zip(writer.pages, PdfReader(io.BytesIO(numbers)).pages, strict=True):
+        page.merge_page(number)
+    with open(path, "wb") as handle:
+        writer.write(handle)
 
 
 def write_workbook(sheets, path: str) -> None:

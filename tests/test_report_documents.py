@@ -413,3 +413,24 @@ def test_render_report_command_writes_the_same_files(demo, tmp_path):
         call_command("render_report", "annual", "--fy", "2024", "--scope", "region:9", "--out", str(pdf))
     with pytest.raises(CommandError):
         call_command("render_report", "pdca", "--fy", "2024", "--scope", "national", "--out", str(pdf))
+
+
+def test_annual_report_in_parts_reads_the_same_as_in_one_piece(demo, tmp_path):
+    """Laid out by two processes side by side, joined and numbered afterwards: the same pages, the same words."""
+    from pypdf import PdfReader
+
+    from reports.documents import collect_annual
+    from reports.rendering import report_html, split_parts, write_pdf
+
+    with translation.override("ja"):
+        html = report_html("annual", collect_annual(FY, ReportScope("national")))
+    assert len(split_parts(html)) == 5
+    whole, parts = tmp_path / "whole.pdf", tmp_path / "parts.pdf"
+    write_pdf(html, str(whole), processes=1)
+    write_pdf(html, str(parts), processes=2)
+    pages = len(PdfReader(whole).pages)
+    assert len(PdfReader(parts).pages) == pages
+    text = pdf_text(parts.read_bytes())
+    assert text.count(f" / {pages}") == pages, "every page numbered out of the whole"
+    assert f"{pages} / {pages}" in text
+    assert sorted(text.split()) == sorted(pdf_text(whole.read_bytes()).split())
