@@ -175,6 +175,8 @@ def measure_pages(url: str, pages: list[Page], *, clients: int = 20, seconds: fl
         load = run_load(url, [[_targets(page, cookies, c)] for c in range(clients)], duration=seconds)
         alone = run_load(url, [[_targets(page, cookies, 0)]], duration=30, max_requests=20)
         figures = load.summary()
+        figures["label"] = page.label
+        figures["path"] = page.path
         figures["alone_p50_ms"] = alone.summary()["p50_ms"]
         figures["alone_p95_ms"] = alone.summary()["p95_ms"]
         figures["errors"] += alone.errors
