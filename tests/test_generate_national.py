@@ -119,8 +119,9 @@ def test_the_bench_pieces_run_at_small_scale(demo):
     assert imported["committed"] and imported["counts"]["new"] == 25
 
     pdf = benchmarks.annual_pdf(processes=False)
-    assert pdf["measured"] and pdf["pages"] >= 1
-    assert {"seconds", "weasyprint_seconds", "ratio"} <= set(pdf)
+    assert pdf["measured"] and pdf["pages"] >= 1 and pdf["weasyprint_seconds"] > 0
+    assert [run["workers"] for run in pdf["runs"]] == [1, 2]
+    assert all({"seconds", "ratio", "pages"} <= set(run) for run in pdf["runs"])
     assert benchmarks.session_cookie(benchmarks.persona("teacher")).startswith("sessionid=")
 
 
