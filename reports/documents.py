@@ -16,7 +16,7 @@ from meister.fiscal import fiscal_year_bounds, fiscal_year_label, wareki_date
 from meister.scoping import ScopeKind, within_scope
 from partners.models import Company, Consortium, Designation, Prefecture, School
 from reports.charts import bar_chart
-from reports.metrics import METRICS, TOTAL, paired_changes
+from reports.metrics import METRICS, TOTAL, add_moments, change_from_moments, change_moments, paired_changes, percent
 from reports.models import ReportRun
 from reports.suppression import area_sums, suppressed
 
@@ -123,15 +123,41 @@ OUTCOME_COLUMNS = [
 
 
 def _area_values(fy: int, scope: ReportScope, keys) -> dict:
-    """{metric: {("prefecture", id) | ("block", code) | ("total",) | ("school", id): value}}."""
+    """{metric: {("prefecture", id) | ("block", code) | ("total",) | ("school", id): value}}.
+
+    What adds up over schools is counted per school once and summed upwards here (2,000 numbers at national scale);
+    what does not (distinct companies, distinct people) is counted by the database at each level.
+    """
     schools = scope.schools()
+    areas = School.objects.filter(pk__in=schools) if schools is not None else School.objects.all()
+    area_of = {
+        pk: (prefecture, block) for pk, prefecture, block in areas.values_list("pk", "prefecture", "prefecture__block")
+    }
     values = {}
     for key in keys:
-        compute = METRICS[key].compute
+        metric = METRICS[key]
         cells = {}
-        for group, kind in (("school", "school"), ("prefecture", "prefecture"), ("block", "block"), (TOTAL, "total")):
-            for ident, value in compute(fy, group, schools).items():
-                cells[(kind,) if kind == "total" else (kind, ident)] = value
+        if metric.additive or metric.parts:
+            per_school = (metric.parts or metric.compute)(fy, "school", schools)
+            sums: dict = {}
+            for school, value in per_school.items():
+                prefecture, block = area_of[school]
+                for cell in (("school", school), ("prefecture", prefecture), ("block", block), ("total",)):
+                    if metric.parts:
+                        top, bottom = sums.get(cell, (0, 0))
+                        sums[cell] = (top + value[0], bottom + value[1])
+                    else:
+                        sums[cell] = sums.get(cell, 0) + value
+            cells = percent(sums) if metric.parts else sums
+        else:
+            for group, kind in (
+                ("school", "school"),
+                ("prefecture", "prefecture"),
+                ("block", "block"),
+                (TOTAL, "total"),
+            ):
+                for ident, value in metric.compute(fy, group, schools).items():
+                    cells[(kind,) if kind == "total" else (kind, ident)] = value
         values[key] = cells
     return values
 
@@ -192,8 +218,21 @@ def _changes(fy: int, scope: ReportScope, groups=("block",)) -> list[dict]:
     for instrument in instruments.distinct().prefetch_related("subscales").order_by("name"):
         subscales = list(instrument.subscales.all())
         codes = [s.code for s in subscales]
-        overall = paired_changes(fy, TOTAL, schools, instrument, codes)
-        by_group = {group: paired_changes(fy, group, schools, instrument, codes) for group in groups}
+        if groups:
+            # The finest grouping from the database; the whole scope is the sum of its areas' moments.
+            moments = {group: change_moments(fy, group, schools, instrument, codes) for group in groups}
+            finest = moments[groups[0]]
+            overall = {}
+            for code in codes:
+                parts = [values for (_key, c), values in finest.items() if c == code]
+                if parts:
+                    overall[(None, code)] = change_from_moments(*add_moments(parts))
+            by_group = {
+                group: {key: change_from_moments(*values) for key, values in found.items()}
+                for group, found in moments.items()
+            }
+        else:
+            overall, by_group = paired_changes(fy, TOTAL, schools, instrument, codes), {}
         for subscale in subscales:
             change = overall.get((None, subscale.code))
             if change is None:

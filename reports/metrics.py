@@ -37,6 +37,10 @@ class Metric:
     personal: bool = False  # counts of students: small ones are suppressed in published tables
     needs_instrument: bool = False
     digits: int = 0
+    # Values that add up over schools (each row belongs to one school) are counted per school once and summed
+    # upwards; a rate gives its numerator and denominator per school through `parts`.
+    additive: bool = False
+    parts: Callable | None = None
 
 
 def _group_field(path: str, group: str) -> str | None:
@@ -164,8 +168,11 @@ def companies_engaged(fy, group, schools, **_):
         return {key: n for key, n in cursor.fetchall() if key is not None or group == TOTAL}
 
 
-def enrolment_rate(fy, group, schools, **_):
-    """定員充足率: enrolment over capacity of the departments, in percent."""
+def percent(parts: dict) -> dict:
+    return {key: Decimal(100 * top) / bottom for key, (top, bottom) in parts.items() if bottom}
+
+
+def enrolment_parts(fy, group, schools, **_):
     from partners.models import DepartmentYear
 
     rows = _grouped(
@@ -176,11 +183,15 @@ def enrolment_rate(fy, group, schools, **_):
         capacity=Sum("capacity"),
         enrolment=Sum("enrolment"),
     )
-    return {key: Decimal(100 * row["enrolment"]) / row["capacity"] for key, row in rows.items() if row["capacity"]}
+    return {key: (row["enrolment"] or 0, row["capacity"] or 0) for key, row in rows.items()}
 
 
-def local_employment_rate(fy, group, schools, **_):
-    """地元就職率: graduates employed by a host company or elsewhere in the prefecture, over all employed."""
+def enrolment_rate(fy, group, schools, **_):
+    """定員充足率: enrolment over capacity of the departments, in percent."""
+    return percent(enrolment_parts(fy, group, schools))
+
+
+def local_employment_parts(fy, group, schools, **_):
     from curricula.models import Destination, DestinationKind
 
     local = [DestinationKind.HOST_COMPANY, DestinationKind.LOCAL]
@@ -193,7 +204,12 @@ def local_employment_rate(fy, group, schools, **_):
         employed=Count("pk", filter=Q(kind__in=employed)),
         local=Count("pk", filter=Q(kind__in=local)),
     )
-    return {key: Decimal(100 * row["local"]) / row["employed"] for key, row in rows.items() if row["employed"]}
+    return {key: (row["local"], row["employed"]) for key, row in rows.items()}
+
+
+def local_employment_rate(fy, group, schools, **_):
+    """地元就職率: graduates employed by a host company or elsewhere in the prefecture, over all employed."""
+    return percent(local_employment_parts(fy, group, schools))
 
 
 def graduates(fy, group, schools, **_):
@@ -220,14 +236,13 @@ class Change:
         return self.mean / self.sd if self.mean is not None and self.sd else None
 
 
-def paired_changes(fy, group, schools, instrument, subscale_codes) -> dict:
-    """{(group key, subscale code): Change} for one instrument, computed in the database.
+def change_moments(fy, group, schools, instrument, subscale_codes) -> dict:
+    """{(group key, subscale code): (n, Σpre, Σpost, Σd, Σd²)} over students with both a pre and a post score.
 
-    An inner grouped query puts each student's pre and post score side by side (one row per student and group);
-    the outer query sums them, so only the sums leave the database.
+    An inner grouped query puts each student's pre and post score side by side (one row per student and group); the
+    outer query sums them, every subscale in the same pass, so only the sums leave the database. The sums add up
+    across groups: a wider area's change is the sum of its parts' moments.
     """
-    from scipy import stats as scipy_stats
-
     from assessments.models import Response, Timing
 
     queryset = Response.objects.filter(administration__fiscal_year=fy, administration__instrument=instrument)
@@ -244,28 +259,54 @@ def paired_changes(fy, group, schools, instrument, subscale_codes) -> dict:
     inner = queryset.order_by().values("student_id", **columns).annotate(**aggregates)
     sql, params = inner.query.sql_with_params()
     quote = connection.ops.quote_name
-    results = {}
+    selected = []
+    for index in range(len(subscale_codes)):
+        pre, post = quote(f"pre{index}"), quote(f"post{index}")
+        both = f"{pre} IS NOT NULL AND {post} IS NOT NULL"
+        selected += [
+            f"SUM(CASE WHEN {both} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {both} THEN {pre} END)",
+            f"SUM(CASE WHEN {both} THEN {post} END)",
+            f"SUM(CASE WHEN {both} THEN {post} - {pre} END)",
+            f"SUM(CASE WHEN {both} THEN ({post} - {pre}) * ({post} - {pre}) END)",
+        ]
+    key = quote("g") if field else "NULL"
+    query = f"SELECT {key}, {', '.join(selected)} FROM ({sql}) paired"  # noqa: S608 - SQL built by Django
+    if field:
+        query += f" GROUP BY {key}"
+    moments = {}
     with connection.cursor() as cursor:
-        for index, code in enumerate(subscale_codes):
-            pre, post = quote(f"pre{index}"), quote(f"post{index}")
-            key = quote("g") if field else "NULL"
-            cursor.execute(
-                f"SELECT {key}, COUNT(*), AVG({pre}), AVG({post}), SUM({post} - {pre}), "  # noqa: S608
-                f"SUM(({post} - {pre}) * ({post} - {pre})) FROM ({sql}) paired "
-                f"WHERE {pre} IS NOT NULL AND {post} IS NOT NULL" + (f" GROUP BY {key}" if field else ""),
-                params,
-            )
-            for group_key, n, mean_pre, mean_post, total, squares in cursor.fetchall():
-                if not n:
-                    continue
-                mean = total / n
-                sd = math.sqrt(max(squares - n * mean * mean, 0.0) / (n - 1)) if n > 1 else None
-                change = Change(n=n, pre=mean_pre, post=mean_post, mean=mean, sd=sd)
-                if sd is not None:
-                    margin = scipy_stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
-                    change.low, change.high = mean - margin, mean + margin
-                results[(group_key, code)] = change
-    return results
+        cursor.execute(query, params)
+        for row in cursor.fetchall():
+            for index, code in enumerate(subscale_codes):
+                n, *sums = row[1 + 5 * index : 6 + 5 * index]
+                if n:
+                    moments[(row[0], code)] = (int(n), *(float(value or 0) for value in sums))
+    return moments
+
+
+def change_from_moments(n: int, pre: float, post: float, diff: float, squares: float) -> Change:
+    from scipy import stats as scipy_stats
+
+    mean = diff / n
+    sd = math.sqrt(max(squares - n * mean * mean, 0.0) / (n - 1)) if n > 1 else None
+    change = Change(n=n, pre=pre / n, post=post / n, mean=mean, sd=sd)
+    if sd is not None:
+        margin = scipy_stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
+        change.low, change.high = mean - margin, mean + margin
+    return change
+
+
+def add_moments(moments) -> tuple:
+    return tuple(sum(values) for values in zip(*moments, strict=True))
+
+
+def paired_changes(fy, group, schools, instrument, subscale_codes) -> dict:
+    """{(group key, subscale code): Change} for one instrument, computed in the database."""
+    return {
+        key: change_from_moments(*values)
+        for key, values in change_moments(fy, group, schools, instrument, subscale_codes).items()
+    }
 
 
 def assessment_change(fy, group, schools, *, instrument=None, subscale="", **_):
@@ -282,18 +323,41 @@ def assessment_change(fy, group, schools, *, instrument=None, subscale="", **_):
 METRICS = {
     metric.key: metric
     for metric in (
-        Metric("practitioner_hours", _("産業実務家教員の授業時間数"), _("時間"), practitioner_hours, digits=1),
+        Metric(
+            "practitioner_hours",
+            _("産業実務家教員の授業時間数"),
+            _("時間"),
+            practitioner_hours,
+            digits=1,
+            additive=True,
+        ),
         Metric("practitioner_people", _("産業実務家教員の人数"), _("人"), practitioner_people),
         Metric("companies_engaged", _("連携した企業数"), _("社"), companies_engaged),
-        Metric("engagements", _("連携活動の件数"), _("件"), engagements),
-        Metric("students_dual_system", _("デュアルシステム参加生徒数"), _("人"), students_dual_system, personal=True),
-        Metric("students_internship", _("インターンシップ参加生徒数"), _("人"), students_internship, personal=True),
-        Metric("placements", _("企業実習の件数"), _("件"), placements, personal=True),
-        Metric("hours_completed", _("企業実習の確認済み時間数"), _("時間"), hours_completed, digits=1),
-        Metric("class_sessions", _("産業界と実施した授業の回数"), _("回"), class_sessions),
-        Metric("joint_projects", _("共同研究・商品開発・課題研究の件数"), _("件"), joint_projects),
-        Metric("enrolment_rate", _("定員充足率"), "%", enrolment_rate, digits=1),
-        Metric("local_employment_rate", _("地元就職率"), "%", local_employment_rate, digits=1),
+        Metric("engagements", _("連携活動の件数"), _("件"), engagements, additive=True),
+        Metric(
+            "students_dual_system",
+            _("デュアルシステム参加生徒数"),
+            _("人"),
+            students_dual_system,
+            personal=True,
+            additive=True,
+        ),
+        Metric(
+            "students_internship",
+            _("インターンシップ参加生徒数"),
+            _("人"),
+            students_internship,
+            personal=True,
+            additive=True,
+        ),
+        Metric("placements", _("企業実習の件数"), _("件"), placements, personal=True, additive=True),
+        Metric("hours_completed", _("企業実習の確認済み時間数"), _("時間"), hours_completed, digits=1, additive=True),
+        Metric("class_sessions", _("産業界と実施した授業の回数"), _("回"), class_sessions, additive=True),
+        Metric("joint_projects", _("共同研究・商品開発・課題研究の件数"), _("件"), joint_projects, additive=True),
+        Metric("enrolment_rate", _("定員充足率"), "%", enrolment_rate, digits=1, parts=enrolment_parts),
+        Metric(
+            "local_employment_rate", _("地元就職率"), "%", local_employment_rate, digits=1, parts=local_employment_parts
+        ),
         Metric(
             "assessment_change",
             _("生徒の変容（事前→事後の平均変化）"),

@@ -434,3 +434,28 @@ def test_annual_report_in_parts_reads_the_same_as_in_one_piece(demo, tmp_path):
     assert text.count(f" / {pages}") == pages, "every page numbered out of the whole"
     assert f"{pages} / {pages}" in text
     assert sorted(text.split()) == sorted(pdf_text(whole.read_bytes()).split())
+
+
+def test_figures_summed_from_schools_equal_the_database_counting_each_area(demo):
+    """Additive figures are counted per school and summed upwards; each level matches a direct grouped count."""
+    from reports.documents import _area_values, _changes
+
+    keys = [key for key, metric in METRICS.items() if metric.additive or metric.parts]
+    values = _area_values(FY, ReportScope("national"), keys)
+    for key in keys:
+        metric = METRICS[key]
+        for group, kind in (("prefecture", "prefecture"), ("block", "block")):
+            direct = metric.compute(FY, group, None)
+            summed = {ident: value for (level, *rest), value in values[key].items() if level == kind for ident in rest}
+            assert summed == pytest.approx(direct), (key, group)
+        expected, got = metric.compute(FY, TOTAL, None).get(None), values[key].get(("total",))
+        assert (got or 0) == pytest.approx(expected or 0), key
+    # The whole country's change, from the blocks' sums, equals the change counted over every student at once.
+    from assessments.models import Instrument
+
+    grit = Instrument.objects.get(code="grit-s")
+    direct = paired_changes(FY, TOTAL, None, grit, ["perseverance"])[(None, "perseverance")]
+    row = next(r for r in _changes(FY, ReportScope("national")) if r["subscale"] == "根気")
+    assert (
+        row["n"] == direct.n and row["mean"] == pytest.approx(direct.mean) and row["low"] == pytest.approx(direct.low)
+    )
