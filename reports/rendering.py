@@ -43,7 +43,7 @@ def write_pdf(html: str, path: str, processes: int | None = None) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="report-parts-") as folder:
         sources = []
-        for index, part in enumerate(split_parts(html)):
+        for index, part in enumerate(split_parts(html, processes)):
             source = os.path.join(folder, f"part{index:02d}.html")
             with open(source, "w", encoding="utf-8") as handle:
                 handle.write(part)
@@ -53,12 +53,29 @@ def write_pdf(html: str, path: str, processes: int | None = None) -> None:
         _join_and_number(targets, html, path)
 
 
-def split_parts(html: str) -> list[str]:
-    """Each part is a document of its own: the same head (without page numbers) and one stretch of the body."""
+def split_parts(html: str, pieces: int | None = None) -> list[str]:
+    """Each part is a document of its own: the same head (without page numbers) and one stretch of the body.
+
+    With `pieces`, neighbouring sections are put together into that many parts of about the same length, so each
+    process starts once.
+    """
     head, body = html.split("<body>", 1)
     body, _tail = body.rsplit("</body>", 1)
     head = NUMBERS_STYLE.sub("", head)
-    return [f"{head}<body>{part}</body></html>" for part in body.split(PART_MARK) if part.strip()]
+    sections = [part for part in body.split(PART_MARK) if part.strip()]
+    if pieces and pieces < len(sections):
+        share = sum(len(section) for section in sections) / pieces
+        grouped, current, done = [], "", 0
+        for section in sections:
+            current += section
+            done += len(section)
+            if len(grouped) < pieces - 1 and done >= share * (len(grouped) + 1):
+                grouped.append(current)
+                current = ""
+        if current:
+            grouped.append(current)
+        sections = grouped
+    return [f"{head}<body>{section}</body></html>" for section in sections]
 
 
 def _render_parts(jobs, processes: int) -> None:
