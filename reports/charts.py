@@ -48,7 +48,7 @@ def bar_chart(rows, *, title: str, unit: str = "", digits: int = 0) -> str:
     return (
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" width="{}" height="{}" '
-            'role="img">'
+            'role="img" font-family="IPAexGothic, sans-serif">'
             '<text x="0" y="12" font-size="10" font-weight="bold">{}</text>{}'
             '<line x1="{}" y1="20" x2="{}" y2="{}" stroke="#555" stroke-width="0.5"/></svg>',
             width,

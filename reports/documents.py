@@ -96,6 +96,10 @@ def _common(fy: int, scope: ReportScope, title: str) -> dict:
         "generated_on": wareki_date(timezone.localdate()),
         "threshold": threshold(),
         "hidden_mark": HIDDEN,
+        "suppression_note": (
+            f"注：{threshold()}未満の人数・件数（生徒数、小さな集団の統計、少数の回答）は「{HIDDEN}」で秘匿し、"
+            "合計から逆算できないよう他の値も併せて秘匿しています。生徒の氏名は含みません。"
+        ),
     }
 
 
@@ -239,16 +243,27 @@ def _changes(fy: int, scope: ReportScope, groups=("block",)) -> list[dict]:
                 continue
             row = {"instrument": instrument.name, "subscale": subscale.name, **_change_cells(change), "areas": []}
             for group in groups:
-                for (key, code), area_change in sorted(by_group[group].items(), key=lambda kv: str(kv[0][0])):
-                    if code == subscale.code:
-                        name = labels.get(key, key) if group == "block" else key
-                        row["areas"].append({"label": str(name), **_change_cells(area_change)})
+                areas = sorted(
+                    ((key, area) for (key, code), area in by_group[group].items() if code == subscale.code),
+                    key=lambda pair: str(pair[0]),
+                )
+                # The whole scope's n and mean are printed: a single small group hidden among shown ones would
+                # follow from them, so a second group is hidden with it.
+                hidden = suppressed(
+                    {key: area.n for key, area in areas},
+                    [("whole", [key for key, _area in areas])],
+                    threshold(),
+                    published=["whole"],
+                )
+                for key, area in areas:
+                    name = labels.get(key, key) if group == "block" else key
+                    row["areas"].append({"label": str(name), **_change_cells(area, hide=key in hidden)})
             rows.append(row)
     return rows
 
 
-def _change_cells(change) -> dict:
-    hide = change.n < threshold()
+def _change_cells(change, hide: bool | None = None) -> dict:
+    hide = change.n < threshold() if hide is None else hide
     figures = {
         "pre": change.pre,
         "post": change.post,
@@ -258,7 +273,7 @@ def _change_cells(change) -> dict:
         "d": change.d,
     }
     return {
-        "n": change.n,
+        "n": HIDDEN if hide else change.n,
         "suppressed": hide,
         **{name: (HIDDEN if hide else value) for name, value in figures.items()},
         **{f"{name}_text": HIDDEN if hide else _signed(name, value) for name, value in figures.items()},
@@ -596,6 +611,10 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
 
     consortium = scope.obj
     context = _common(fy, scope, "マイスター・ハイスクール事業 PDCA報告書")
+    context["suppression_note"] = (
+        f"注：この報告書は管理機関自身の記録です。生徒の変容は{threshold()}人未満の集団を「{HIDDEN}」で秘匿しています。"
+        "企業実習は学校・企業・形態ごとにまとめ、生徒ごとの行や生徒の氏名は含みません。"
+    )
     context["consortium"] = consortium
     schools = scope.schools()
     start, end = fiscal_year_bounds(fy)
@@ -615,15 +634,23 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
     kpi_rows = []
     for kpi in Kpi.objects.filter(fiscal_year=fy).select_related("instrument"):
         target = targets.get(kpi.pk)
+        hidden = False
         if kpi.source == KpiSource.COMPUTED and kpi.metric in METRICS:
             metric = METRICS[kpi.metric]
             actual = metric.compute(fy, TOTAL, schools, instrument=kpi.instrument, subscale=kpi.subscale).get(None)
             digits = metric.digits
+            if metric.needs_instrument and actual is not None and kpi.instrument_id:
+                # A mean change of a few students is theirs: hidden under the threshold, as everywhere else.
+                code = kpi.subscale or kpi.instrument.subscales.values_list("code", flat=True).first()
+                found = paired_changes(fy, TOTAL, schools, kpi.instrument, [code]).get((None, code))
+                hidden = found is None or found.n < threshold()
+        elif kpi.source == KpiSource.COMPUTED:
+            actual, digits = None, 1  # the metric it names is no longer offered: shown as missing, with a note
         else:
             actual = target.actual if target else None
             digits = 1
         planned = target.target if target else None
-        actual = None if actual is None else Decimal(str(actual))
+        actual = None if actual is None or hidden else Decimal(str(actual))
         gap = actual - planned if actual is not None and planned is not None else None
         rate = (100 * actual / planned) if actual is not None and planned else None
         kpi_rows.append(
@@ -635,9 +662,10 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
                 "actual": actual,
                 "gap": gap,
                 "rate": rate,
-                "note": target.note if target else "",
+                "note": (target.note if target else "")
+                or ("" if kpi.source != KpiSource.COMPUTED or kpi.metric in METRICS else "集計項目が見つかりません"),
                 "target_text": _number(planned, 1 if planned is not None and planned % 1 else 0),
-                "actual_text": _number(actual, digits),
+                "actual_text": HIDDEN if hidden else _number(actual, digits),
                 "gap_text": "—" if gap is None else f"{gap:+,.{digits}f}",
                 "rate_text": "—" if rate is None else f"{rate:.0f}%",
             }
@@ -697,20 +725,23 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
     ]
     hours = METRICS["hours_completed"].compute(fy, TOTAL, schools).get(None) or 0
     context["hours_completed"] = hours
-    context["placement_rows"] = (
-        placements.order_by("student__school__name", "company__name", "starts_on", "pk")
-        .values_list(
-            "pk",
-            "student__school__name",
-            "student__department__name",
-            "company__name",
-            "kind",
-            "starts_on",
-            "ends_on",
-            "required_hours",
-        )
-        .annotate(confirmed=confirmed)
-    )
+    # Per school, company and form of placement, never per student: a row per placement would point at one.
+    keys = ("student__school__name", "company__name", "kind")
+    confirmed_by = {
+        tuple(row[k] for k in keys): row["hours"]
+        for row in placements.order_by().values(*keys).annotate(hours=confirmed)
+    }
+    context["placement_rows"] = [
+        [
+            row["student__school__name"],
+            row["company__name"],
+            str(placement_kinds.get(row["kind"], row["kind"])),
+            row["n"],
+            row["required"],
+            confirmed_by.get(tuple(row[k] for k in keys)) or 0,
+        ]
+        for row in placements.order_by(*keys).values(*keys).annotate(n=Count("pk"), required=Sum("required_hours"))
+    ]
     context["projects"] = [
         {
             "theme": p.theme,
@@ -745,10 +776,9 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
 
 
 def sheets_pdca(context) -> list[Sheet]:
-    from curricula.models import ClassSession, Placement
+    from curricula.models import ClassSession
 
     session_kinds = dict(ClassSession._meta.get_field("kind").choices)
-    placement_kinds = dict(Placement._meta.get_field("kind").choices)
     review = context["review"]
     return [
         Sheet(
@@ -801,12 +831,9 @@ def sheets_pdca(context) -> list[Sheet]:
         ),
         Sheet(
             "企業実習",
-            ["学校", "学科", "受入れ企業", "形態", "開始日", "終了日", "必要時間数", "確認済み時間数"],
-            (
-                [s, d, c, str(placement_kinds.get(k, k)), a, b, r, h or 0]
-                for _pk, s, d, c, k, a, b, r, h in context["placement_rows"].iterator()
-            ),
-            [30, 16, 30, 18, 12, 12, 12, 14],
+            ["学校", "受入れ企業", "形態", "件数", "必要時間数の計", "確認済み時間数の計"],
+            context["placement_rows"],
+            [30, 30, 18, 8, 14, 16],
         ),
         Sheet(
             "共同研究等",
@@ -847,7 +874,9 @@ def collect_fact_finding(fy: int, scope: ReportScope, progress=lambda percent: N
     recipients = Recipient.objects.filter(survey__fiscal_year=fy)
     stages_recorded = ConsortiumStage.objects.filter(fiscal_year=fy)
     if scope.kind == ScopeKind.PREFECTURE:
-        recipients = recipients.filter(prefecture_id=scope.ident)
+        # A prefecture's report covers the surveys it ran; the ministry's national survey stays with the ministry,
+        # as it does on the survey pages.
+        recipients = recipients.filter(survey__prefecture_id=scope.ident)
         stages_recorded = stages_recorded.filter(consortium__prefecture_id=scope.ident)
     answers = SurveyAnswer.objects.filter(recipient__in=recipients.values("pk"))
     context["surveys"] = list(
@@ -905,7 +934,9 @@ def collect_fact_finding(fy: int, scope: ReportScope, progress=lambda percent: N
         for stage in stage_keys:
             values[("stage", stage)] = sum(counts.get(("cell", a, stage), 0) for a in areas)
             sums.append((("stage", stage), [("cell", a, stage) for a in areas]))
-        hidden = suppressed(values, sums, limit)
+        # Each area's answered count is printed beside the response rates, and each stage's total under the table:
+        # those totals stay, and the cells are hidden so that no row or column can be subtracted back.
+        hidden = suppressed(values, sums, limit, published=[total for total, _members in sums])
 
         def shown(key, hidden=hidden, values=values):
             return HIDDEN if key in hidden else values.get(key, 0)

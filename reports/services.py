@@ -1,5 +1,6 @@
 """Starting report runs and building their files."""
 
+import logging
 import os
 import tempfile
 import time
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,9 @@ def report_run_start(*, user, kind: str, fiscal_year: int, prefecture=None, cons
 
     transaction.on_commit(lambda: build_report.delay(run.pk))
     return run
+
+
+logger = logging.getLogger(__name__)
 
 
 class NoData(Exception):
@@ -105,6 +109,17 @@ def report_run_build(run_id: int) -> ReportRun | None:
         )
         if finished:
             stored = []
+    except OperationalError:
+        raise  # the database went away: the task retries, and the next attempt takes the run up again
+    except Exception as error:
+        # Recorded only while this attempt still holds the run: a later attempt may be finishing it right now.
+        if not isinstance(error, NoData):
+            logger.exception("report run %s (attempt %s) failed", run.pk, attempt)
+        ReportRun.objects.filter(pk=run.pk, attempt=attempt, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error="no_data" if isinstance(error, NoData) else "build_failed",
+        )
     finally:
         for name in stored:  # another attempt took the run over: its files are the ones kept
             default_storage.delete(name)

@@ -12,23 +12,33 @@ from collections.abc import Hashable, Iterable
 Sums = Iterable[tuple[Hashable, list[Hashable]]]
 
 
-def suppressed(values: dict[Hashable, int | float], sums: Sums, threshold: int) -> set[Hashable]:
-    """The keys of the cells to hide. `sums` lists (total key, member keys); missing values count as zero."""
+def suppressed(
+    values: dict[Hashable, int | float], sums: Sums, threshold: int, *, published: Iterable[Hashable] = ()
+) -> set[Hashable]:
+    """The keys of the cells to hide. `sums` lists (total key, member keys); missing values count as zero.
+
+    A sum never keeps exactly one hidden member, even when its total is hidden too: the total may be printed in
+    another report (a prefecture's own), and then the one member would follow from it. `published` totals are
+    printed whatever their size (e.g. answered counts beside response rates), so they are never hidden.
+    """
     sums = [(total, list(members)) for total, members in sums]
-    hidden = {key for key, value in values.items() if value and 0 < value < threshold}
+    published = set(published)
+    hidden = {key for key, value in values.items() if value and 0 < value < threshold and key not in published}
     changed = True
     while changed:
         changed = False
         for total, members in sums:
-            unknown = sum(member in hidden for member in members) + (total in hidden)
-            if unknown != 1:
+            hidden_members = sum(member in hidden for member in members)
+            if hidden_members != 1 and not (hidden_members == 0 and total in hidden):
                 continue
             shown = [member for member in members if member not in hidden]
             if shown:
                 # The smallest count that is not zero protects best and costs least; a zero only when nothing else.
                 pick = min(shown, key=lambda key: (not values.get(key), values.get(key) or 0, str(key)))
-            else:
+            elif total not in published and total not in hidden:
                 pick = total
+            else:
+                continue  # a single member equal to a printed total: nothing left to hide it among
             hidden.add(pick)
             changed = True
     return hidden

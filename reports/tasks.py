@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from reports.models import ReportRun, RunStatus
-from reports.services import NoData, report_run_build
+from reports.services import report_run_build
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +36,8 @@ class ReportTask(Task):
 )
 def build_report(self, run_id: int) -> None:
     """Idempotent: a finished run is left alone, and a run whose worker died is taken up again from the start."""
-    try:
-        report_run_build(run_id)
-    except OperationalError:
-        raise
-    except NoData:
-        _mark_failed(run_id, "no_data")
-    except Exception:
-        logger.exception("report run %s failed", run_id)
-        _mark_failed(run_id, "build_failed")
+    # Failures are recorded on the run by the attempt that had them; a lost database connection is retried.
+    report_run_build(run_id)
 
 
 @shared_task
@@ -53,7 +46,13 @@ def fail_stale_runs() -> int:
     from datetime import timedelta
 
     from django.conf import settings
+    from django.db.models import Q
 
     cutoff = timezone.now() - timedelta(minutes=settings.REPORT_RUN_TIMEOUT_MINUTES)
-    stale = ReportRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff)
+    # A running report is given the time a dead worker's task needs to come back (the visibility timeout) on top.
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
+    running_cutoff = cutoff - timedelta(seconds=visibility)
+    stale = ReportRun.objects.filter(
+        Q(status=RunStatus.QUEUED, created_at__lt=cutoff) | Q(status=RunStatus.RUNNING, started_at__lt=running_cutoff)
+    )
     return stale.update(status=RunStatus.FAILED, finished_at=timezone.now(), error="timed_out")

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -268,6 +268,11 @@ def kpi_copy(request):
         for kpi in previous:
             kpi.pk = None
             kpi.fiscal_year = fy
-        Kpi.objects.bulk_create(previous)
+        try:
+            with transaction.atomic():
+                Kpi.objects.bulk_create(previous)
+        except IntegrityError:  # the same copy sent twice at once
+            messages.error(request, _("この年度のKPIはすでに登録されています。"))
+            return redirect(_kpi_list_url(fy))
         messages.success(request, _("前年度のKPIを%(n)d件コピーしました。") % {"n": len(previous)})
     return redirect(_kpi_list_url(fy))

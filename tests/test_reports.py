@@ -1,6 +1,7 @@
 """Report runs: started from the browser, built by the task, downloaded within scope."""
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 
@@ -121,19 +122,43 @@ def test_run_list_is_scoped(client, demo, username, visible):
     assert len(client.get(reverse("reports:run_list")).context["runs"]) == visible
 
 
-def test_stale_runs_are_marked_failed(demo):
+def test_stale_runs_are_marked_failed(demo, settings):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from reports.tasks import fail_stale_runs
 
-    old = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, status=RunStatus.RUNNING)
-    ReportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
+    now = timezone.now()
+    waited = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
+    ReportRun.objects.filter(pk=waited.pk).update(created_at=now - timedelta(hours=2))
+    # A running report whose worker died comes back after the visibility timeout: it is given that time too.
+    returning = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, status=RunStatus.RUNNING)
+    ReportRun.objects.filter(pk=returning.pk).update(started_at=now - timedelta(hours=2))
+    lost = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, status=RunStatus.RUNNING)
+    ReportRun.objects.filter(pk=lost.pk).update(started_at=now - timedelta(hours=5))
     fresh = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
-    assert fail_stale_runs() == 1
-    old.refresh_from_db()
-    fresh.refresh_from_db()
-    assert (old.status, old.error) == (RunStatus.FAILED, "timed_out")
-    assert "時間内に作成が終わりませんでした" in old.error_message
-    assert fresh.status == RunStatus.QUEUED
+    assert fail_stale_runs() == 2
+    for run in (waited, returning, lost, fresh):
+        run.refresh_from_db()
+    assert (waited.status, waited.error) == (RunStatus.FAILED, "timed_out")
+    assert (lost.status, lost.error) == (RunStatus.FAILED, "timed_out")
+    assert "時間内に作成が終わりませんでした" in lost.error_message
+    assert returning.status == RunStatus.RUNNING and fresh.status == RunStatus.QUEUED
+
+
+def test_a_failing_attempt_leaves_a_run_another_attempt_has_taken_over(demo, monkeypatch):
+    """An older attempt that fails must not mark the run failed under the attempt now building it."""
+    from reports import services
+
+    run = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
+
+    def taken_over_then_broken(*args, **kwargs):
+        ReportRun.objects.filter(pk=run.pk).update(attempt=F("attempt") + 1)  # a re-delivered task took it up
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(services, "build_report_files", taken_over_then_broken)
+    build_report(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.attempt, run.error) == (RunStatus.RUNNING, 2, "")
