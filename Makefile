@@ -1,5 +1,5 @@
 # Meister Portal — the few commands a person needs.
-.PHONY: run test bench bench-run setup setup-test lint format messages migrations
+.PHONY: run test test-fast bench bench-run setup setup-test lint format messages migrations
 
 run: setup            ## serve the portal with demo data at http://127.0.0.1:8000
 	scripts/run
@@ -7,6 +7,10 @@ run: setup            ## serve the portal with demo data at http://127.0.0.1:800
 test: setup-test      ## the whole test suite on PostgreSQL + Redis (started here if not configured)
 	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0
 	scripts/with-services .venv/bin/pytest $(PYTEST_ARGS)
+
+test-fast: setup-test ## the quick loop: no browser, worker or fault tests, in two processes
+	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0
+	scripts/with-services .venv/bin/pytest -m "not browser and not worker and not faults" -n 2 $(PYTEST_ARGS)
 
 setup:
 	scripts/install-system-packages run

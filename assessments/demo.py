@@ -6,8 +6,6 @@ Answers are generated from a fixed seed, so every run of seed_demo produces the 
 import datetime
 import random
 
-from django.utils import timezone
-
 from assessments.builtins import load_builtin_instruments
 from assessments.models import (
     Administration,
@@ -23,6 +21,7 @@ from assessments.models import (
 from assessments.scoring import InstrumentSpec
 from assessments.services_survey import survey_create
 from curricula.models import Student
+from meister import clock
 from meister.fiscal import fiscal_year
 from meister.models import User
 from partners.models import CollaborationStage, Consortium, Department, School
@@ -86,10 +85,10 @@ SURVEY_ANSWERS = {
 }
 
 
-def load_demo() -> None:
+def load_demo(today: datetime.date | None = None) -> None:
     # The data migration loads these; a flushed database (transactional tests) has lost them.
     load_builtin_instruments(Instrument, Subscale, Item)
-    fy = fiscal_year(timezone.localdate())
+    fy = fiscal_year(today or clock.today())
     hikone = School.objects.get(name=HIKONE)
     department = Department.objects.get(school=hikone, name="機械科")
     entry_year = fy - 2

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Practice, Recipient, RespondentType, Survey, SurveyAnswer
-from meister.links import portal_base_url
+from meister import clock
+from meister.links import absolute_url
 from partners.models import Company, OrganisationKind, Person, Prefecture, School
 
 ANSWER_SALT = "assessments.survey.answer"
@@ -92,7 +93,7 @@ def survey_create(*, user, respondent_types, **values) -> Survey:
 
 
 def _send(recipient: Recipient, *, reminder: bool) -> None:
-    link = portal_base_url() + reverse("assessments:survey_answer_link", args=[recipient_token(recipient)])
+    link = absolute_url(reverse("assessments:survey_answer_link", args=[recipient_token(recipient)]))
     with translation.override("ja"):
         subject = (_("【再送】") if reminder else "") + _("ご協力のお願い：%(title)s") % {
             "title": recipient.survey.title
@@ -135,7 +136,7 @@ def surveys_remind(*, now=None) -> int:
 
 def survey_answer_save(*, recipient: Recipient, **values) -> SurveyAnswer:
     """Save (or correct, until the deadline) a recipient's answer."""
-    if timezone.localdate() > recipient.survey.deadline:
+    if clock.today() > recipient.survey.deadline:
         raise ValidationError(_("回答期限を過ぎているため、回答を受け付けられません。"))
     answer = SurveyAnswer.objects.filter(recipient=recipient).first() or SurveyAnswer(recipient=recipient)
     for name, value in values.items():

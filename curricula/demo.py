@@ -29,6 +29,7 @@ from curricula.models import (
     Student,
     Subject,
 )
+from meister import clock
 from meister.fiscal import fiscal_year
 from meister.models import User
 from partners.models import Company, Department, Person, PersonRole, School
@@ -174,8 +175,9 @@ def _wednesday_story(days: list[datetime.date]) -> dict[datetime.date, str]:
     return story
 
 
-def load_demo() -> None:
-    today = timezone.localdate()
+def load_demo(today: datetime.date | None = None) -> None:
+    """Lay the demo's placements out around `today` (the real date unless given)."""
+    today = today or clock.today()
     fy = fiscal_year(today)
     schools = {s.name: s for s in School.objects.filter(name__in=[HIKONE, KAIYO])}
     companies = {c.name: c for c in Company.objects.filter(prefecture__code__in=["25", "15"])}

@@ -6,8 +6,9 @@ report runs (reports/) are for the long national and prefectural documents.
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
+from meister import clock
 from meister.fiscal import wareki_date
 
 
@@ -35,7 +36,7 @@ def agreement_html(placement, *, show_guardian: bool = True) -> str:
                 "show_guardian": show_guardian,
                 "starts_on": wareki_date(placement.starts_on),
                 "ends_on": wareki_date(placement.ends_on),
-                "generated_on": wareki_date(timezone.localdate()),
+                "generated_on": wareki_date(clock.today()),
             },
         )
 
@@ -52,7 +53,7 @@ def student_record_html(student, placements, logs) -> str:
                 "student": student,
                 "placements": placements,
                 "logs": logs,
-                "generated_on": wareki_date(timezone.localdate()),
+                "generated_on": wareki_date(clock.today()),
             },
         )
 

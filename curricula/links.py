@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from meister.links import portal_base_url
+from meister.links import absolute_url
 from partners.models import Person
 
 SALT = "curricula.mentor-confirmation"
@@ -33,10 +33,5 @@ def confirmation_path(mentor: Person) -> str:
     return reverse("curricula:confirm_link", args=[confirmation_token(mentor)])
 
 
-def confirmation_url(mentor: Person, base_url: str) -> str:
-    return base_url.rstrip("/") + confirmation_path(mentor)
-
-
-def default_base_url() -> str:
-    """Where emails sent outside a request (reminders) point."""
-    return portal_base_url()
+def confirmation_url(mentor: Person) -> str:
+    return absolute_url(confirmation_path(mentor))

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from curricula.models import (
     ClassSession,
@@ -20,6 +19,7 @@ from curricula.models import (
     Student,
     Subject,
 )
+from meister import clock
 from meister.scoping import get_for_user, visible_to
 
 
@@ -77,7 +77,7 @@ class Progress:
 def progress(placement: Placement, today: datetime.date | None = None, logs: list[tuple] | None = None) -> Progress:
     """Expected days up to today, missing ones, and hours, from `logs` ((day, status, hours) rows) or else from
     the placement's prefetched logs."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if logs is None:
         logs = [(log.day, log.status, log.hours) for log in placement.logs.all()]
     logged_days = {day for day, _status, _hours in logs}
@@ -96,7 +96,7 @@ def progress(placement: Placement, today: datetime.date | None = None, logs: lis
 
 
 def with_progress(placements, today: datetime.date | None = None) -> list[Placement]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rows = list(placements)
     facts = _log_facts(rows)
     for placement in rows:
@@ -106,7 +106,7 @@ def with_progress(placements, today: datetime.date | None = None) -> list[Placem
 
 def missing_days(*, user, today: datetime.date | None = None) -> list[tuple[Placement, datetime.date]]:
     """(placement, day) for every expected day up to today without a log, newest first."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     placements = list(placements_for_user(user=user).filter(starts_on__lte=today))
     facts = _log_facts(placements)
     missing = [
@@ -137,12 +137,12 @@ def pending_logs_for_user(*, user) -> QuerySet:
 def latest_logging_day(*, user, today: datetime.date | None = None) -> datetime.date:
     """The most recent day up to today with a missing log, else today: where the logging screen opens."""
     missing = missing_days(user=user, today=today)
-    return missing[0][1] if missing else (today or timezone.localdate())
+    return missing[0][1] if missing else (today or clock.today())
 
 
 def week_placements(*, user, today: datetime.date | None = None) -> list[tuple[datetime.date, Placement]]:
     """This week's (Monday to Sunday) expected days, each with its placement."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     monday = today - datetime.timedelta(days=today.weekday())
     sunday = monday + datetime.timedelta(days=6)
     rows = placements_for_user(user=user).filter(starts_on__lte=sunday, ends_on__gte=monday)

@@ -18,6 +18,7 @@ from curricula.models import (
     LogStatus,
     Placement,
 )
+from meister import clock
 from meister.models import Role
 from meister.scoping import may_change, may_create
 
@@ -35,11 +36,11 @@ def _event(log, *, user, actor, action, old_status, note="") -> DayLogEvent:
 
 
 @transaction.atomic
-def day_logs_record(*, user, day: datetime.date, rows: list[tuple[Placement, dict]], base_url: str) -> list[DayLog]:
+def day_logs_record(*, user, day: datetime.date, rows: list[tuple[Placement, dict]]) -> list[DayLog]:
     """Save a class's day in one go: all rows or none. New and changed rows go (back) to the mentor."""
     if not may_create(user, DayLog):
         raise PermissionDenied
-    if day > timezone.localdate():
+    if day > clock.today():
         raise ValidationError(_("まだ来ていない日の記録はできません。"))
     saved = []
     for placement, data in rows:
@@ -74,16 +75,16 @@ def day_logs_record(*, user, day: datetime.date, rows: list[tuple[Placement, dic
         saved.append(log)
     mentors = {log.placement.mentor for log in saved if log.placement.mentor and log.placement.mentor.email}
     if mentors:
-        transaction.on_commit(lambda: [mentor_request_confirmation(mentor=m, base_url=base_url) for m in mentors])
+        transaction.on_commit(lambda: [mentor_request_confirmation(mentor=m) for m in mentors])
     return saved
 
 
 @transaction.atomic
-def day_log_correct(*, user, log: DayLog, data: dict, base_url: str) -> DayLog:
+def day_log_correct(*, user, log: DayLog, data: dict) -> DayLog:
     """The teacher corrects one day (usually after a rejection) and sends it back for confirmation."""
     if not may_change(user, log) or log.status == LogStatus.CONFIRMED:
         raise PermissionDenied
-    saved = day_logs_record(user=user, day=log.day, rows=[(log.placement, data)], base_url=base_url)
+    saved = day_logs_record(user=user, day=log.day, rows=[(log.placement, data)])
     return saved[0] if saved else log
 
 
@@ -128,7 +129,7 @@ def day_log_reject(*, log: DayLog, user=None, actor: str, reason: str) -> DayLog
     return log
 
 
-def mentor_request_confirmation(*, mentor, base_url: str) -> bool:
+def mentor_request_confirmation(*, mentor) -> bool:
     """Email the mentor the signed link to their pending days; False when there is nothing to confirm."""
     from curricula.selectors import pending_logs_for_mentor
 
@@ -139,7 +140,7 @@ def mentor_request_confirmation(*, mentor, base_url: str) -> bool:
         context = {
             "mentor": mentor,
             "logs": pending,
-            "url": links.confirmation_url(mentor, base_url),
+            "url": links.confirmation_url(mentor),
             "days": links.max_age_seconds() // 86400,
         }
         subject = _("【マイスター・ハイスクール】実習日の確認のお願い（%(count)s件）") % {"count": len(pending)}
@@ -148,15 +149,15 @@ def mentor_request_confirmation(*, mentor, base_url: str) -> bool:
     return True
 
 
-def confirmation_reminders_send(*, base_url: str, older_than_days: int = 0) -> int:
+def confirmation_reminders_send(*, older_than_days: int = 0) -> int:
     """Email every mentor with pending days logged at least `older_than_days` ago; returns how many were sent."""
     from partners.models import Person
 
-    cutoff = timezone.localdate() - datetime.timedelta(days=older_than_days)
+    cutoff = clock.today() - datetime.timedelta(days=older_than_days)
     mentors = Person.objects.filter(
         mentored_placements__logs__status=LogStatus.PENDING, mentored_placements__logs__day__lte=cutoff
     ).exclude(email="")
-    return sum(mentor_request_confirmation(mentor=m, base_url=base_url) for m in mentors.distinct())
+    return sum(mentor_request_confirmation(mentor=m) for m in mentors.distinct())
 
 
 @transaction.atomic
@@ -205,6 +206,9 @@ def placement_day_reminders_send(*, day: datetime.date) -> int:
         mentor = rows[0].mentor
         with translation.override("ja"):
             subject = _("【マイスター・ハイスクール】明日の実習のお知らせ（%(count)s人）") % {"count": len(rows)}
-            body = render_to_string("curricula/email/placement_day.txt", {"mentor": mentor, "day": day, "rows": rows})
+            body = render_to_string(
+                "curricula/email/placement_day.txt",
+                {"mentor": mentor, "day": day, "rows": rows, "url": links.confirmation_url(mentor)},
+            )
         send_mail(subject, body, None, [mentor.email])
     return len(by_mentor)

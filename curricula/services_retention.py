@@ -7,9 +7,9 @@ attendance, destination) stays, so past years' reports still add up.
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from curricula.models import DayLog, DayLogEvent, Placement, Student
+from meister import clock
 from meister.fiscal import current_fiscal_year
 
 
@@ -27,7 +27,7 @@ def students_anonymise(*, years: int, today=None) -> int:
     due = list(students_due_for_anonymising(years=years, today=today).values_list("pk", flat=True))
     if not due:
         return 0
-    day = today or timezone.localdate()
+    day = today or clock.today()
     for pk in due:
         Student.objects.filter(pk=pk).update(
             kana_name=f"匿名化済み-{pk}", guardian_name="", guardian_contact="", anonymised_on=day

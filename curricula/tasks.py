@@ -2,13 +2,13 @@
 
 from celery import shared_task
 
-from curricula.links import default_base_url
 from curricula.services import confirmation_reminders_send
+from meister import clock
 
 
 @shared_task
 def send_confirmation_reminders(older_than_days: int = 2) -> int:
-    return confirmation_reminders_send(base_url=default_base_url(), older_than_days=older_than_days)
+    return confirmation_reminders_send(older_than_days=older_than_days)
 
 
 @shared_task
@@ -16,8 +16,6 @@ def send_placement_day_reminders() -> int:
     """Run each morning: mentors hear who comes tomorrow."""
     import datetime
 
-    from django.utils import timezone
-
     from curricula.services import placement_day_reminders_send
 
-    return placement_day_reminders_send(day=timezone.localdate() + datetime.timedelta(days=1))
+    return placement_day_reminders_send(day=clock.today() + datetime.timedelta(days=1))

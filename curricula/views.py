@@ -17,7 +17,6 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -34,6 +33,7 @@ from curricula.models import (
     may_see_guardian,
     may_see_names,
 )
+from meister import clock
 from meister.models import Role
 from meister.scoping import get_for_user, may_change, may_create, visible_to
 from partners.models import WEEKDAYS, Person
@@ -46,10 +46,6 @@ REVIEW_ROLES = {Role.COMPANY, Role.ADMIN}
 def _require_names(user):
     if not may_see_names(user):
         raise PermissionDenied
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
 
 
 # --- logging ---------------------------------------------------------------------------------
@@ -70,7 +66,7 @@ def log_day(request, day: datetime.date):
     user = request.user
     if not may_create(user, DayLog):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = clock.today()
     placements = list(selectors.placements_on_day(user=user, day=day))
     posted = _with_common_activities(request.POST, placements) if request.method == "POST" else None
     rows = []
@@ -89,7 +85,6 @@ def log_day(request, day: datetime.date):
                     user=user,
                     day=day,
                     rows=[(row["placement"], _row_data(row["form"])) for row in editable_rows],
-                    base_url=_base_url(request),
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -155,7 +150,7 @@ def day_log_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in ("attendance", "hours", "activities", "reflection")}
         try:
-            services.day_log_correct(user=request.user, log=log, data=data, base_url=_base_url(request))
+            services.day_log_correct(user=request.user, log=log, data=data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -329,7 +324,7 @@ def placement_detail(request, pk):
     user = request.user
     _require_names(user)
     placement = selectors.get_placement_for_user(user, pk)
-    today = timezone.localdate()
+    today = clock.today()
     placement.progress = selectors.progress(placement, today)
     month = _month(request.GET.get("month"), placement, today)
     logs = placement.logs.all()

@@ -103,3 +103,19 @@ def env_redis(name: str, *, environ=None) -> str | None:
     if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"{name} must be a redis://… URL, got {url!r}.")
     return url
+
+
+def load_local_env(path: Path) -> bool:
+    """Read a developer's local settings file (KEY=value lines) under the real environment.
+
+    Values already in the environment win, so a variable set by hand or by a deployment is never
+    overridden. Returns whether the file was there.
+    """
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        return False
+    for name, value in dotenv_values(path).items():
+        if value is not None:
+            os.environ.setdefault(name, value)
+    return True

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+
+from meister import clock
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +51,7 @@ class ListExporter:
             yield [escape_cell(column.value(row)) for column in self.columns]
 
     def _stamped(self, extension: str) -> str:
-        return f"{self.filename}_{timezone.localdate():%Y%m%d}.{extension}"
+        return f"{self.filename}_{clock.today():%Y%m%d}.{extension}"
 
     def csv_response(self) -> StreamingHttpResponse:
         def lines():

@@ -8,6 +8,8 @@ takes the latest era that began in or before its calendar year.
 import datetime
 from dataclasses import dataclass
 
+from meister import clock
+
 
 @dataclass(frozen=True)
 class Era:
@@ -72,6 +74,4 @@ def fiscal_year_label(fy: int, language: str = "ja") -> str:
 
 
 def current_fiscal_year(today: datetime.date | None = None) -> int:
-    from django.utils import timezone
-
-    return fiscal_year(today or timezone.localdate())
+    return fiscal_year(today or clock.today())

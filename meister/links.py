@@ -1,14 +1,12 @@
-"""Absolute links for emails, which are written outside any request (reminders run on the worker)."""
+"""Absolute links for emails and PDFs: the one place they are built.
+
+Emails are often written outside any request (reminders run on the worker), so links never come from
+the request's host: they are SITE_URL (the portal's address as people reach it) followed by the path.
+"""
 
 from django.conf import settings
 
 
-def portal_base_url() -> str:
-    """PORTAL_BASE_URL when set, otherwise the first allowed host name."""
-    if settings.PORTAL_BASE_URL:
-        return settings.PORTAL_BASE_URL.rstrip("/")
-    hosts = [h for h in settings.ALLOWED_HOSTS if h not in {"*", ""} and not h.startswith(".")]
-    host = hosts[0] if hosts else "127.0.0.1:8000"
-    if settings.DEBUG and host in {"127.0.0.1", "localhost"}:
-        host += ":8000"
-    return f"{'http' if settings.DEBUG else 'https'}://{host}"
+def absolute_url(path: str) -> str:
+    """`path` (from `reverse`, starting with /) as a full address on the portal."""
+    return settings.SITE_URL.rstrip("/") + path

@@ -7,6 +7,7 @@ PostgreSQL and Redis.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -14,9 +15,15 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from meister.env import env_bool, env_database, env_float, env_int, env_list, env_redis, env_str
+from meister.env import env_bool, env_database, env_float, env_int, env_list, env_redis, env_str, load_local_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A developer's own settings (DEBUG on, a local secret), written by `make run` when absent so that every
+# `manage.py` command in the checkout runs as the served portal does. Never in git or in the image: a
+# deployment sets its environment (docker compose reads .env) and never has this file. Empty turns it off.
+LOCAL_ENV_FILE = os.environ.get("MEISTER_LOCAL_ENV", str(BASE_DIR / "local.env"))
+if LOCAL_ENV_FILE:
+    load_local_env(Path(LOCAL_ENV_FILE))
 VAR_DIR = Path(env_str("MEISTER_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
@@ -261,9 +268,14 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 10, minimum=1) * 1024 
 LIBRARY_MAX_UPLOAD_BYTES = env_int("LIBRARY_MAX_UPLOAD_MB", 100, minimum=1) * 1024 * 1024
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# The portal's address as people reach it, for links in emails (e.g. https://meister.example.jp).
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "")
+# The portal's address as people reach it (e.g. https://meister.example.jp): every absolute link in
+# emails and PDFs is built from it (meister.links). Without it, the development server's default address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL or not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must be the portal's address, e.g. https://meister.example.jp.")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where the file email backend (used by `make run`) writes each message.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "meister-portal@localhost")
 
 # Production hardening: on whenever DEBUG is off, each overridable for a TLS-terminating proxy.

@@ -22,6 +22,7 @@ from curricula.models import (
     Student,
     Subject,
 )
+from meister.fiscal import current_fiscal_year
 from meister.models import User
 from partners.models import (
     CollaborationStage,
@@ -188,15 +189,16 @@ SHIGA_TARGETS = {
 }
 
 
-def load_demo() -> None:
-    _load_kpis()
+def load_demo(today: datetime.date | None = None) -> None:
+    current = current_fiscal_year(today)
+    _load_kpis(last=max(FY + 2, current + 1))
     _load_reporting_year()
-    _load_pdca()
+    _load_pdca(current)
 
 
-def _load_kpis() -> None:
+def _load_kpis(*, last: int) -> None:
     grit = Instrument.objects.filter(code="grit-s").first()
-    for fy in (FY, FY + 1, FY + 2):
+    for fy in range(FY, last + 1):
         for order, (name, unit, metric) in enumerate(KPIS, start=1):
             Kpi.objects.update_or_create(
                 fiscal_year=fy,
@@ -212,14 +214,11 @@ def _load_kpis() -> None:
             )
 
 
-def _load_pdca() -> None:
+def _load_pdca(fy: int) -> None:
     shiga = Consortium.objects.filter(prefecture__code="25").first()
     coordinator = User.objects.filter(username="coordinator").first()
     if shiga is None:
         return
-    from meister.fiscal import current_fiscal_year
-
-    fy = current_fiscal_year()
     for kpi in Kpi.objects.filter(fiscal_year=fy):
         target, actual = SHIGA_TARGETS.get(kpi.name, (None, None))
         KpiTarget.objects.update_or_create(

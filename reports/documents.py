@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
+from meister import clock
 from meister.fiscal import fiscal_year_bounds, fiscal_year_label, wareki_date
 from meister.scoping import ScopeKind, within_scope
 from partners.models import Company, Consortium, Designation, Prefecture, School
@@ -93,7 +93,7 @@ def _common(fy: int, scope: ReportScope, title: str) -> dict:
         "fiscal_year": fy,
         "fiscal_year_label": fiscal_year_label(fy, "ja"),
         "scope_label": scope.label,
-        "generated_on": wareki_date(timezone.localdate()),
+        "generated_on": wareki_date(clock.today()),
         "threshold": threshold(),
         "hidden_mark": HIDDEN,
         "suppression_note": (
@@ -1114,7 +1114,7 @@ def collect_registry_summary(fy: int, scope: ReportScope, progress=lambda percen
         "totals": {key: sum(row[key] for row in rows) for key in keys},
         "fiscal_year_label": fiscal_year_label(fy, "ja"),
         "scope_label": scope.label,
-        "generated_on": wareki_date(timezone.localdate()),
+        "generated_on": wareki_date(clock.today()),
         "empty": False,
         "title": "連携先登録状況",
         "threshold": 0,

@@ -1,5 +1,13 @@
-"""Shared fixtures: the demo data and one persona per role (plus outsiders in the other case)."""
+"""Shared fixtures: the demo data and one persona per role (plus outsiders in the other case).
 
+Time is an input here. The suite runs as if on its day: `MEISTER_TEST_TODAY=YYYY-MM-DD`, else the real date.
+The demo is laid out around a day of its own in that day's fiscal year (`demo_day`: a Thursday in late
+November, with weeks of practice behind it), and every test that uses the `demo` fixture runs with the clock
+on that day, so what a test sees never depends on when it runs. Tests about dates move the clock
+themselves with `travel` (1 April, 31 March, the summer break, 29 February...).
+"""
+
+import datetime
 import os
 import subprocess
 import sys
@@ -7,12 +15,80 @@ import time
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from meister.models import User
 from partners.models import Company, Consortium, School
+
+TOKYO = datetime.timezone(datetime.timedelta(hours=9))
+
+
+def suite_start() -> datetime.datetime | None:
+    """The moment the suite starts at when MEISTER_TEST_TODAY is set: 09:00 in Tokyo on that day."""
+    value = os.environ.get("MEISTER_TEST_TODAY", "")
+    if not value:
+        return None
+    return datetime.datetime.combine(datetime.date.fromisoformat(value), datetime.time(9), tzinfo=TOKYO)
+
+
+def suite_day() -> datetime.date:
+    start = suite_start()
+    return start.date() if start else datetime.datetime.now(TOKYO).date()
+
+
+def demo_day(day: datetime.date) -> datetime.date:
+    """The demo's own day in the fiscal year of `day`: the first Thursday on or after 18 November."""
+    fy = day.year if day.month >= 4 else day.year - 1
+    anchor = datetime.date(fy, 11, 18)
+    return anchor + datetime.timedelta(days=(3 - anchor.weekday()) % 7)
+
+
+def at_nine(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(9), tzinfo=TOKYO)
+
+
+DEMO_DAY = demo_day(suite_day())
+
+_suite_traveller = None
+
+
+def pytest_configure(config):
+    global _suite_traveller
+    start = suite_start()
+    if start is not None:
+        _suite_traveller = time_machine.travel(start, tick=True)
+        _suite_traveller.start()
+
+
+def pytest_report_header(config):
+    start = suite_start()
+    source = "MEISTER_TEST_TODAY" if start else "the real date"
+    return f"clock: {suite_day():%Y-%m-%d} ({source}); the demo's day: {DEMO_DAY:%Y-%m-%d}"
+
+
+def pytest_unconfigure(config):
+    if _suite_traveller is not None:
+        _suite_traveller.stop()
+
+
+@pytest.fixture
+def travel():
+    """`travel(day)` stops the clock at 09:00 in Tokyo on `day` until the test ends."""
+    travellers = []
+
+    def move(day: datetime.date, hour: int = 9):
+        moment = datetime.datetime.combine(day, datetime.time(hour), tzinfo=TOKYO)
+        traveller = time_machine.travel(moment, tick=False)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield move
+    for traveller in reversed(travellers):
+        traveller.stop()
+
 
 PERSONAS = (
     "ministry",
@@ -31,18 +107,21 @@ PERSONAS = (
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo once into the test database; each test's transaction is rolled back over it."""
-    with django_db_blocker.unblock():
-        call_command("seed_demo", verbosity=0)
+    with django_db_blocker.unblock(), time_machine.travel(at_nine(DEMO_DAY), tick=True):
+        call_command("seed_demo", today=DEMO_DAY, verbosity=0)
 
 
 @pytest.fixture
 def demo(db):
-    """The demo as `seed_demo` loads it, with the Shiga case's objects by name."""
+    """The demo as `seed_demo` loads it, with the Shiga case's objects by name; the clock on the demo's day."""
+    traveller = time_machine.travel(at_nine(DEMO_DAY), tick=True)
+    traveller.start()
     if not User.objects.filter(username="ministry").exists():
         # A transactional test (worker, browser) empties the database when it ends: load it again.
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", today=DEMO_DAY, verbosity=0)
     users = {user.username: user for user in User.objects.filter(username__in=PERSONAS)}
-    return SimpleNamespace(
+    yield SimpleNamespace(
+        today=DEMO_DAY,
         users=users,
         hikone=School.objects.get(name="滋賀県立彦根工業高等学校"),
         kaiyo=School.objects.get(name="新潟県立海洋高等学校"),
@@ -51,6 +130,7 @@ def demo(db):
         shiga_consortium=Consortium.objects.get(prefecture__code="25"),
         niigata_consortium=Consortium.objects.get(prefecture__code="15"),
     )
+    traveller.stop()
 
 
 def spawn_worker(log_path, **extra_env) -> subprocess.Popen:
@@ -61,6 +141,8 @@ def spawn_worker(log_path, **extra_env) -> subprocess.Popen:
         DJANGO_SETTINGS_MODULE="meister.test_settings",
         DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        # The worker keeps the suite's clock: it starts at the moment this test process has reached.
+        MEISTER_WORKER_CLOCK=datetime.datetime.now(TOKYO).isoformat(),
         **extra_env,
     )
     assert env.get("REDIS_URL"), "the worker test needs Redis (make test starts one)"
@@ -69,7 +151,7 @@ def spawn_worker(log_path, **extra_env) -> subprocess.Popen:
         [
             sys.executable,
             "-m",
-            "celery",
+            "tests.clocked_worker",
             "-A",
             "meister",
             "worker",

@@ -92,14 +92,20 @@ def test_placement_list_shows_hours_and_filters_missing(client, demo):
 
 
 def test_calendar_colours_days_by_state(client, demo):
-    placement = Placement.objects.filter(student__school=demo.hikone).order_by("pk").first()
+    # The demo's Wednesday placement: older days confirmed, last week's pending, yesterday not yet logged.
+    placement = Placement.objects.filter(student__school=demo.hikone, student__kana_name="あおき はると").get()
+    yesterday = demo.today - datetime.timedelta(days=1)
+    assert yesterday.weekday() == 2 and placement.is_expected_on(yesterday)
     client.force_login(demo.users["teacher"])
-    response = client.get(reverse("curricula:placement_detail", args=[placement.pk]) + "?month=2026-11")
+    response = client.get(reverse("curricula:placement_detail", args=[placement.pk]) + f"?month={demo.today:%Y-%m}")
     states = {cell["day"]: cell["state"] for week in response.context["weeks"] for cell in week}
-    assert states[datetime.date(2026, 11, 18)] in {"missing", "planned"}
-    assert states[datetime.date(2026, 11, 4)] == "confirmed"
-    assert states[datetime.date(2026, 11, 3)] == "none"
-    assert states[datetime.date(2026, 12, 5)] == "outside"
+    assert states[yesterday] == "missing"
+    assert states[yesterday - datetime.timedelta(days=7)] == "pending"
+    assert states[yesterday - datetime.timedelta(days=14)] == "confirmed"
+    assert states[yesterday + datetime.timedelta(days=7)] == "planned"
+    assert states[demo.today] == "none"  # a Thursday: no practice
+    outside = [day for day in states if day.month != demo.today.month]
+    assert outside and {states[day] for day in outside} == {"outside"}
 
 
 def test_teacher_dashboard_has_this_weeks_students(client, demo):
@@ -175,8 +181,9 @@ def test_practice_record_pdf(client, demo):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
-def test_reminders_email_each_mentor_their_link(demo):
-    call_command("send_confirmation_reminders", "--base-url", "https://portal.example.jp", stdout=io.StringIO())
+def test_reminders_email_each_mentor_their_link(demo, settings):
+    settings.SITE_URL = "https://portal.example.jp"
+    call_command("send_confirmation_reminders", stdout=io.StringIO())
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == ["kotoh.mentor@example.jp", "seta.mentor@example.jp", "teramachi.mentor@example.jp"]
     assert all("https://portal.example.jp/curricula/confirm/" in message.body for message in mail.outbox)
@@ -198,9 +205,10 @@ def test_seed_demo_is_idempotent_for_curricula(demo):
 
 def test_missing_days_stop_at_today(demo):
     placement = Placement.objects.filter(student__school=demo.hikone).first()
-    today = datetime.date(2026, 11, 24)
-    missing = selectors.progress(placement, today).missing
-    assert missing and max(missing) <= today
+    assert selectors.progress(placement, demo.today).missing  # the demo leaves yesterday for the teacher
+    for today in (demo.today, demo.today - datetime.timedelta(days=30), demo.today + datetime.timedelta(days=30)):
+        missing = selectors.progress(placement, today).missing
+        assert all(placement.starts_on <= day <= today for day in missing)
     assert DestinationKind.HOST_COMPANY in set(Destination.objects.values_list("kind", flat=True))
 
 

@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+pytestmark = pytest.mark.faults
+
 
 def _free_port() -> int:
     with socket.socket() as probe:

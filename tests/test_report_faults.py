@@ -20,7 +20,7 @@ from reports.tasks import build_report
 from tests.conftest import spawn_worker
 from tests.pdf import pdf_text
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
 def _free_port() -> int:

@@ -13,6 +13,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "meister.example.jp",
     "DATABASE_URL": "postgres://meister:secret@db.internal:5432/meister",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    "SITE_URL": "https://meister.example.jp",
 }
 
 
@@ -28,6 +29,7 @@ def manage(*args, **env):
         "CSRF_COOKIE_SECURE",
         "MEDIA_ROOT",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "SITE_URL",
     }
     base = {k: v for k, v in os.environ.items() if k not in test_only}
     base["DJANGO_SETTINGS_MODULE"] = "meister.settings"
@@ -73,6 +75,8 @@ def test_production_has_no_demo():
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
         ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL must be a postgres"),
         ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS must be a whole number"),
+        ({"SITE_URL": ""}, "SITE_URL must be the portal's address"),
+        ({"SITE_URL": "meister.example.jp"}, "SITE_URL must be the portal's address"),
     ],
 )
 def test_bad_environment_stops_with_a_clear_error(change, message):
@@ -126,3 +130,14 @@ def test_health_probe_is_not_redirected_to_https():
         **{**PRODUCTION, "DATABASE_URL": os.environ["DATABASE_URL"]},
     )
     assert result.stdout.split() == ["200", "301"], result.stderr
+
+
+def test_local_settings_file_serves_development_and_never_overrides_the_environment(tmp_path):
+    """`make run` writes local.env; commands in the checkout read it, and a variable set by hand wins."""
+    local = tmp_path / "local.env"
+    local.write_text("DEBUG=true\nSECRET_KEY=local-development-secret\nSITE_URL=http://127.0.0.1:8201\n")
+    script = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY, settings.SITE_URL)"
+    result = manage("shell", "-v", "0", "-c", script, MEISTER_LOCAL_ENV=str(local), MEISTER_VAR_DIR=str(tmp_path))
+    assert result.stdout.split() == ["True", "local-development-secret", "http://127.0.0.1:8201"], result.stderr
+    result = manage("shell", "-v", "0", "-c", script, MEISTER_LOCAL_ENV=str(local), **PRODUCTION)
+    assert result.stdout.split() == ["False", PRODUCTION["SECRET_KEY"], PRODUCTION["SITE_URL"]], result.stderr

@@ -18,9 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.utils import timezone
 
-from meister import benchmarks
+from meister import benchmarks, clock
 from meister.models import User
 from meister.national import PERSONA_PREFIX, generate
 
@@ -75,7 +74,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         results = {
             "machine": _machine(),
-            "date": timezone.localdate().isoformat(),
+            "date": clock.today().isoformat(),
             "goals": GOALS,
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         }

@@ -8,12 +8,14 @@ the ones named in MEXT's programme overview; school codes, the other companies, 
 people and budgets are invented for the demo.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from meister.fiscal import current_fiscal_year
 from meister.models import Role, User
 from partners.models import (
     ActionItem,
@@ -327,13 +329,42 @@ REGISTRY = {
 }
 
 
+def continued(rows: list[tuple], *, through: int, year_at: int, is_new: tuple[int, bool] | None = None) -> list[tuple]:
+    """The case's yearly rows, carried on to fiscal year `through` by repeating the latest one.
+
+    The cases are written up to FY2026; a demo laid out in a later year keeps its figures for that year
+    (a continuing designation is not new). `year_at` is the position of the fiscal year in each row.
+    """
+    if not rows:
+        return rows
+    latest = max(rows, key=lambda row: row[year_at])
+    extra = []
+    for fy in range(latest[year_at] + 1, through + 1):
+        row = list(latest)
+        row[year_at] = fy
+        if is_new is not None:
+            row[is_new[0]] = is_new[1]
+        extra.append(tuple(row))
+    return [*rows, *extra]
+
+
 class Command(BaseCommand):
     help = (
         "デモデータ（参照データ、滋賀・新潟の事例、役割ごとのデモ利用者）を読み込みます。"
         "何度実行しても同じ結果になります。"
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="実習日・記録をこの日（YYYY-MM-DD）を基準に配置します（既定: 今日） / "
+            "lay the demo's days out around this date (default: today)",
+        )
+
+    def handle(self, *args, today=None, **options):
+        self.fiscal_year = current_fiscal_year(today)
         if not settings.DEMO_ENABLED:
             raise CommandError(
                 "デモデータは MEISTER_DEMO が有効な環境でのみ読み込めます（本番環境では無効）。"
@@ -360,26 +391,26 @@ class Command(BaseCommand):
                 defaults={"role": Role.MINISTRY, "last_name": "文科", "first_name": "一郎"},
             )
             self._set_password(ministry, created)
-            self._load_curricula()
+            self._load_curricula(today)
             from partners.demo import load_matching_demo
 
             load_matching_demo()
             from assessments.demo import load_demo as load_assessments_demo
 
-            load_assessments_demo()
+            load_assessments_demo(today)
             from reports.demo import load_demo as load_reports_demo
 
-            load_reports_demo()
+            load_reports_demo(today)
             from showcase.demo import load_demo as load_showcase_demo
 
             load_showcase_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
 
-    def _load_curricula(self):
+    def _load_curricula(self, today):
         # Students, placements and day logs live with the curricula app; they need the cases' users.
         from curricula.demo import load_demo
 
-        load_demo()
+        load_demo(today)
 
     def _set_password(self, user, created):
         if created:
@@ -431,7 +462,8 @@ class Command(BaseCommand):
         consortium.schools.add(school)
         consortium.companies.add(*companies)
         consortium.organisations.add(*organisations)
-        for fy, kind, first, is_new, budget in case["designations"]:
+        designations = continued(case["designations"], through=self.fiscal_year, year_at=0, is_new=(3, False))
+        for fy, kind, first, is_new, budget in designations:
             Designation.objects.update_or_create(
                 consortium=consortium,
                 fiscal_year=fy,
@@ -455,7 +487,8 @@ class Command(BaseCommand):
 
     def _load_registry(self, spec, prefecture, school, companies, organisations, consortium):
         for department in school.departments.all():
-            for fy, capacity, enrolment in spec["department_years"].get(department.name, []):
+            rows = continued(spec["department_years"].get(department.name, []), through=self.fiscal_year, year_at=0)
+            for fy, capacity, enrolment in rows:
                 DepartmentYear.objects.update_or_create(
                     department=department, fiscal_year=fy, defaults={"capacity": capacity, "enrolment": enrolment}
                 )
@@ -495,7 +528,7 @@ class Command(BaseCommand):
                     "person": by_name[company_name].people.first(),
                 },
             )
-        for person_name, fy, subjects, hours in spec["teaching"]:
+        for person_name, fy, subjects, hours in continued(spec["teaching"], through=self.fiscal_year, year_at=1):
             PractitionerTeaching.objects.update_or_create(
                 person=people[person_name],
                 school=school,
@@ -510,7 +543,7 @@ class Command(BaseCommand):
             )
             agreement.organisations.add(*[by_name[n] for n in party_names if isinstance(by_name[n], Organisation)])
             agreement.schools.add(school)
-        for fy, stage, note in spec["stages"]:
+        for fy, stage, note in continued(spec["stages"], through=self.fiscal_year, year_at=0):
             ConsortiumStage.objects.update_or_create(
                 consortium=consortium, fiscal_year=fy, defaults={"stage": stage, "note": note}
             )
