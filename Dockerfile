@@ -12,7 +12,8 @@ COPY requirements.lock .
 RUN pip install --requirement requirements.lock
 COPY . .
 # Build-time only values: compile translations and collect static files into the image.
-RUN DEBUG=false SECRET_KEY=build-only-not-used-at-run-time ALLOWED_HOSTS=build MEISTER_VAR_DIR=/app/var \
+RUN DEBUG=false SECRET_KEY=build-only-not-used-at-run-time ALLOWED_HOSTS=build SITE_URL=https://build.invalid \
+      MEISTER_VAR_DIR=/app/var \
       sh -c "python manage.py compilemessages --ignore=.venv -v0 && python manage.py collectstatic --no-input -v0" \
  && useradd --create-home meister && mkdir -p /app/var/media && chown -R meister /app/var
 USER meister

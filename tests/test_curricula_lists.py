@@ -22,6 +22,7 @@ from curricula.models import (
     Student,
     Subject,
 )
+from meister.fiscal import fiscal_year
 from tests.pdf import pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def _add_students(demo, start, stop):
     department = demo.hikone.departments.first()
+    fy = fiscal_year(demo.today)
     for number in range(start, stop):
         student = Student.objects.create(
             school=demo.hikone,
@@ -42,12 +44,12 @@ def _add_students(demo, start, stop):
             student=student,
             company=demo.kotoh,
             kind=PlacementKind.DUAL_SYSTEM,
-            starts_on=datetime.date(2026, 4, 1),
-            ends_on=datetime.date(2027, 3, 31),
+            starts_on=datetime.date(fy, 4, 1),
+            ends_on=datetime.date(fy + 1, 3, 31),
             weekdays="2",
             required_hours=Decimal("180"),
         )
-        DayLog.objects.create(placement=placement, day=datetime.date(2026, 4, 1), hours=Decimal("6"), activities="x")
+        DayLog.objects.create(placement=placement, day=datetime.date(fy, 4, 1), hours=Decimal("6"), activities="x")
 
 
 @pytest.mark.parametrize(

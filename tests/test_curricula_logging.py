@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from curricula import links, selectors
 from curricula.models import Attendance, DayLog, DayLogEvent, LogStatus, Placement, PlacementKind, Student
+from meister.fiscal import fiscal_year
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +221,7 @@ def test_ministry_sees_counts_and_no_names(client, demo):
 
 def _add_students(demo, start, stop):
     department = demo.hikone.departments.first()
-    fy = 2026
+    fy = fiscal_year(demo.today)
     for number in range(start, stop):
         student = Student.objects.create(
             school=demo.hikone,

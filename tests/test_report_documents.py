@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from assessments import stats
 from assessments.models import Response, Timing
 from curricula.models import DayLog, Placement, Student
+from meister.fiscal import fiscal_year
 from partners.models import Designation, Engagement, Prefecture, School
 from reports.documents import HIDDEN, ReportScope
 from reports.metrics import METRICS, TOTAL, paired_changes
@@ -210,7 +211,7 @@ def test_companies_engaged_counts_each_company_once(demo):
 
 
 def test_pdca_report_shows_plan_do_check_act(demo, tmp_path):
-    fy = 2026
+    fy = fiscal_year(demo.today)
     _context, text, workbook, _data = _build("pdca", fy, ReportScope("consortium", demo.shiga_consortium.pk), tmp_path)
     assert "PDCA報告書" in text and "彦根工業高等学校マイスター・ハイスクール管理機関" in text
     assert "受入れ企業の負担感を下げるため" in text, "last year's Act is carried into this year's plan"
@@ -333,28 +334,30 @@ def test_fact_finding_report_tabulates_answers(demo, tmp_path):
 
 
 def test_coordinator_keeps_targets_and_notes(client, demo):
+    fy = fiscal_year(demo.today)
     consortium = demo.shiga_consortium
-    kpi = Kpi.objects.get(fiscal_year=2026, name="企業向け説明会に参加した企業数")
+    kpi = Kpi.objects.get(fiscal_year=fy, name="企業向け説明会に参加した企業数")
     client.force_login(demo.users["coordinator"])
-    url = reverse("reports:pdca_edit", args=[consortium.pk, 2026])
+    url = reverse("reports:pdca_edit", args=[consortium.pk, fy])
     page = client.get(url)
     assert page.status_code == 200 and "受入れ企業の負担感を下げるため" in page.content.decode()
-    data = {f"kpi-{k.pk}-target": "" for k in Kpi.objects.filter(fiscal_year=2026)}
+    data = {f"kpi-{k.pk}-target": "" for k in Kpi.objects.filter(fiscal_year=fy)}
     data |= {f"kpi-{kpi.pk}-target": "15", f"kpi-{kpi.pk}-actual": "11", f"kpi-{kpi.pk}-note": "説明会2回"}
     data |= {"review-act_note": "来年度は説明会を3回に増やす。"}
     response = client.post(url, data)
     assert response.status_code == 302
     target = KpiTarget.objects.get(consortium=consortium, kpi=kpi)
     assert (target.target, target.actual, target.note) == (Decimal("15"), Decimal("11"), "説明会2回")
-    assert PdcaReview.objects.get(consortium=consortium, fiscal_year=2026).act_note == "来年度は説明会を3回に増やす。"
+    assert PdcaReview.objects.get(consortium=consortium, fiscal_year=fy).act_note == "来年度は説明会を3回に増やす。"
     assert target.history.count() >= 2, "changes are kept in the history"
 
 
 def test_bad_target_changes_nothing_and_keeps_the_input(client, demo):
+    fy = fiscal_year(demo.today)
     consortium = demo.shiga_consortium
-    kpi = Kpi.objects.get(fiscal_year=2026, name="企業向け説明会に参加した企業数")
+    kpi = Kpi.objects.get(fiscal_year=fy, name="企業向け説明会に参加した企業数")
     client.force_login(demo.users["coordinator"])
-    url = reverse("reports:pdca_edit", args=[consortium.pk, 2026])
+    url = reverse("reports:pdca_edit", args=[consortium.pk, fy])
     response = client.post(
         url, {f"kpi-{kpi.pk}-target": "たくさん", f"kpi-{kpi.pk}-note": "書きかけ", "review-act_note": "書いた改善"}
     )
@@ -362,7 +365,7 @@ def test_bad_target_changes_nothing_and_keeps_the_input(client, demo):
     assert response.status_code == 200 and "入力に誤りがあります" in body and "数値を入力してください" in body
     assert "書きかけ" in body and "書いた改善" in body
     assert KpiTarget.objects.get(consortium=consortium, kpi=kpi).target == Decimal("12")
-    assert not PdcaReview.objects.filter(consortium=consortium, fiscal_year=2026, act_note="書いた改善").exists()
+    assert not PdcaReview.objects.filter(consortium=consortium, fiscal_year=fy, act_note="書いた改善").exists()
 
 
 def test_ministry_reads_pdca_but_does_not_write_it(client, demo):
