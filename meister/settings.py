@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "simple_history",
 ]
+# The demo, national-scale data, benchmarks and the load test: only where the demo is wanted, never in production.
+if DEMO_ENABLED:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -13,8 +13,8 @@ from django.db.models import Sum
 
 from assessments.models import Response
 from curricula.models import DayLog, Placement, Student
-from meister import benchmarks, national
-from meister.loadtest import Target, run_load
+from devtools import benchmarks, national
+from devtools.loadtest import Target, run_load
 from meister.models import User
 from partners.models import Company, Designation, School
 from partners.validators import validate_corporate_number, validate_school_code

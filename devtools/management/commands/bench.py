@@ -19,9 +19,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from devtools.national import PERSONA_PREFIX, generate
 from meister import benchmarks, clock
 from meister.models import User
-from meister.national import PERSONA_PREFIX, generate
 
 # The pages' names in the table (also kept with each page's figures in the JSON).
 PAGE_LABELS = {

@@ -14,7 +14,7 @@ from partners.models import Company, Consortium, CourseCategory, Engagement, Sch
 from showcase import services
 from showcase.models import CompanyProfile, ConsortiumPage, Material, UsageTerms
 
-FILES = Path(__file__).resolve().parent / "demo"
+FILES = Path(__file__).resolve().parent / "files"
 
 NIIGATA_PAGE = {
     "introduction": "新潟県立海洋高等学校は、糸魚川市・新潟県教育委員会・株式会社能水商店とともに、"

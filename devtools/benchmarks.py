@@ -30,10 +30,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meister.loadtest import Target, percentile, run_load
+from devtools.loadtest import Target, percentile, run_load
+from devtools.national import LOG_DAY, PERSONA_PREFIX, corporate_number, persona_need
 from meister.middleware import LOGIN_STAMP
 from meister.models import User
-from meister.national import LOG_DAY, PERSONA_PREFIX, corporate_number, persona_need
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def _free_port() -> int:
 def gunicorn_server(workers: int = 3):
     """gunicorn as in production (sync workers, the Dockerfile's 3), with a hello-world view added to the URLs."""
     port = _free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="meister.bench_settings")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="devtools.bench_settings")
     log = tempfile.TemporaryFile()
     command = [sys.executable, "-m", "gunicorn", "meister.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--log-level", "warning"]

@@ -2,4 +2,4 @@
 
 from meister.test_settings import *  # noqa: F403
 
-ROOT_URLCONF = "meister.bench_urls"
+ROOT_URLCONF = "devtools.bench_urls"

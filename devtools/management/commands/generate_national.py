@@ -1,8 +1,8 @@
-"""Fill PostgreSQL with realistic, reproducible data at small or national scale (see meister.national)."""
+"""Fill PostgreSQL with realistic, reproducible data at small or national scale (see devtools.national)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meister.national import SCALES, AlreadyGenerated, generate
+from devtools.national import SCALES, AlreadyGenerated, generate
 
 
 class Command(BaseCommand):

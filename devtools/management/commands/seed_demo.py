@@ -392,23 +392,23 @@ class Command(BaseCommand):
             )
             self._set_password(ministry, created)
             self._load_curricula(today)
-            from partners.demo import load_matching_demo
+            from devtools.demo.partners import load_matching_demo
 
             load_matching_demo()
-            from assessments.demo import load_demo as load_assessments_demo
+            from devtools.demo.assessments import load_demo as load_assessments_demo
 
             load_assessments_demo(today)
-            from reports.demo import load_demo as load_reports_demo
+            from devtools.demo.reports import load_demo as load_reports_demo
 
             load_reports_demo(today)
-            from showcase.demo import load_demo as load_showcase_demo
+            from devtools.demo.showcase import load_demo as load_showcase_demo
 
             load_showcase_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
 
     def _load_curricula(self, today):
         # Students, placements and day logs live with the curricula app; they need the cases' users.
-        from curricula.demo import load_demo
+        from devtools.demo.curricula import load_demo
 
         load_demo(today)
 
