@@ -20,7 +20,7 @@ from showcase.sniffing import sniff_upload
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "showcase" / "demo"
+DEMO = Path(__file__).resolve().parent.parent / "devtools" / "demo" / "files"
 PDF_BYTES = (DEMO / "gyosho-tebiki.pdf").read_bytes()
 WEBM_BYTES = (DEMO / "suisan-shokuhin-kakou.webm").read_bytes()
 PNG_BYTES = (
