@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Administration, IssueKind, Practice, RespondentType, Survey, SurveyAnswer
 from meister.fiscal import current_fiscal_year
-from partners.models import CollaborationStage, Department, School
+from meister.scoping import limit_choices_to_scope
+from partners.models import CollaborationStage, School
 
 
 class AdministrationForm(forms.ModelForm):
@@ -12,13 +13,10 @@ class AdministrationForm(forms.ModelForm):
         fields = ["school", "instrument", "entry_year", "department", "fiscal_year", "timing", "administered_on"]
         widgets = {"administered_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, user, schools, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        if schools.count() == 1:
-            self.fields["school"].initial = schools.first()
-        self.fields["department"].queryset = Department.objects.filter(school__in=schools)
         self.fields["fiscal_year"].initial = current_fiscal_year()
+        limit_choices_to_scope(self, user)
 
 
 class SurveyForm(forms.ModelForm):
@@ -70,9 +68,9 @@ class PracticeForm(forms.ModelForm):
         model = Practice
         fields = ["title", "stage", "issue", "summary", "outcome", "consortium", "prefecture"]
 
-    def __init__(self, *args, consortia, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consortium"].queryset = consortia
+        limit_choices_to_scope(self, user)
 
 
 class PracticeSearchForm(forms.Form):

@@ -8,12 +8,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from assessments.models import Administration, Response
 from assessments.scoring import InstrumentSpec
+from meister.scoping import saving_in_scope
 
 
 def administration_create(*, user, **values) -> Administration:
     administration = Administration(created_by=user, **values)
     administration.full_clean()
-    administration.save()
+    with saving_in_scope(user, administration):
+        administration.save()
     return administration
 
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Practice, Recipient, RespondentType, Survey, SurveyAnswer
 from meister import clock
 from meister.links import absolute_url
+from meister.scoping import saving_in_scope
 from partners.models import Company, OrganisationKind, Person, Prefecture, School
 
 ANSWER_SALT = "assessments.survey.answer"
@@ -41,7 +41,7 @@ def survey_create(*, user, respondent_types, **values) -> Survey:
     """A survey of the user's area (their prefecture, or the nation) with one recipient per registered respondent."""
     survey = Survey(created_by=user, prefecture=user.prefecture if user.prefecture_id else None, **values)
     survey.full_clean()
-    with transaction.atomic():
+    with saving_in_scope(user, survey):
         survey.save()
         schools = School.objects.select_related("prefecture")
         companies = Company.objects.select_related("prefecture")
@@ -153,7 +153,8 @@ def practice_create(*, user, **values) -> Practice:
     if practice.consortium_id and practice.prefecture_id is None:
         practice.prefecture = practice.consortium.prefecture
     practice.full_clean()
-    practice.save()
+    with saving_in_scope(user, practice):
+        practice.save()
     return practice
 
 

@@ -29,10 +29,10 @@ from assessments.selectors import cohort_responses, cohorts_for, results_for, su
 from assessments.selectors_survey import response_rates, tabulation
 from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year
-from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, parse_upload
+from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.models import Role
-from meister.scoping import ScopeKind, get_for_user, may_change, may_create, visible_to
-from partners.models import Consortium, Department, School
+from meister.scoping import OutsideScope, ScopeKind, get_for_user, may_change, may_create, visible_to
+from partners.models import Department, School
 
 # Results are aggregates for those who run the programme; companies see none, the ministry only national figures.
 RESULT_ROLES = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.TEACHER}
@@ -88,11 +88,12 @@ def instrument_detail(request, pk):
 def administration_create(request):
     if not may_create(request.user, Administration):
         raise PermissionDenied
-    schools = visible_to(School.objects.all(), request.user)
-    form = AdministrationForm(request.POST or None, user=request.user, schools=schools)
+    form = AdministrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             administration = services.administration_create(user=request.user, **form.cleaned_data)
+        except OutsideScope as refusal:
+            refusal.add_to(form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -164,7 +165,7 @@ def administration_import(request, pk):
     result = problem = None
     if request.method == "POST" and form.is_valid():
         try:
-            parsed = parse_upload(importer=importer, data=form.content, filename=form.cleaned_data["file"].name)
+            parsed = map_rows(importer=importer, table=form.table)
         except ImportProblem as error:
             problem = error.message
         else:
@@ -311,6 +312,8 @@ def survey_create(request):
         respondent_types = data.pop("respondent_types")
         try:
             survey = services_survey.survey_create(user=request.user, respondent_types=respondent_types, **data)
+        except OutsideScope as refusal:
+            refusal.add_to(form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -441,11 +444,12 @@ def practice_detail(request, pk):
 def practice_create(request):
     if not may_create(request.user, Practice):
         raise PermissionDenied
-    consortia = visible_to(Consortium.objects.all(), request.user)
-    form = PracticeForm(request.POST or None, consortia=consortia)
+    form = PracticeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             practice = services_survey.practice_create(user=request.user, **form.cleaned_data)
+        except OutsideScope as refusal:
+            refusal.add_to(form)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -1,11 +1,13 @@
+import uuid
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from curricula.models import AgreementStatus, AllocationRound, Attendance, DayLog, Placement, Student, Subject
-from meister.scoping import visible_to
-from partners.models import WEEKDAYS, Company, Department, Engagement, Person, School
+from curricula.models import AgreementStatus, AllocationRound, Attendance, DayLog, Placement, Student
+from meister.scoping import limit_choices_to_scope
+from meister.sniffing import JPEG, PDF, PNG, sniff
+from partners.models import WEEKDAYS, Person
 
 
 class DayRowForm(forms.Form):
@@ -80,10 +82,18 @@ class AgreementForm(forms.Form):
 
     def clean_agreement_scan(self):
         scan = self.cleaned_data.get("agreement_scan")
-        if scan and not scan.name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png")):
-            raise forms.ValidationError(_("PDFまたは画像（JPEG・PNG）をアップロードしてください。"))
-        if scan and scan.size > 10 * 1024 * 1024:
+        if not scan:
+            return scan
+        if scan.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("ファイルは10MB以下にしてください。"))
+        # Typed by its bytes, never its name: a web page named .pdf is not a signed agreement.
+        scan.seek(0)
+        kind = sniff(scan.read(16))
+        scan.seek(0)
+        if kind not in (PDF, JPEG, PNG):
+            raise forms.ValidationError(_("PDFまたは画像（JPEG・PNG）をアップロードしてください。"))
+        # Stored under a name of our own: the sender's file name often carries the student's.
+        scan.name = f"{uuid.uuid4().hex}.{kind.extension}"
         return scan
 
 
@@ -121,13 +131,11 @@ class PlacementForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = visible_to(Student.objects.all(), user)
-        self.fields["company"].queryset = visible_to(Company.objects.all(), user)
-        self.fields["mentor"].queryset = visible_to(Person.objects.filter(company__isnull=False), user)
-        self.fields["subject"].queryset = visible_to(Subject.objects.all(), user)
-        self.fields["engagement"].queryset = visible_to(Engagement.objects.select_related("company"), user)
+        self.fields["mentor"].queryset = Person.objects.filter(company__isnull=False)
+        self.fields["engagement"].queryset = self.fields["engagement"].queryset.select_related("company")
         if self.instance.pk:
             self.fields["weekday_set"].initial = self.instance.weekday_numbers
+        limit_choices_to_scope(self, user)
 
     def clean(self):
         data = super().clean()
@@ -150,8 +158,9 @@ class StudentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        schools = visible_to(School.objects.all(), user).values("pk")
-        self.fields["department"].queryset = Department.objects.filter(school__in=schools).select_related("school")
+        # The department decides the school, so it is the choice that keeps a student inside the user's scope.
+        self.fields["department"].queryset = self.fields["department"].queryset.select_related("school")
+        limit_choices_to_scope(self, user)
 
     def clean(self):
         data = super().clean()
@@ -187,10 +196,7 @@ class AllocationRoundForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = visible_to(School.objects.all(), user)
-        self.fields["subject"].queryset = visible_to(Subject.objects.all(), user)
-        if user.school_id:
-            self.fields["school"].initial = user.school_id
+        limit_choices_to_scope(self, user)
 
     def clean(self):
         data = super().clean()

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from curricula.models import ClassSession, JointProject, SessionKind, Subject
 from meister.fiscal import current_fiscal_year
-from meister.scoping import visible_to
+from meister.scoping import limit_choices_to_scope
 from partners.forms import fiscal_year_choices
-from partners.models import Company, Engagement, Organisation, Person, School
+from partners.models import Engagement, Person
 
 # The kinds that happen at or with a company, so the company has to be named.
 COMPANY_KINDS = {SessionKind.VISIT, SessionKind.FACILITY, SessionKind.LECTURE}
@@ -45,13 +45,11 @@ class ClassSessionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = visible_to(Subject.objects.select_related("school"), user)
-        self.fields["company"].queryset = visible_to(Company.objects.all(), user)
-        self.fields["person"].queryset = visible_to(
-            Person.objects.select_related("company", "school", "organisation"), user
-        )
+        self.fields["subject"].queryset = Subject.objects.select_related("school")
+        self.fields["person"].queryset = Person.objects.select_related("company", "school", "organisation")
         self.fields["hours"].widget.attrs.update({"step": "0.5", "min": "0.5", "inputmode": "decimal"})
-        self.fields["engagement"].queryset = visible_to(Engagement.objects.select_related("company"), user)
+        self.fields["engagement"].queryset = Engagement.objects.select_related("company")
+        limit_choices_to_scope(self, user)
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
@@ -96,15 +94,10 @@ class JointProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        schools = visible_to(School.objects.all(), user)
-        self.fields["school"].queryset = schools
-        if not self.instance.pk and len(schools) == 1:
-            self.fields["school"].initial = schools[0].pk
         self.fields["fiscal_year"] = forms.TypedChoiceField(
             label=_("年度"), coerce=int, choices=fiscal_year_choices(), initial=current_fiscal_year()
         )
-        self.fields["companies"].queryset = visible_to(Company.objects.all(), user)
-        self.fields["organisations"].queryset = visible_to(Organisation.objects.all(), user)
+        limit_choices_to_scope(self, user)
 
     def clean(self):
         data = super().clean()

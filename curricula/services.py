@@ -20,7 +20,8 @@ from curricula.models import (
 )
 from meister import clock
 from meister.models import Role
-from meister.scoping import may_change, may_create
+from meister.scoping import may_change, may_create, saving_in_scope
+from meister.uploads import replacing_files
 
 LOG_FIELDS = ("attendance", "hours", "activities", "reflection")
 
@@ -170,7 +171,9 @@ def placement_agreement_update(*, user, placement: Placement, status: str, scan=
     if placement.agreement_status == AgreementStatus.SIGNED and not placement.agreement_scan:
         raise ValidationError({"agreement_scan": _("締結済みにするには署名済みの協定書をアップロードしてください。")})
     placement.full_clean()
-    placement.save()
+    # A replaced scan leaves storage: it names the student and their guardian.
+    with replacing_files(placement, "agreement_scan"), saving_in_scope(user, placement):
+        placement.save()
     return placement
 
 
@@ -178,7 +181,8 @@ def placement_save(*, user, placement: Placement) -> Placement:
     if not may_change(user, placement) or not may_change(user, placement.student):
         raise PermissionDenied
     placement.full_clean()
-    placement.save()
+    with saving_in_scope(user, placement):
+        placement.save()
     return placement
 
 
@@ -186,7 +190,8 @@ def student_save(*, user, student) -> object:
     if not may_change(user, student):
         raise PermissionDenied
     student.full_clean()
-    student.save()
+    with saving_in_scope(user, student):
+        student.save()
     return student
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q, Sum
 
 from curricula.models import ClassSession, JointProject, SessionKind
 from meister.fiscal import fiscal_year, fiscal_year_bounds
-from meister.scoping import may_change, may_create
+from meister.scoping import may_change, may_create, saving_in_scope
 from partners.models import Person, PersonRole, PractitionerTeaching
 
 # (person id, school id, fiscal year)
@@ -113,8 +113,9 @@ def class_session_save(*, user, session: ClassSession) -> ClassSession:
     keys = {key for key in (old_key, new_key) if key is not None}
     _lock_people(keys)
     before = _before(keys)
-    session.save()
-    _sync(keys, before)
+    with saving_in_scope(user, session):
+        session.save()
+        _sync(keys, before)
     return session
 
 
@@ -138,7 +139,8 @@ def joint_project_save(*, user, project: JointProject, form=None) -> JointProjec
     elif not may_change(user, project):
         raise PermissionDenied
     project.full_clean()
-    project.save()
-    if form is not None:
-        form.save_m2m()
+    with saving_in_scope(user, project):
+        project.save()
+        if form is not None:
+            form.save_m2m()
     return project

@@ -35,7 +35,7 @@ from curricula.models import (
 )
 from meister import clock
 from meister.models import Role
-from meister.scoping import get_for_user, may_change, may_create, visible_to
+from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
 from partners.models import WEEKDAYS, Person
 
 PAGE_SIZE = 50
@@ -517,9 +517,13 @@ def placement_create(request):
         raise PermissionDenied
     form = PlacementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        placement = services.placement_save(user=request.user, placement=form.save(commit=False))
-        messages.success(request, _("実習の受入れを登録しました。"))
-        return redirect(placement)
+        try:
+            placement = services.placement_save(user=request.user, placement=form.save(commit=False))
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("実習の受入れを登録しました。"))
+            return redirect(placement)
     return render(
         request,
         "curricula/form.html",
@@ -533,9 +537,13 @@ def student_create(request):
         raise PermissionDenied
     form = StudentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.student_save(user=request.user, student=form.save(commit=False))
-        messages.success(request, _("生徒を登録しました。"))
-        return redirect("curricula:student_list")
+        try:
+            services.student_save(user=request.user, student=form.save(commit=False))
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("生徒を登録しました。"))
+            return redirect("curricula:student_list")
     return render(
         request,
         "curricula/form.html",

@@ -17,7 +17,7 @@ from curricula import services_sessions
 from curricula.forms_sessions import ClassSessionForm, JointProjectForm
 from curricula.models import ClassSession, JointProject, ProjectKind, SessionKind
 from meister.fiscal import fiscal_year_bounds
-from meister.scoping import get_for_user, may_change, may_create, visible_to
+from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
 
 PAGE_SIZE = 50
 
@@ -35,7 +35,9 @@ def _render_form(request, form, title, cancel_url, *, delete_url=None):
 
 def _apply_errors(form, error: ValidationError) -> None:
     # A model rule the form did not check (clean() of the model) lands on its field, or above the form.
-    if hasattr(error, "error_dict"):
+    if isinstance(error, OutsideScope):
+        error.add_to(form)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

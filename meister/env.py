@@ -72,13 +72,17 @@ def env_float(name: str, default: float, *, minimum: float | None = None, enviro
     return number
 
 
-def env_list(name: str, default: list[str], *, environ=None) -> list[str]:
+def env_list(name: str, default: list[str], *, choices=None, environ=None) -> list[str]:
+    """Comma-separated items; with `choices`, an item outside them stops start-up (a typo must not drop a role)."""
     value = _raw(name, environ)
     if value is None or value.strip() == "":
         return list(default)
     items = [item.strip() for item in value.split(",")]
     if any(item == "" for item in items):
         raise ImproperlyConfigured(f"{name} has an empty item: {value!r}.")
+    unknown = [item for item in items if choices is not None and item not in choices]
+    if unknown:
+        raise ImproperlyConfigured(f"{name} names {', '.join(unknown)}: each item must be one of {', '.join(choices)}.")
     return items
 
 

@@ -1,10 +1,14 @@
 """The one import pipeline: spreadsheets as Japanese offices produce them, checked row by row, then written at once.
 
 Reading turns a .csv (UTF-8 with or without BOM, or Shift_JIS/CP932) or an .xlsx (cached values, never formulas)
-into numbered rows as the user sees them in Excel. An `Importer` maps the headers it knows, turns each row into a
+into numbered rows as the user sees them in Excel. The work is bounded before anything is parsed whole: the file's
+type is read from its bytes, and rows, columns and cells are counted while the file streams past, so a hostile file
+is refused in words at the first cap it passes. An `Importer` maps the headers it knows, turns each row into a
 model instance, validates it with the model's own `full_clean()` and the user's scope, and says what would happen.
 `import_preview` writes nothing; `import_commit` runs the same checks inside one transaction and writes only when no
-row has an error, so a second run of the same file finds every row unchanged.
+row has an error, so a second run of the same file finds every row unchanged. In the browser the rows read at the
+preview are kept with the import batch: the commit checks them again but never reads the file again, and the
+uploaded file itself is never stored.
 """
 
 import codecs
@@ -13,20 +17,18 @@ import datetime
 import io
 import re
 import unicodedata
-import uuid
 import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from pathlib import PurePath
 from typing import Any
+from xml.parsers import expat
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
@@ -34,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from meister.models import ImportBatch, ImportStatus, Role
 from meister.scoping import ScopeKind, may_change, visible_to
@@ -42,6 +44,15 @@ from meister.scoping import ScopeKind, may_change, visible_to
 # Titles and notes often sit above the header row in office spreadsheets.
 HEADER_SEARCH_ROWS = 20
 MAX_ROWS = 10_000
+# Caps on the work a file may ask for, checked while it streams past: the last row a sheet or CSV may reach
+# (titles and blank rows count), the columns a row may have and the cells a file may hold. A million near-empty
+# rows cost half a minute of CPU to parse; a file past a cap is refused within a second, one within them is read
+# in a few seconds (10,000 rows).
+MAX_SHEET_ROWS = 20_000
+MAX_COLUMNS = 200
+MAX_CELLS = 500_000
+# A cell is two to four XML elements; whatever else a sheet holds (merged ranges, links) must stay small beside it.
+MAX_XML_ELEMENTS = 8 * MAX_CELLS
 # A small .xlsx can inflate enormously; refuse before openpyxl tries.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -135,7 +146,8 @@ def upload_format(filename: str, data: bytes) -> str:
             raise ImportProblem(
                 _("UTF-16 の CSV は読み込めません。UTF-8 か Shift_JIS（CP932）で保存し直してください。")
             )
-        if data.startswith(ZIP_MAGIC) or b"\x00" in data[:8192]:
+        # A NUL byte anywhere, not only near the start: PostgreSQL cannot store one in text.
+        if data.startswith(ZIP_MAGIC) or b"\x00" in data:
             raise ImportProblem(_("拡張子は .csv ですが、中身が CSV（テキスト）ではありません。"))
         return "csv"
     if not data.startswith(ZIP_MAGIC):
@@ -152,7 +164,7 @@ def _check_workbook_archive(data: bytes) -> None:
             content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
             if "xl/vbaProject.bin" in names or b"macroEnabled" in content_types:
                 raise ImportProblem(_("マクロ付きのブック（.xlsm）は受け付けません。.xlsx で保存し直してください。"))
-            if "xl/workbook.xml" not in names:
+            if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
                 raise ImportProblem(_("拡張子は .xlsx ですが、中身が Excel ブックではありません。"))
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 raise ImportProblem(_("Excel ブックの中身が大きすぎます。ファイルを分けてください。"))
@@ -182,17 +194,55 @@ def _unescape(text: str) -> str:
     return text
 
 
+def _sheet_rows_problem(last_row: int | None = None) -> ImportProblem:
+    if last_row is not None:
+        return ImportProblem(
+            _(
+                "行が多すぎます（シートが %(last)s 行目まで使われています）。%(limit)s 行目までにしてください。"
+                "空に見える行が続いている場合は、その行を削除して保存し直してください。"
+            )
+            % {"last": f"{last_row:,}", "limit": f"{MAX_SHEET_ROWS:,}"}
+        )
+    return ImportProblem(
+        _(
+            "行が多すぎます（%(limit)s 行を超えています）。%(limit)s 行目までにしてください。"
+            "空に見える行が続いている場合は、その行を削除して保存し直してください。"
+        )
+        % {"limit": f"{MAX_SHEET_ROWS:,}"}
+    )
+
+
+def _columns_problem(count: int) -> ImportProblem:
+    return ImportProblem(
+        _("列が多すぎます（%(count)s 列目まであります）。%(limit)s 列までにしてください。")
+        % {"count": f"{count:,}", "limit": f"{MAX_COLUMNS:,}"}
+    )
+
+
+def _cells_problem() -> ImportProblem:
+    return ImportProblem(
+        _("セルが多すぎます（%(limit)s 個を超えています）。ファイルを分けてください。") % {"limit": f"{MAX_CELLS:,}"}
+    )
+
+
 def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
     text = _decode(data)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
-    number = 0
+    number = cells = 0
     try:
         # One record is one Excel row, even when a quoted cell holds line breaks.
-        for number, cells in enumerate(reader, start=1):
-            rows.append((number, [_unescape(cell) for cell in cells]))
+        for number, record in enumerate(reader, start=1):
+            if number > MAX_SHEET_ROWS:
+                raise _sheet_rows_problem()
+            if len(record) > MAX_COLUMNS:
+                raise _columns_problem(len(record))
+            cells += len(record)
+            if cells > MAX_CELLS:
+                raise _cells_problem()
+            rows.append((number, [_unescape(cell) for cell in record]))
     except csv.Error as error:
         raise ImportProblem(
             _("CSV の %(row)s 行目を読み込めません（%(error)s）。") % {"row": number + 1, "error": error}
@@ -222,44 +272,187 @@ def _too_many_rows(count: int) -> ImportProblem:
     )
 
 
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _parse_streaming(source, start) -> None:
+    """Feed an XML part to expat, calling `start(name, attributes)` per element; nothing is kept in memory."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.ParseFile(source)
+
+
+def _shared_strings_path(archive: zipfile.ZipFile) -> str | None:
+    wanted = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    found = []
+
+    def start(name, attributes):
+        if _local(name) == "Override" and attributes.get("ContentType") == wanted:
+            found.append(attributes.get("PartName", "").lstrip("/"))
+
+    with archive.open("[Content_Types].xml") as source:
+        _parse_streaming(source, start)
+    return found[0] if found else None
+
+
+def _scan_shared_strings(archive: zipfile.ZipFile) -> None:
+    """openpyxl reads the whole shared-string table on opening: count it first, since no sheet we take needs more
+    strings than it may have cells."""
+    path = _shared_strings_path(archive)
+    if not path or path not in archive.namelist():
+        return
+    count = 0
+
+    def start(name, attributes):
+        nonlocal count
+        if _local(name) == "si":
+            count += 1
+            if count > MAX_CELLS:
+                raise _cells_problem()
+
+    with archive.open(path) as source:
+        _parse_streaming(source, start)
+
+
+# Spreadsheet XML in its two namespaces (transitional, as Excel writes it, and strict).
+SHEET_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+
+
+def _column_of(ref: str) -> int:
+    try:
+        return column_index_from_string(ref.rstrip("0123456789$").lstrip("$"))
+    except ValueError:
+        return 0
+
+
+class _SheetScan:
+    """One streaming pass over a sheet's XML before openpyxl parses it, refusing at the first cap it passes.
+
+    The declared size (<dimension>) refuses a sheet at once; the rows and cells actually there are counted too, since
+    a program may declare too little, and so is every element (merged ranges, links…). Nothing is kept (expat calls
+    back per element), so memory stays flat whatever the sheet holds. The same pass finds formulas saved without
+    their value, so the workbook is then parsed for values only, and only once.
+    """
+
+    def __init__(self):
+        self.row = self.column = self.row_cells = self.cells = self.elements = 0
+        self.cell = ""
+        self.has_formula = self.has_value = self.in_value = False
+        self.starts, self.ends = {}, {}
+        for namespace in SHEET_NAMESPACES:
+            for tag in ("c", "f", "v", "row", "dimension"):
+                self.starts[f"{namespace}}}{tag}"] = getattr(self, f"start_{tag}")
+            self.ends[f"{namespace}}}c"] = self.end_c
+            self.ends[f"{namespace}}}v"] = self.end_v
+
+    def scan(self, source) -> None:
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True  # one call per run of text, not one per chunk
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+        parser.ParseFile(source)
+
+    def start(self, name, attributes):
+        self.elements += 1
+        if self.elements > MAX_XML_ELEMENTS:
+            raise _cells_problem()
+        handler = self.starts.get(name)
+        if handler is not None:
+            handler(attributes)
+
+    def end(self, name):
+        handler = self.ends.get(name)
+        if handler is not None:
+            handler()
+
+    def text(self, data):
+        if self.in_value:
+            self.has_value = True
+
+    def start_c(self, attributes):
+        ref = attributes.get("r")
+        self.column = _column_of(ref) if ref else self.column + 1
+        self.row_cells += 1
+        self.cells += 1
+        if self.column > MAX_COLUMNS or self.row_cells > MAX_COLUMNS:
+            raise _columns_problem(max(self.column, self.row_cells))
+        if self.cells > MAX_CELLS:
+            raise _cells_problem()
+        self.cell = ref
+        self.has_formula = self.has_value = False
+
+    def start_f(self, attributes):
+        self.has_formula = True
+
+    def start_v(self, attributes):
+        self.in_value = True
+
+    def end_v(self):
+        self.in_value = False
+
+    def end_c(self):
+        if self.has_formula and not self.has_value:
+            cell = self.cell or f"{get_column_letter(max(self.column, 1))}{self.row}"
+            raise ImportProblem(
+                _(
+                    "セル %(cell)s の数式に計算結果が保存されていません。"
+                    "Excel で開いて保存し直すか、値として貼り付けてから取り込んでください。"
+                )
+                % {"cell": cell}
+            )
+
+    def start_row(self, attributes):
+        ref = attributes.get("r", "")
+        self.row = int(ref) if ref.isdigit() else self.row + 1
+        self.column = self.row_cells = 0
+        if self.row > MAX_SHEET_ROWS:
+            raise _sheet_rows_problem()
+
+    def start_dimension(self, attributes):
+        last = attributes.get("ref", "").rpartition(":")[2]
+        last_row, last_column = int("0" + "".join(filter(str.isdigit, last))), _column_of(last)
+        if last_row > MAX_SHEET_ROWS:
+            raise _sheet_rows_problem(last_row)
+        if last_column > MAX_COLUMNS:
+            raise _columns_problem(last_column)
+
+
 def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
     broken = _("Excel ファイルが壊れているため読み込めません。Excel で開いて保存し直してください。")
     with warnings.catch_warnings():
         # openpyxl warns about features it skips (data validation, conditional formats); values are unaffected.
         warnings.simplefilter("ignore")
         try:
-            values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            formula_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            _scan_shared_strings(archive)
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except ImportProblem:
+            raise
         except Exception:
             raise ImportProblem(broken) from None
         try:
-            index = next((i for i, sheet in enumerate(values_book.worksheets) if sheet.sheet_state == "visible"), None)
-            if index is None:
+            sheet = next((sheet for sheet in book.worksheets if sheet.sheet_state == "visible"), None)
+            if sheet is None:
                 raise ImportProblem(_("Excel ブックに表示されているシートがありません。"))
-            values_sheet, formula_sheet = values_book.worksheets[index], formula_book.worksheets[index]
+            with archive.open(sheet._worksheet_path) as source:
+                _SheetScan().scan(source)
             # Some programs write a wrong sheet size; without resetting it openpyxl would stop early.
-            values_sheet.reset_dimensions()
-            formula_sheet.reset_dimensions()
+            sheet.reset_dimensions()
             rows = []
-            pairs = zip_longest(
-                values_sheet.iter_rows(values_only=True), formula_sheet.iter_rows(values_only=True), fillvalue=()
-            )
-            for number, (values, sources) in enumerate(pairs, start=1):
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > MAX_SHEET_ROWS:
+                    raise _sheet_rows_problem()
                 cells = []
-                for column, (value, source) in enumerate(zip_longest(values, sources), start=1):
-                    cell = f"{get_column_letter(column)}{number}"
-                    if value is None and isinstance(source, str) and source.startswith("="):
-                        raise ImportProblem(
-                            _(
-                                "セル %(cell)s の数式に計算結果が保存されていません。"
-                                "Excel で開いて保存し直すか、値として貼り付けてから取り込んでください。"
-                            )
-                            % {"cell": cell}
-                        )
+                for column, value in enumerate(values, start=1):
                     if isinstance(value, str) and value in EXCEL_ERRORS:
                         raise ImportProblem(
                             _("セル %(cell)s がエラー値（%(value)s）です。正しい値にしてから取り込んでください。")
-                            % {"cell": cell, "value": value}
+                            % {"cell": f"{get_column_letter(column)}{number}", "value": value}
                         )
                     cells.append(_cell_text(value))
                 if any(cells):
@@ -271,8 +464,8 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
         except Exception:
             raise ImportProblem(broken) from None
         finally:
-            values_book.close()
-            formula_book.close()
+            book.close()
+            archive.close()
     return rows
 
 
@@ -707,33 +900,31 @@ def get_import_batch_for_user(user, pk) -> ImportBatch:
         raise Http404 from None
 
 
-def _parse_batch(batch: ImportBatch, importer: Importer) -> ParsedFile:
-    with batch.file.open("rb") as handle:
-        data = handle.read()
-    return parse_upload(importer=importer, data=data, filename=batch.original_filename)
-
-
-def _record(batch: ImportBatch, result: ImportResult, parsed: ParsedFile, status: str) -> None:
+def _record(batch: ImportBatch, result: ImportResult, status: str) -> None:
     batch.status = status
     batch.error = ""
-    batch.summary = {**result.counts, "header_row": parsed.header_row, "ignored_columns": parsed.ignored_columns}
+    batch.summary = {**batch.summary, **result.counts}
     batch.results = [row.as_dict() for row in result.rows]
     batch.save()
 
 
-def import_batch_create(*, user, importer: Importer, filename: str, content: bytes) -> ImportBatch:
-    """Keep the uploaded file on a new import record and check it; the commit later reads this same file."""
-    suffix = PurePath(filename).suffix.lower()
+def import_batch_create(*, user, importer: Importer, filename: str, table: list[tuple[int, list[str]]]) -> ImportBatch:
+    """Check the rows read from an upload and keep them on a new import record, for the commit to take.
+
+    The file itself is not stored: what the user saw checked is what the commit writes, and nothing of the
+    upload stays on disk whether it is taken in, refused or never committed.
+    """
     batch = ImportBatch(kind=importer.kind, original_filename=PurePath(filename).name[:255], created_by=user)
-    batch.file.save(f"{importer.kind}-{uuid.uuid4().hex}{suffix}", ContentFile(content), save=False)
     try:
-        parsed = parse_upload(importer=importer, data=content, filename=filename)
+        parsed = map_rows(importer=importer, table=table)
     except ImportProblem as problem:
         batch.status = ImportStatus.FAILED
         batch.error = problem.message
         batch.save()
         return batch
-    _record(batch, import_preview(importer=importer, rows=parsed.rows, user=user), parsed, ImportStatus.PREVIEWED)
+    batch.rows = [{"number": row.number, "values": row.values} for row in parsed.rows]
+    batch.summary = {"header_row": parsed.header_row, "ignored_columns": parsed.ignored_columns}
+    _record(batch, import_preview(importer=importer, rows=parsed.rows, user=user), ImportStatus.PREVIEWED)
     return batch
 
 
@@ -746,21 +937,19 @@ def import_batch_commit(*, batch: ImportBatch, importer: Importer, user) -> Impo
             raise ImportProblem(_("このファイルはすでに取り込み済みです。"))
         if batch.status == ImportStatus.FAILED:
             raise ImportProblem(batch.error or _("このファイルは読み込めませんでした。"))
-        try:
-            parsed = _parse_batch(batch, importer)
-        except (ImportProblem, OSError) as problem:
-            batch.status = ImportStatus.FAILED
-            batch.error = problem.message if isinstance(problem, ImportProblem) else _("保存したファイルを開けません。")
-            batch.save()
-            raise ImportProblem(batch.error) from None
-        result = import_commit(importer=importer, rows=parsed.rows, user=user)
+        rows = [Row(number=row["number"], values=row["values"]) for row in batch.rows]
+        # Checked again against the registry as it is now; the file is not read again.
+        result = import_commit(importer=importer, rows=rows, user=user)
         if result.committed:
             batch.committed_at = timezone.now()
-        _record(batch, result, parsed, ImportStatus.COMMITTED if result.committed else ImportStatus.PREVIEWED)
+            batch.rows = []  # taken in: the registry holds them now
+        _record(batch, result, ImportStatus.COMMITTED if result.committed else ImportStatus.PREVIEWED)
     return result
 
 
 class ImportUploadForm(forms.Form):
+    """An upload typed by its bytes and read within the caps; `table` holds its rows once the form is valid."""
+
     file = forms.FileField(
         label=gettext_lazy("ファイル"),
         help_text=gettext_lazy("CSV（UTF-8 または Shift_JIS）か Excel ブック（.xlsx）"),
@@ -775,8 +964,7 @@ class ImportUploadForm(forms.Form):
             raise ValidationError(too_large_message(upload.size, limit), code="too_large")
         content = upload.read()
         try:
-            upload_format(upload.name, content)
+            self.table = read_table(content, upload_format(upload.name, content))
         except ImportProblem as problem:
             raise ValidationError(problem.message, code="format") from None
-        self.content = content
         return upload

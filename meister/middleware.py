@@ -67,6 +67,12 @@ class SessionLimitMiddleware:
         return self.get_response(request)
 
 
+def two_factor_required(user) -> bool:
+    """Whether the user's role must confirm a one-time code; a superuser can do all an admin can, so counts as one."""
+    roles = settings.TWO_FACTOR_REQUIRED_ROLES
+    return user.role in roles or (user.is_superuser and "admin" in roles)
+
+
 class TwoFactorMiddleware:
     """Users who must (by role) or chose to (by registering an authenticator) confirm a one-time code
     reach nothing but the code pages, sign-out and language switch until they have."""
@@ -88,6 +94,6 @@ class TwoFactorMiddleware:
 
             if user_has_device(user, confirmed=True):
                 return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
-            if user.role in settings.TWO_FACTOR_REQUIRED_ROLES:
+            if two_factor_required(user):
                 return redirect("two_factor_setup")
         return self.get_response(request)

@@ -111,10 +111,12 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportBatch(models.Model):
-    """One uploaded file on its way into the registry; the stored file is what the commit reads again."""
+    """One uploaded file on its way into the registry: the rows read from it, checked, until they are taken in.
+
+    The file itself is never stored; the commit takes the rows kept here (and checks them again).
+    """
 
     kind = models.CharField(_("種類"), max_length=20, choices=ImportKind.choices)
-    file = models.FileField(_("ファイル"), upload_to="imports/%Y/%m/")
     original_filename = models.CharField(_("元のファイル名"), max_length=255)
     created_by = models.ForeignKey(
         "meister.User", verbose_name=_("アップロードした人"), on_delete=models.SET_NULL, null=True, related_name="+"
@@ -126,6 +128,8 @@ class ImportBatch(models.Model):
     summary = models.JSONField(_("集計"), default=dict, blank=True)
     # What each row would do (or did): kept so the page shows the check the user decided on.
     results = models.JSONField(_("行ごとの結果"), default=list, blank=True)
+    # The rows as read at the preview ({"number": 2, "values": {field: text}}), emptied once they are taken in.
+    rows = models.JSONField(_("取り込む行"), default=list, blank=True)
     error = models.TextField(_("エラー"), blank=True)
 
     class Meta:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "showcase",
+    "portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -110,7 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "meister.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -159,8 +160,16 @@ if env_bool("BEHIND_PROXY", False):
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Roles that must confirm a one-time code (TOTP) at every sign-in; anyone may turn it on for themselves.
-# Demo logins have no authenticator, so the demo requires it of no one.
-TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", [] if DEMO_ENABLED else ["ministry", "prefecture"])
+# By default every role that can change records of organisations other than its own: admin (everything, and the
+# back office), the ministry and prefectures (national and prefectural data, surveys, designations) and
+# coordinators (the schools, companies and contacts of a whole consortium, bulk imports, other people's
+# placements). A teacher changes their own school's records and company staff their own company's; for them it
+# stays a choice. Demo logins have no authenticator, so the demo requires it of no one.
+ROLE_NAMES = ("ministry", "prefecture", "coordinator", "teacher", "company", "admin")  # meister.models.Role
+TWO_FACTOR_DEFAULT_ROLES = ["admin", "ministry", "prefecture", "coordinator"]
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "TWO_FACTOR_REQUIRED_ROLES", [] if DEMO_ENABLED else TWO_FACTOR_DEFAULT_ROLES, choices=ROLE_NAMES
+)
 OTP_TOTP_ISSUER = "Meister Portal"
 
 # Everything the pages load comes from the portal itself; inline style attributes are used by Bootstrap's

@@ -1,10 +1,12 @@
-"""The portal's URLs. Every view here is covered by tests/test_permission_matrix.py."""
+"""The root URLconf: the one module of `meister` that names the apps. Every view is covered by
+tests/test_permission_matrix.py."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from meister import views, views_2fa
+from meister import views_2fa
+from portal import views
 
 core_patterns = [path("", views.dashboard, name="dashboard")]
 

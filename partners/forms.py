@@ -4,13 +4,12 @@ import unicodedata
 
 from django import forms
 from django.forms import inlineformset_factory
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from meister import clock
 from meister.fiscal import current_fiscal_year, fiscal_year_label
-from meister.models import Role
-from meister.scoping import visible_to
+from meister.scoping import limit_choices_to_scope
 from partners.models import (
     MONTHS,
     WEEKDAYS,
@@ -22,11 +21,9 @@ from partners.models import (
     ContactLog,
     Designation,
     Meeting,
-    Organisation,
     Person,
     PersonRole,
     PractitionerTeaching,
-    Prefecture,
     School,
     SupportConsultation,
 )
@@ -37,35 +34,24 @@ def normalise_digits(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").replace("-", "").replace("ー", "").strip()
 
 
-class PrefectureLimitedMixin:
-    """A prefecture user registers only in their own prefecture."""
-
-    def limit_prefecture(self, user):
-        if user.role == Role.PREFECTURE:
-            field = self.fields["prefecture"]
-            field.queryset = Prefecture.objects.filter(pk=user.prefecture_id)
-            field.initial = user.prefecture_id
-            field.empty_label = None
-
-
-class SchoolForm(PrefectureLimitedMixin, forms.ModelForm):
+class SchoolForm(forms.ModelForm):
     class Meta:
         model = School
         fields = ["code", "name", "kana", "prefecture", "municipality", "address", "establishment"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_prefecture(user)
         if self.instance.pk:
             # The code and prefecture identify the school; only the back office changes them.
             for name in ("code", "prefecture", "establishment"):
                 self.fields[name].disabled = True
+        limit_choices_to_scope(self, user)
 
     def clean_code(self):
         return normalise_digits(self.cleaned_data.get("code", "")).upper()
 
 
-class CompanyForm(PrefectureLimitedMixin, forms.ModelForm):
+class CompanyForm(forms.ModelForm):
     # Longer than 13 so that "4011-001-098993" or full-width digits reach clean_corporate_number.
     corporate_number = forms.CharField(label=_("法人番号"), max_length=30, required=False)
     busy_months = forms.TypedMultipleChoiceField(
@@ -104,7 +90,7 @@ class CompanyForm(PrefectureLimitedMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_prefecture(user)
+        limit_choices_to_scope(self, user)
 
     def clean_corporate_number(self):
         return normalise_digits(self.cleaned_data.get("corporate_number") or "") or None
@@ -130,10 +116,11 @@ class ContactLogForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
-        self.fields["contacted_on"].initial = timezone.localdate()
+        self.fields["contacted_on"].initial = clock.today()
+        limit_choices_to_scope(self, user)
 
 
 class PersonForm(forms.ModelForm):
@@ -142,7 +129,7 @@ class PersonForm(forms.ModelForm):
         fields = ["name", "kana", "role", "title", "email", "phone"]
 
 
-class AgreementForm(PrefectureLimitedMixin, forms.ModelForm):
+class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [
@@ -160,13 +147,7 @@ class AgreementForm(PrefectureLimitedMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_prefecture(user)
-        from partners.models import Consortium
-
-        self.fields["consortium"].queryset = visible_to(Consortium.objects.all(), user)
-        self.fields["organisations"].queryset = visible_to(Organisation.objects.all(), user)
-        self.fields["companies"].queryset = visible_to(Company.objects.all(), user)
-        self.fields["schools"].queryset = visible_to(School.objects.all(), user)
+        limit_choices_to_scope(self, user)
 
     def clean_document(self):
         document = self.cleaned_data.get("document")
@@ -217,7 +198,8 @@ class ConsultationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["advisor"].queryset = visible_to(Person.objects.filter(role=PersonRole.COMPANION), user)
+        self.fields["advisor"].queryset = Person.objects.filter(role=PersonRole.COMPANION)
+        limit_choices_to_scope(self, user)
 
 
 class StageForm(forms.ModelForm):
@@ -273,12 +255,11 @@ class TeachingForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = visible_to(
-            Person.objects.filter(role=PersonRole.PRACTITIONER).select_related("company"), user
-        )
+        self.fields["person"].queryset = Person.objects.filter(role=PersonRole.PRACTITIONER).select_related("company")
         self.fields["fiscal_year"] = forms.TypedChoiceField(
             label=_("年度"), coerce=int, choices=fiscal_year_choices(), initial=current_fiscal_year()
         )
+        limit_choices_to_scope(self, user)
 
 
 def fiscal_year_choices():

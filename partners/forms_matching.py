@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meister.models import Role
-from meister.scoping import visible_to
+from meister.scoping import limit_choices_to_scope
 from partners.matching import DEFAULT_WEIGHTS
-from partners.models import Department, Engagement, School, SchoolNeed
+from partners.models import Engagement, SchoolNeed
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -35,13 +34,9 @@ class NeedForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        schools = visible_to(School.objects.all(), user)
-        self.fields["school"].queryset = schools
-        self.fields["department"].queryset = Department.objects.filter(school__in=schools).select_related("school")
-        if user.role == Role.TEACHER:
-            self.fields["school"].initial = user.school_id
-            self.fields["school"].disabled = True
-            self.instance.school_id = user.school_id
+        self.fields["department"].queryset = self.fields["department"].queryset.select_related("school")
+        # A teacher's need is for their own school: it is the one school offered, and it comes chosen.
+        limit_choices_to_scope(self, user)
 
 
 WEIGHT_LABELS = {

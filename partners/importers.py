@@ -33,6 +33,10 @@ KANA = ("ふりがな", "フリガナ", "ヨミガナ", "読み仮名", "読み�
 PREFECTURE = ("都道府県名", "都道府県コード", "所在都道府県", "県名", "prefecture")
 MUNICIPALITY = ("市町村", "市区町村名", "市町村名", "所在市区町村", "municipality")
 ADDRESS = ("所在地", "番地", "address")
+# The 法人番号公表サイト's own item names (基本3情報), as its downloads and search results name them.
+HOUJIN_PREFECTURE = ("国内所在地(都道府県)",)
+HOUJIN_MUNICIPALITY = ("国内所在地(市区町村)",)
+HOUJIN_ADDRESS = ("国内所在地(丁目番地等)",)
 
 # 県立・市立… are all 公立 (the establishment digit of a school code).
 ESTABLISHMENT_WORDS = {
@@ -167,14 +171,16 @@ class CompanyImporter(Importer):
         ImportField(
             "name",
             gettext_lazy("企業名"),
-            ("会社名", "法人名", "事業所名", "商号", "名称"),
+            ("会社名", "法人名", "事業所名", "商号", "名称", "商号又は名称"),
             required=True,
             normalise=keep_text,
         ),
         ImportField("kana", gettext_lazy("よみがな"), (*KANA, "企業名よみがな", "会社名フリガナ", "会社名(フリガナ)")),
-        ImportField("prefecture", gettext_lazy("都道府県"), PREFECTURE, required=True),
-        ImportField("municipality", gettext_lazy("市区町村"), MUNICIPALITY, normalise=keep_text),
-        ImportField("address", gettext_lazy("住所"), (*ADDRESS, "本社所在地"), normalise=keep_text),
+        ImportField("prefecture", gettext_lazy("都道府県"), (*PREFECTURE, *HOUJIN_PREFECTURE), required=True),
+        ImportField(
+            "municipality", gettext_lazy("市区町村"), (*MUNICIPALITY, *HOUJIN_MUNICIPALITY), normalise=keep_text
+        ),
+        ImportField("address", gettext_lazy("住所"), (*ADDRESS, *HOUJIN_ADDRESS, "本社所在地"), normalise=keep_text),
         ImportField("industry", gettext_lazy("産業分類"), ("業種", "産業大分類", "日本標準産業分類")),
         ImportField("size_band", gettext_lazy("企業規模"), ("規模", "従業員数", "従業者数")),
     )
@@ -331,11 +337,18 @@ class ContactImporter(Importer):
         return context.cached("named", build)
 
     def _affiliation(self, text: str, context, problems: Problems) -> dict:
+        # Looked up among what the user sees only: a school or company outside their scope reads exactly like one
+        # that is not registered, so an import never tells whether a code or number exists elsewhere.
+        user = context.user
         code = normalise_code(text)
         if SCHOOL_CODE_RE.match(code):
-            school = School.objects.filter(code=code).first()
+            schools = School.objects.filter(code=code)
+            school = (schools if user is None else visible_to(schools, user)).first()
             if school is None:
-                problems.add("school", _("所属の学校コード「%(code)s」の学校が登録されていません。") % {"code": code})
+                problems.add(
+                    "school",
+                    _("所属の学校コード「%(code)s」の学校は、登録されていないか、担当範囲外です。") % {"code": code},
+                )
                 return {}
             return {"school": school}
         if re.fullmatch(r"[0-9]{13}", code):
@@ -344,10 +357,12 @@ class ContactImporter(Importer):
             except ValidationError as error:
                 problems.add("company", _("所属の%(message)s") % {"message": error.messages[0]})
                 return {}
-            company = Company.objects.filter(corporate_number=code).first()
+            companies = Company.objects.filter(corporate_number=code)
+            company = (companies if user is None else visible_to(companies, user)).first()
             if company is None:
                 problems.add(
-                    "company", _("所属の法人番号「%(number)s」の企業が登録されていません。") % {"number": code}
+                    "company",
+                    _("所属の法人番号「%(number)s」の企業は、登録されていないか、担当範囲外です。") % {"number": code},
                 )
                 return {}
             return {"company": company}

@@ -1,8 +1,10 @@
-"""Writes to the registry: each checks the model's validation and keeps scope consistent."""
+"""Writes to the registry: each checks the model's validation and stays inside the writer's scope."""
 
 from django.db import transaction
 
 from meister.models import Role
+from meister.scoping import saving_in_scope
+from meister.uploads import replacing_files
 from partners.models import Agreement, Company, ContactLog, Person, School
 
 
@@ -11,32 +13,36 @@ def company_save(*, user, company: Company, offers=None) -> Company:
     """Save a company (and its offers); a coordinator's new company joins their consortium, so they keep seeing it."""
     is_new = company.pk is None
     company.full_clean()
-    company.save()
-    if offers is not None:
-        offers.instance = company
-        offers.save()
-    if is_new and user.role == Role.COORDINATOR and user.consortium_id:
-        user.consortium.companies.add(company)
+    with saving_in_scope(user, company):
+        company.save()
+        if offers is not None:
+            offers.instance = company
+            offers.save()
+        if is_new and user.role == Role.COORDINATOR and user.consortium_id:
+            user.consortium.companies.add(company)
     return company
 
 
 @transaction.atomic
 def school_save(*, user, school: School) -> School:
     school.full_clean()
-    school.save()
+    with saving_in_scope(user, school):
+        school.save()
     return school
 
 
 def contact_log_record(*, user, log: ContactLog) -> ContactLog:
     log.recorded_by = user
     log.full_clean()
-    log.save()
+    with saving_in_scope(user, log):
+        log.save()
     return log
 
 
 def person_add(*, user, person: Person) -> Person:
     person.full_clean()
-    person.save()
+    with saving_in_scope(user, person):
+        person.save()
     return person
 
 
@@ -44,6 +50,8 @@ def person_add(*, user, person: Person) -> Person:
 def agreement_save(*, user, form) -> Agreement:
     agreement = form.save(commit=False)
     agreement.full_clean()
-    agreement.save()
-    form.save_m2m()
+    # A replaced or cleared signed copy leaves storage with the change.
+    with replacing_files(agreement, "document"), saving_in_scope(user, agreement):
+        agreement.save()
+        form.save_m2m()
     return agreement

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meister.links import absolute_url
+from meister.scoping import saving_in_scope
 from partners.models import Engagement, NeedStatus, Person, PersonRole, Proposal, ProposalStatus, SchoolNeed
 
 ANSWER_SALT = "partners.proposal.answer"
@@ -56,6 +57,14 @@ def default_message(need: SchoolNeed) -> str:
     """A request written for the company: what, when, how long, and what it gives the company."""
     with translation.override("ja"):
         return render_to_string("partners/email/proposal_message.txt", {"need": need}).strip()
+
+
+def need_save(*, user, need: SchoolNeed) -> SchoolNeed:
+    """Record a school's need; it stays where its author works (a teacher's need is for their own school)."""
+    need.full_clean()
+    with saving_in_scope(user, need):
+        need.save()
+    return need
 
 
 @transaction.atomic
@@ -129,9 +138,10 @@ def proposals_remind(*, now=None) -> int:
     return count
 
 
-def engagement_feedback(*, engagement: Engagement, would_host_again, feedback: str) -> Engagement:
+def engagement_feedback(*, user, engagement: Engagement, would_host_again, feedback: str) -> Engagement:
     engagement.would_host_again = would_host_again
     engagement.feedback = feedback
     engagement.full_clean()
-    engagement.save(update_fields=["would_host_again", "feedback"])
+    with saving_in_scope(user, engagement):
+        engagement.save(update_fields=["would_host_again", "feedback"])
     return engagement

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year
-from meister.scoping import may_change, may_create, visible_to
+from meister.models import Role
+from meister.scoping import OutsideScope, may_change, may_create, visible_to
 from partners import selectors, services
 from partners.filters import CompanyFilter, ConsortiumFilter, PersonFilter, SchoolFilter
 from partners.forms import CompanyForm, ContactLogForm, OfferFormSet, PersonForm, SchoolForm
@@ -111,9 +112,13 @@ def school_edit(request, pk):
 def _school_form(request, school):
     form = SchoolForm(request.POST or None, instance=school, user=request.user)
     if request.method == "POST" and form.is_valid():
-        school = services.school_save(user=request.user, school=form.save(commit=False))
-        messages.success(request, _("学校の情報を保存しました。"))
-        return redirect("partners:school_detail", pk=school.pk)
+        try:
+            school = services.school_save(user=request.user, school=form.save(commit=False))
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("学校の情報を保存しました。"))
+            return redirect("partners:school_detail", pk=school.pk)
     return render(
         request, "partners/edit.html", {"form": form, "object": school if school.pk else None, "kind": _("学校")}
     )
@@ -188,9 +193,13 @@ def _company_form(request, company):
     form = CompanyForm(request.POST or None, instance=company, user=request.user)
     offers = OfferFormSet(request.POST or None, instance=company, prefix="offers")
     if request.method == "POST" and form.is_valid() and offers.is_valid():
-        company = services.company_save(user=request.user, company=form.save(commit=False), offers=offers)
-        messages.success(request, _("企業の情報を保存しました。"))
-        return redirect("partners:company_detail", pk=company.pk)
+        try:
+            company = services.company_save(user=request.user, company=form.save(commit=False), offers=offers)
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("企業の情報を保存しました。"))
+            return redirect("partners:company_detail", pk=company.pk)
     return render(request, "partners/company_form.html", {"form": form, "offers": offers, "object": company})
 
 
@@ -203,17 +212,23 @@ def company_contact_create(request, pk):
 @login_required
 def school_contact_create(request, pk):
     school = selectors.get_school_for_user(request.user, pk)
-    return _contact_form(request, ContactLog(school=school), school.people.all(), school)
+    # A company's contact with a school is the company's record too: it names the company, so the company keeps it.
+    log = ContactLog(school=school, company=request.user.company if request.user.role == Role.COMPANY else None)
+    return _contact_form(request, log, school.people.all(), school)
 
 
 def _contact_form(request, log, people, target):
     if not may_change(request.user, log):
         raise PermissionDenied
-    form = ContactLogForm(request.POST or None, instance=log, people=people)
+    form = ContactLogForm(request.POST or None, instance=log, people=people, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.contact_log_record(user=request.user, log=form.save(commit=False))
-        messages.success(request, _("連絡記録を追加しました。"))
-        return redirect(target.get_absolute_url() + "#contacts")
+        try:
+            services.contact_log_record(user=request.user, log=form.save(commit=False))
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("連絡記録を追加しました。"))
+            return redirect(target.get_absolute_url() + "#contacts")
     return render(request, "partners/contact_form.html", {"form": form, "target": target})
 
 
@@ -224,9 +239,13 @@ def company_person_create(request, pk):
         raise PermissionDenied
     form = PersonForm(request.POST or None, instance=Person(company=company))
     if request.method == "POST" and form.is_valid():
-        services.person_add(user=request.user, person=form.save(commit=False))
-        messages.success(request, _("担当者を追加しました。"))
-        return redirect(company.get_absolute_url() + "#people")
+        try:
+            services.person_add(user=request.user, person=form.save(commit=False))
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("担当者を追加しました。"))
+            return redirect(company.get_absolute_url() + "#people")
     return render(request, "partners/person_form.html", {"form": form, "target": company})
 
 

@@ -4,11 +4,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from meister.scoping import get_for_user, may_change
+from meister.scoping import OutsideScope, get_for_user, may_change, saving_in_scope
 from partners import selectors
 from partners.forms import (
     ActionItemFormSet,
@@ -50,12 +49,16 @@ def _meeting_form(request, meeting):
     form = MeetingForm(request.POST or None, instance=meeting)
     items = ActionItemFormSet(request.POST or None, instance=meeting, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
-        with transaction.atomic():
-            meeting = form.save()
-            items.instance = meeting
-            items.save()
-        messages.success(request, _("会議の記録を保存しました。"))
-        return redirect(meeting.consortium.get_absolute_url() + "#meetings")
+        try:
+            with saving_in_scope(request.user, meeting):
+                meeting = form.save()
+                items.instance = meeting
+                items.save()
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("会議の記録を保存しました。"))
+            return redirect(meeting.consortium.get_absolute_url() + "#meetings")
     return _render(request, form, meeting.consortium, _("会議の記録"), formset=items)
 
 
@@ -94,9 +97,14 @@ def _simple_form(request, form_class, instance, title, *, with_user=False):
     extra = {"user": request.user} if with_user else {}
     form = form_class(request.POST or None, instance=instance, **extra)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("保存しました。"))
-        return redirect(instance.consortium.get_absolute_url())
+        try:
+            with saving_in_scope(request.user, instance):
+                form.save()
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("保存しました。"))
+            return redirect(instance.consortium.get_absolute_url())
     return _render(request, form, instance.consortium, title)
 
 
@@ -105,11 +113,17 @@ def teaching_create(request, pk):
     school = selectors.get_school_for_user(request.user, pk)
     if not may_change(request.user, PractitionerTeaching(school=school)):
         raise PermissionDenied
-    form = TeachingForm(request.POST or None, instance=PractitionerTeaching(school=school), user=request.user)
+    teaching = PractitionerTeaching(school=school)
+    form = TeachingForm(request.POST or None, instance=teaching, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("産業実務家教員の授業時間を記録しました。"))
-        return redirect(school.get_absolute_url())
+        try:
+            with saving_in_scope(request.user, teaching):
+                form.save()
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("産業実務家教員の授業時間を記録しました。"))
+            return redirect(school.get_absolute_url())
     return render(
         request,
         "partners/record_form.html",

@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meister.importing import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_SHEET_ROWS,
     ImportProblem,
     ImportUploadForm,
     RowStatus,
@@ -37,7 +40,7 @@ def import_upload(request, kind):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = import_batch_create(
-            user=request.user, importer=importer, filename=form.cleaned_data["file"].name, content=form.content
+            user=request.user, importer=importer, filename=form.cleaned_data["file"].name, table=form.table
         )
         return redirect("partners:import_preview", pk=batch.pk)
     context = {
@@ -45,6 +48,9 @@ def import_upload(request, kind):
         "importer": importer,
         "kind_label": ImportKind(importer.kind).label,
         "max_size": max_upload_bytes(),
+        "max_rows": MAX_ROWS,
+        "max_sheet_rows": MAX_SHEET_ROWS,
+        "max_columns": MAX_COLUMNS,
         "recent": import_batches_for_user(user=request.user).filter(kind=importer.kind, created_by=request.user)[:10],
     }
     return render(request, "partners/import_upload.html", context)

@@ -10,7 +10,7 @@ from meister.scoping import ScopedQuerySet, ScopeKind
 
 
 class ReportKind(models.TextChoices):
-    ANNUAL = "annual", _("年次報告書（全国）")
+    ANNUAL = "annual", _("年次報告書")
     PDCA = "pdca", _("PDCA報告書")
     FACT_FINDING = "fact_finding", _("実態調査報告書")
     REGISTRY_SUMMARY = "registry_summary", _("連携先登録状況")
@@ -108,6 +108,11 @@ class ReportRun(models.Model):
         if self.prefecture_id:
             return str(self.prefecture)
         return str(_("全国"))
+
+    @property
+    def title(self) -> str:
+        """The report's name with what it covers: 年次報告書（滋賀県）, not 年次報告書（全国）, for a prefecture."""
+        return _("%(report)s（%(scope)s）") % {"report": self.get_kind_display(), "scope": self.scope_label}
 
 
 # --- PDCA: the KPI list the ministry keeps per fiscal year, each consortium's targets and Act notes ------------------

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from meister.fiscal import current_fiscal_year, fiscal_year_label
 from meister.models import Role
-from meister.scoping import get_for_user, may_change, may_create, visible_to
+from meister.scoping import OutsideScope, get_for_user, may_change, may_create, saving_in_scope, visible_to
 from partners.models import Consortium
 from reports.documents import ReportScope
 from reports.forms import FIRST_FISCAL_YEAR, KpiForm, KpiTargetForm, PdcaReviewForm, ReportRunForm
@@ -74,7 +74,7 @@ def run_progress(request, pk):
 
 
 def _filename(run: ReportRun, suffix: str) -> str:
-    return f"{run.get_kind_display()}_{fiscal_year_label(run.fiscal_year, 'ja')}_{run.scope_label}_{run.pk}.{suffix}"
+    return f"{run.title}_{fiscal_year_label(run.fiscal_year, 'ja')}_{run.pk}.{suffix}"
 
 
 @login_required
@@ -175,16 +175,18 @@ def pdca_edit(request, pk, fy):
     )
     if request.method == "POST":
         if all(row["form"].is_valid() for row in rows) and review_form.is_valid():
-            with transaction.atomic():
-                for row in rows:
-                    target = row["form"].save(commit=False)
-                    target.updated_by = request.user
-                    target.save()
-                review = review_form.save(commit=False)
-                review.updated_by = request.user
-                review.save()
-            messages.success(request, _("PDCAの目標と記述を保存しました。"))
-            return redirect("reports:pdca_edit", pk=consortium.pk, fy=fy)
+            try:
+                with transaction.atomic():
+                    for form in [row["form"] for row in rows] + [review_form]:
+                        record = form.save(commit=False)
+                        record.updated_by = request.user
+                        with saving_in_scope(request.user, record):
+                            record.save()
+            except OutsideScope as refusal:
+                refusal.add_to(review_form)
+            else:
+                messages.success(request, _("PDCAの目標と記述を保存しました。"))
+                return redirect("reports:pdca_edit", pk=consortium.pk, fy=fy)
         messages.error(
             request, _("入力に誤りがあります。赤字の項目を確認してください。入力した内容はそのまま残っています。")
         )
@@ -228,9 +230,15 @@ def _kpi_form_view(request, kpi: Kpi | None):
         raise PermissionDenied
     form = KpiForm(request.POST or None, instance=kpi, language=get_language())
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("KPIを保存しました。"))
-        return redirect(_kpi_list_url(saved.fiscal_year))
+        saved = form.save(commit=False)
+        try:
+            with saving_in_scope(request.user, saved):
+                saved.save()
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("KPIを保存しました。"))
+            return redirect(_kpi_list_url(saved.fiscal_year))
     return render(request, "reports/kpi_form.html", {"form": form, "kpi": kpi})
 
 

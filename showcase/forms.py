@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from curricula.models import JointProject
 from meister.models import Role
-from meister.scoping import visible_to
-from partners.models import Company, Consortium, Engagement, School
+from meister.scoping import limit_choices_to_scope, visible_to
+from partners.models import Company, Consortium, Engagement
 from showcase.models import CompanyProfile, ConsortiumPage, Material
 
 TEXT = {"rows": 4}
@@ -39,7 +39,7 @@ class ConsortiumPageForm(forms.ModelForm):
         }
         error_messages = {"introduction": {"required": _("紹介文を入力してください。")}}
 
-    def __init__(self, *args, consortium: Consortium, **kwargs):
+    def __init__(self, *args, consortium: Consortium, user, **kwargs):
         super().__init__(*args, **kwargs)
         schools = consortium.schools.values("pk")
         self.fields["projects"].queryset = JointProject.objects.filter(school__in=schools).select_related("school")
@@ -47,6 +47,7 @@ class ConsortiumPageForm(forms.ModelForm):
             "school", "company"
         )
         self.fields["projects"].help_text = _("生徒の個人情報は表示されません。")
+        limit_choices_to_scope(self, user)
 
 
 class CompanyProfileForm(forms.ModelForm):
@@ -91,32 +92,19 @@ class MaterialForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-        consortia = visible_to(Consortium.objects.all(), user)
-        schools = visible_to(School.objects.all(), user)
-        companies = visible_to(Company.objects.all(), user)
-        # Teachers contribute for their school and company staff for their company; the consortium is theirs.
+        # Teachers contribute for their school and company staff for their company; others name a member company.
         if user.role == Role.TEACHER:
-            consortia = consortia.filter(schools=user.school_id)
-            schools = schools.filter(pk=user.school_id)
             del self.fields["company"]
             self.fields["school"].required = True
-            self.fields["school"].empty_label = None
         elif user.role == Role.COMPANY:
-            consortia = consortia.filter(companies=user.company_id)
-            companies = companies.filter(pk=user.company_id)
             del self.fields["school"]
             self.fields["company"].required = True
-            self.fields["company"].empty_label = None
-        self.fields["consortium"].queryset = consortia
-        if "school" in self.fields:
-            self.fields["school"].queryset = schools
-        if "company" in self.fields:
-            self.fields["company"].queryset = companies.filter(consortia__in=consortia.values("pk")).distinct()
-        if not self.instance.pk and consortia.count() == 1:
-            self.fields["consortium"].initial = consortia.first().pk
+        else:
+            consortia = visible_to(Consortium.objects.all(), user).values("pk")
+            self.fields["company"].queryset = Company.objects.filter(consortia__in=consortia).distinct()
         self.fields["grade"].widget.attrs.update({"min": 1, "max": 4})
         self.fields["grade"].help_text = _("空欄なら全学年")
+        limit_choices_to_scope(self, user)
 
     def clean(self):
         cleaned = super().clean()

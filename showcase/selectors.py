@@ -5,6 +5,7 @@ or outside the owner's scope, sees only published pages and profiles and only ma
 terms let them in; a draft is seen by those who may change it.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
@@ -179,6 +180,15 @@ def get_material_for_user(user, pk):
         return materials_for_user(user).select_related("school", "company", "consortium", "contributed_by").get(pk=pk)
     except (Material.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def get_material_to_change(user, pk):
+    """A material for its edit and publish pages: 404 where its own page is 404 (someone else's draft), 403 where
+    the user reads it but may not change it."""
+    material = get_material_for_user(user, pk)
+    if not Material.objects.filter(changeable_condition(Material, user), pk=material.pk).exists():
+        raise PermissionDenied
+    return material
 
 
 def publication_events(obj, limit: int = 20) -> list[dict]:

@@ -7,16 +7,21 @@ import pypdfium2
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meister.scoping import saving_in_scope
+from meister.sniffing import PDF, Sniffed, sniff_upload
+from meister.uploads import replacing_files
 from showcase.models import Material, MaterialKind, PublicationStatus
-from showcase.sniffing import PDF, sniff_upload
 
 PREVIEW_WIDTH = 800
+# A tall or wide page is drawn smaller, never larger than this a side (at most 800 × 2,000 pixels, about 6 MB).
+PREVIEW_MAX_SIDE = 2_000
+# PDF's own limit (ISO 32000, annex C): 14,400 units, 200 inches, a side.
+PDF_MAX_PAGE_POINTS = 14_400
 
 
 def publication_set(*, user, obj, published: bool) -> None:
@@ -33,14 +38,14 @@ def record_save(*, user, obj, m2m_form=None) -> None:
     """Save a page or profile as edited (its publication state unchanged), with its author in the history."""
     obj._history_user = user
     obj.full_clean()
-    with transaction.atomic():
+    with saving_in_scope(user, obj):
         obj.save()
         if m2m_form is not None:
             m2m_form.save_m2m()
 
 
-def check_upload(upload):
-    """The sniffed kind of an upload, or a ValidationError in the user's language."""
+def check_upload(upload) -> tuple[Sniffed, bytes | None]:
+    """The sniffed kind of an upload and, for a PDF, its preview image; a ValidationError in the user's language."""
     limit = settings.LIBRARY_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -57,72 +62,95 @@ def check_upload(upload):
             ),
             code="bad_type",
         )
+    preview = None
     if sniffed == PDF:
         upload.seek(0)
         try:
-            render_first_page(upload.read())
-        except pypdfium2.PdfiumError as error:
-            raise ValidationError(
-                _("PDFファイルを読み込めませんでした。壊れていないか確かめてください。"), code="bad_pdf"
-            ) from error
+            preview = render_first_page(upload.read())
         finally:
             upload.seek(0)
-    return sniffed
+    return sniffed, preview
+
+
+def preview_scale(width: float, height: float) -> float:
+    """The scale that draws a page PREVIEW_WIDTH wide, but never more than PREVIEW_MAX_SIDE pixels a side.
+
+    The page size is checked in points before anything is drawn: a 331-byte PDF can declare a page that, drawn
+    800 pixels wide, needs hundreds of megabytes. A page past PDF's own limit is no page a reader would show.
+    """
+    if not (0 < width <= PDF_MAX_PAGE_POINTS and 0 < height <= PDF_MAX_PAGE_POINTS):
+        raise ValidationError(
+            _(
+                "PDFのページの大きさ（%(width)s × %(height)s ポイント）が扱える範囲を超えています。"
+                "1辺 %(limit)s ポイント（約5メートル）までのページにしてください。"
+            ),
+            params={"width": f"{width:,.0f}", "height": f"{height:,.0f}", "limit": f"{PDF_MAX_PAGE_POINTS:,}"},
+            code="page_size",
+        )
+    return min(PREVIEW_WIDTH / width, PREVIEW_MAX_SIDE / width, PREVIEW_MAX_SIDE / height, 4)
 
 
 def render_first_page(data: bytes) -> bytes:
-    """The first page of a PDF as a PNG image, about PREVIEW_WIDTH pixels wide."""
-    document = pypdfium2.PdfDocument(data)
+    """The first page of a PDF as a PNG image, about PREVIEW_WIDTH pixels wide; any failure is a ValidationError."""
+    unreadable = ValidationError(
+        _("PDFファイルを読み込めませんでした。壊れていないか確かめてください。"), code="bad_pdf"
+    )
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except Exception as error:
+        raise unreadable from error
     try:
         if len(document) == 0:
-            raise pypdfium2.PdfiumError("no pages")
+            raise unreadable
         page = document[0]
-        scale = PREVIEW_WIDTH / max(page.get_width(), 1)
-        image = page.render(scale=min(scale, 4)).to_pil()
-        page.close()
+        try:
+            scale = preview_scale(*page.get_size())
+            image = page.render(scale=scale).to_pil()
+        finally:
+            page.close()
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+    except ValidationError:
+        raise
+    except Exception as error:
+        # pdfium's own errors, a bitmap it cannot allocate (MemoryError), Pillow's: all one answer to the user.
+        raise unreadable from error
     finally:
         document.close()
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
 
 
 def material_save(*, user, material: Material, upload=None) -> Material:
-    """Store a material with its file (checked by content) or its link; all or nothing."""
+    """Store a material with its file (checked by content) or its link; all or nothing.
+
+    A file is written only once it has been checked, and its preview drawn, once; a replaced file and preview
+    leave storage when the change is saved, and the new ones when it is not.
+    """
+    preview = None
     if upload is not None:
-        sniffed = check_upload(upload)
-        material.kind = sniffed.kind
+        sniffed, preview = check_upload(upload)
+        material.kind = MaterialKind(sniffed.kind)
         material.content_type = sniffed.content_type
         material.size = upload.size
-        name = f"{uuid.uuid4().hex}.{sniffed.extension}"
-        upload.seek(0)
-        material.file.save(name, upload, save=False)
-        if sniffed == PDF:
-            material.file.open("rb")
-            try:
-                png = render_first_page(material.file.read())
-            finally:
-                material.file.close()
-            material.preview.save(f"{uuid.uuid4().hex}.png", ContentFile(png), save=False)
-        elif material.preview:
-            material.preview = ""
-        material.link = ""
     elif material.link and not material.file:
         material.kind = MaterialKind.LINK
-    if not material.file and not material.link:
+    if upload is None and not material.file and not material.link:
         raise ValidationError({"file": _("ファイルを選ぶか、リンクを入力してください。")})
     if material.contributed_by_id is None:
         material.contributed_by = user
     material._history_user = user
-    try:
+    with replacing_files(material, "file", "preview"):
+        if upload is not None:
+            upload.seek(0)
+            material.file.save(f"{uuid.uuid4().hex}.{sniffed.extension}", upload, save=False)
+            if preview is not None:
+                material.preview.save(f"{uuid.uuid4().hex}.png", ContentFile(preview), save=False)
+            else:
+                material.preview = ""
+            material.link = ""
         material.full_clean()
-        material.save()
-    except Exception:
-        if upload is not None and material.file:
-            material.file.delete(save=False)
-            if material.preview:
-                material.preview.delete(save=False)
-        raise
+        with saving_in_scope(user, material):
+            material.save()
     return material
 
 

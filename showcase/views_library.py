@@ -1,7 +1,8 @@
 """The teaching-content library: search, a preview in the page, downloads, contributions and publishing.
 
 Reading goes through `selectors.materials_for_user` (scope from `meister.scoping`, then the usage terms);
-changing through `get_for_user(..., change=True)`. A material the visitor may not see answers 404.
+changing through `selectors.get_material_to_change`. A material the visitor may not see answers 404 on every
+page, its edit page too; one they read but may not change answers 403 there.
 """
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meister.scoping import get_for_user, may_change, may_create
+from meister.scoping import OutsideScope, may_change, may_create
 from partners.models import CourseCategory
 from showcase import selectors, services
 from showcase.forms import MaterialForm
@@ -122,7 +123,7 @@ def material_create(request):
 
 @login_required
 def material_edit(request, pk):
-    material = get_for_user(request.user, Material, change=True, pk=pk)
+    material = selectors.get_material_to_change(request.user, pk)
     return _material_form(request, material, _("教材を編集"))
 
 
@@ -133,6 +134,8 @@ def _material_form(request, material, title):
             saved = services.material_save(
                 user=request.user, material=form.save(commit=False), upload=form.cleaned_data.get("upload")
             )
+        except OutsideScope as refusal:
+            refusal.add_to(form)
         except ValidationError as error:
             # The form stays bound, so everything typed is shown again; only the file must be chosen again.
             if hasattr(error, "error_dict"):
@@ -150,7 +153,7 @@ def _material_form(request, material, title):
 @login_required
 @require_POST
 def material_publish(request, pk):
-    material = get_for_user(request.user, Material, change=True, pk=pk)
+    material = selectors.get_material_to_change(request.user, pk)
     published = request.POST.get("action") == "publish"
     services.publication_set(user=request.user, obj=material, published=published)
     messages.success(request, _("教材を公開しました。") if published else _("教材の公開を取り下げました。"))

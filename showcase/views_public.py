@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meister.scoping import get_for_user, may_change, may_create
+from meister.scoping import OutsideScope, get_for_user, may_change, may_create
 from partners.models import Company, Consortium, CourseCategory
 from showcase import selectors, services
 from showcase.forms import CompanyProfileForm, ConsortiumPageForm
@@ -78,11 +78,15 @@ def consortium_page_edit(request, consortium_pk):
         raise PermissionDenied
     if page.pk is None and not page.introduction:
         page.introduction = consortium.summary
-    form = ConsortiumPageForm(request.POST or None, instance=page, consortium=consortium)
+    form = ConsortiumPageForm(request.POST or None, instance=page, consortium=consortium, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.record_save(user=request.user, obj=form.save(commit=False), m2m_form=form)
-        messages.success(request, _("公開ページを保存しました。公開するまで一般には表示されません。"))
-        return redirect("showcase:consortium_page_edit", consortium_pk=consortium.pk)
+        try:
+            services.record_save(user=request.user, obj=form.save(commit=False), m2m_form=form)
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("公開ページを保存しました。公開するまで一般には表示されません。"))
+            return redirect("showcase:consortium_page_edit", consortium_pk=consortium.pk)
     context = {
         "form": form,
         "owner": consortium,
@@ -104,9 +108,13 @@ def company_profile_edit(request, company_pk):
         profile.what_we_do = company.description
     form = CompanyProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        services.record_save(user=request.user, obj=form.save(commit=False))
-        messages.success(request, _("企業プロフィールを保存しました。公開するまで一般には表示されません。"))
-        return redirect("showcase:company_profile_edit", company_pk=company.pk)
+        try:
+            services.record_save(user=request.user, obj=form.save(commit=False))
+        except OutsideScope as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("企業プロフィールを保存しました。公開するまで一般には表示されません。"))
+            return redirect("showcase:company_profile_edit", company_pk=company.pk)
     context = {
         "form": form,
         "owner": company,

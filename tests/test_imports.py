@@ -269,9 +269,9 @@ def test_contacts_by_corporate_number_name_and_school_code(demo):
     rows = by_row(result)
     assert rows[2] == ("unchanged", []), "the registered 湖東 精一, typed with a full-width space"
     assert rows[3] == ("new", []) and rows[4] == ("new", [])
-    # The teacher sees neither 能水商店 nor the Niigata school.
+    # The teacher sees neither 能水商店 nor the Niigata school: for them, neither is there.
     assert rows[5][0] == "error" and "所属「株式会社能水商店」に当たる" in rows[5][1][0]
-    assert rows[6] == ("error", ["担当範囲外のため取り込めません。"])
+    assert rows[6] == ("error", ["所属の学校コード「D115210000025」の学校は、登録されていないか、担当範囲外です。"])
 
     result = commit("contacts", csv_bytes(CONTACT_ROWS[:4], encoding="cp932"), "担当者.csv", demo.users["teacher"])
     assert result.committed
@@ -357,7 +357,7 @@ def test_upload_preview_fix_commit_and_import_again(client, demo):
     response = client.post(reverse("partners:import_commit", args=[fixed.pk]), follow=True)
     assert "取り込みました。新規 2 件、更新 0 件、変更なし 1 件です。" in response.content.decode()
     fixed.refresh_from_db()
-    assert fixed.status == ImportStatus.COMMITTED and fixed.file.read() == shiga_schools_csv(encoding="cp932")
+    assert fixed.status == ImportStatus.COMMITTED and fixed.rows == [], "taken in: the rows are not kept twice"
     after = counts()
     assert after[0] == before[0] + 2
 
@@ -453,10 +453,67 @@ def test_oversize_file_is_refused(client, demo, settings):
     assert not ImportBatch.objects.exists()
 
 
-def test_unreadable_file_keeps_the_upload_and_says_why(client, demo):
+def test_unreadable_file_is_recorded_with_why(client, demo):
     client.force_login(demo.users["prefecture"])
     response = upload(client, "schools", csv_bytes([["学校名", "都道府県"], ["某高校", "滋賀県"]]), "学校.csv")
     batch = ImportBatch.objects.get()
-    assert batch.status == ImportStatus.FAILED and batch.file.read().startswith("学校名".encode())
+    assert batch.status == ImportStatus.FAILED and batch.original_filename == "学校.csv" and batch.rows == []
     page = client.get(response["Location"]).content.decode()
     assert "必要な列がありません" in page and "取り込む</button>" not in page
+
+
+# --- issue 15: what an import says must not tell an outsider what exists -------------------------------------------
+
+
+def test_an_out_of_scope_affiliation_reads_exactly_like_an_unknown_one(demo):
+    niigata_school = demo.kaiyo.code
+    unknown_school = "D115210000999"
+    niigata_company = "8110001045678"  # 株式会社ひすい海洋開発, which the Shiga teacher does not see
+    unknown_company = corporate_number("110001099999")
+    assert School.objects.filter(code=niigata_school).exists()
+    assert Company.objects.filter(corporate_number=niigata_company).exists()
+    assert not School.objects.filter(code=unknown_school).exists()
+    assert not Company.objects.filter(corporate_number=unknown_company).exists()
+    rows = [
+        ["氏名", "所属"],
+        ["海野 翔", niigata_school],
+        ["海野 歩", unknown_school],
+        ["能水 花子", niigata_company],
+        ["能水 次郎", unknown_company],
+    ]
+    result = preview("contacts", csv_bytes(rows), "担当者.csv", demo.users["teacher"])
+    messages = {number: errors for number, (_status, errors) in by_row(result).items()}
+    assert all(by_row(result)[number][0] == "error" for number in messages)
+    assert messages[2] == [message.replace(unknown_school, niigata_school) for message in messages[3]]
+    assert messages[4] == [message.replace(unknown_company, niigata_company) for message in messages[5]]
+    assert not any("担当範囲外のため" in message for errors in messages.values() for message in errors)
+
+
+def test_the_corporate_number_sites_own_headers_are_understood(demo):
+    number = corporate_number("160001088888")
+    data = csv_bytes(
+        [
+            [
+                "法人番号",
+                "商号又は名称",
+                "国内所在地（都道府県）",
+                "国内所在地（市区町村）",
+                "国内所在地（丁目番地等）",
+                "フリガナ",
+            ],
+            [number, "株式会社びわ湖精工", "滋賀県", "彦根市", "旭町1-1", "ビワコセイコウ"],
+        ]
+    )
+    importer = importer_for("companies")
+    parsed = parse_upload(importer=importer, data=data, filename="法人番号.csv")
+    assert parsed.ignored_columns == []
+    result = import_commit(importer=importer, rows=parsed.rows, user=demo.users["prefecture"])
+    assert result.committed, by_row(result)
+    company = Company.objects.get(corporate_number=number)
+    assert (company.name, company.prefecture.name, company.municipality, company.address, company.kana) == (
+        "株式会社びわ湖精工",
+        "滋賀県",
+        "彦根市",
+        "旭町1-1",
+        "ビワコセイコウ",
+    )

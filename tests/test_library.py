@@ -13,10 +13,10 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from meister.sniffing import sniff_upload
 from showcase.models import Material, MaterialKind, PublicationStatus, UsageTerms
 from showcase.ranges import parse_range, ranged_response
 from showcase.selectors import materials_for_user
-from showcase.sniffing import sniff_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -290,9 +290,11 @@ def test_unpublishing_hides_a_public_material_and_is_audited(client, demo):
     client.force_login(demo.users["company-niigata"])
     html = client.get(reverse("library:detail", args=[video.pk])).content.decode()
     assert 'data-testid="publication-events"' in html and "公開を取り下げ" in html
-    # A teacher of the consortium (in scope) may not change a company's material.
+    # A teacher of the consortium (in scope) may not change a company's material: a draft they cannot see is 404
+    # on its edit and publish pages as on its own page.
     client.force_login(demo.users["teacher-niigata"])
-    assert client.post(reverse("library:publish", args=[video.pk]), {"action": "publish"}).status_code == 403
+    assert client.post(reverse("library:publish", args=[video.pk]), {"action": "publish"}).status_code == 404
+    assert client.get(reverse("library:edit", args=[video.pk])).status_code == 404
     video.refresh_from_db()
     assert video.status == PublicationStatus.DRAFT
 

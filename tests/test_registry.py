@@ -149,18 +149,21 @@ def test_bad_corporate_number_is_explained_and_nothing_changes(client, demo):
 
 def test_coordinators_new_company_joins_their_consortium(client, demo):
     client.force_login(demo.users["coordinator"])
+    data = {
+        "name": "湖北テクノ株式会社",
+        "corporate_number": "",
+        "offers-TOTAL_FORMS": "0",
+        "offers-INITIAL_FORMS": "0",
+        "offers-MIN_NUM_FORMS": "0",
+        "offers-MAX_NUM_FORMS": "1000",
+    }
+    # The coordinator registers in the consortium's prefecture, not in a neighbouring one.
     response = client.post(
-        reverse("partners:company_create"),
-        {
-            "name": "湖北テクノ株式会社",
-            "corporate_number": "",
-            "prefecture": Prefecture.objects.get(code="26").pk,
-            "offers-TOTAL_FORMS": "0",
-            "offers-INITIAL_FORMS": "0",
-            "offers-MIN_NUM_FORMS": "0",
-            "offers-MAX_NUM_FORMS": "1000",
-        },
+        reverse("partners:company_create"), {**data, "prefecture": Prefecture.objects.get(code="26").pk}
     )
+    assert response.status_code == 200 and "prefecture" in response.context["form"].errors
+    assert not Company.objects.filter(name="湖北テクノ株式会社").exists()
+    response = client.post(reverse("partners:company_create"), {**data, "prefecture": demo.hikone.prefecture_id})
     company = Company.objects.get(name="湖北テクノ株式会社")
     assert response["Location"] == reverse("partners:company_detail", args=[company.pk])
     assert demo.shiga_consortium in company.consortia.all()

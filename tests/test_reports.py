@@ -162,3 +162,26 @@ def test_a_failing_attempt_leaves_a_run_another_attempt_has_taken_over(demo, mon
     build_report(run.pk)
     run.refresh_from_db()
     assert (run.status, run.attempt, run.error) == (RunStatus.RUNNING, 2, "")
+
+
+def test_a_prefectures_annual_report_is_named_for_the_prefecture(client, demo):
+    from urllib.parse import unquote
+
+    from django.core.files.base import ContentFile
+
+    files = {}
+    for prefecture in (demo.hikone.prefecture, None):
+        run = ReportRun.objects.create(
+            kind=ReportKind.ANNUAL, fiscal_year=2026, prefecture=prefecture, status=RunStatus.DONE
+        )
+        run.pdf.save("annual.pdf", ContentFile(b"%PDF-1.7\n%%EOF"), save=True)
+        client.force_login(demo.users["ministry"])
+        response = client.get(reverse("reports:run_download", args=[run.pk]))
+        files[prefecture.name if prefecture else "national"] = unquote(response["Content-Disposition"])
+        run.pdf.delete(save=False)
+    assert "年次報告書（滋賀県）_令和8年度" in files["滋賀県"] and "全国" not in files["滋賀県"]
+    assert "年次報告書（全国）_令和8年度" in files["national"]
+    shiga = ReportRun.objects.get(prefecture=demo.hikone.prefecture)
+    assert shiga.title == "年次報告書（滋賀県）"
+    with translation.override("en"):
+        assert shiga.title == "Annual report (Shiga)"

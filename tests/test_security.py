@@ -140,3 +140,55 @@ def test_the_password_alone_cannot_replace_an_authenticator(client, demo):
     )
     assert list(TOTPDevice.objects.filter(user=demo.users["prefecture"])) == [device]
     assert client.get(reverse("partners:school_list")).status_code == 302
+
+
+# --- issue 15, finding 7: two-factor for every role that can change other people's data -------------------------
+
+
+def test_the_default_list_names_every_role_that_changes_other_peoples_data():
+    from meister.models import Role
+
+    assert settings.TWO_FACTOR_DEFAULT_ROLES == ["admin", "ministry", "prefecture", "coordinator"]
+    assert set(settings.TWO_FACTOR_DEFAULT_ROLES) <= set(Role.values) == set(settings.ROLE_NAMES)
+    # Teachers and company staff change their own school's or company's records only; they may turn it on.
+    assert not {"teacher", "company"} & set(settings.TWO_FACTOR_DEFAULT_ROLES)
+
+
+def test_production_requires_two_factor_of_admins_and_coordinators():
+    from tests.test_settings_deploy import PRODUCTION, manage
+
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(','.join(settings.TWO_FACTOR_REQUIRED_ROLES))",
+        **PRODUCTION,
+    )
+    assert result.stdout.strip() == "admin,ministry,prefecture,coordinator", result.stderr
+
+
+def test_an_unknown_role_name_stops_start_up():
+    from tests.test_settings_deploy import PRODUCTION, manage
+
+    result = manage("check", **PRODUCTION, TWO_FACTOR_REQUIRED_ROLES="admin,admn")
+    assert result.returncode != 0 and "TWO_FACTOR_REQUIRED_ROLES" in result.stderr and "admn" in result.stderr
+
+
+@pytest.mark.parametrize("username", ["admin", "coordinator"])
+def test_a_password_alone_does_not_open_an_admin_or_coordinator_account(client, demo, username):
+    with override_settings(TWO_FACTOR_REQUIRED_ROLES=settings.TWO_FACTOR_DEFAULT_ROLES):
+        assert sign_in(client, username).status_code == 302
+        for path in (reverse("meister:dashboard"), reverse("partners:school_list"), "/admin/"):
+            assert client.get(path)["Location"] == reverse("two_factor_setup"), path
+
+
+def test_a_superuser_counts_as_an_admin(client, demo):
+    from meister.models import User
+
+    root = User.objects.create_superuser("root", "root@example.jp", "a-long-enough-password-9")
+    root.role = ""
+    root.save()
+    with override_settings(TWO_FACTOR_REQUIRED_ROLES=["admin"]):
+        assert sign_in(client, "root", "a-long-enough-password-9").status_code == 302
+        assert client.get("/admin/")["Location"] == reverse("two_factor_setup")

@@ -33,6 +33,14 @@ class Prefecture(models.Model):
     romaji = models.CharField(_("ローマ字"), max_length=20)
     block = models.CharField(_("地方ブロック"), max_length=10, choices=Block.choices)
 
+    # Reference data everyone reads; the paths say which prefectures a user works in, so that a form offers only those.
+    scope_paths = {
+        ScopeKind.PREFECTURE: ("pk",),
+        ScopeKind.CONSORTIUM: ("consortium",),
+        ScopeKind.SCHOOL: ("school",),
+        ScopeKind.COMPANY: ("company",),
+    }
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("都道府県")
@@ -130,6 +138,8 @@ class Department(models.Model):
     school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="departments")
     name = models.CharField(_("学科名"), max_length=50)
     category = models.CharField(_("専門学科区分"), max_length=20, choices=CourseCategory.choices)
+
+    scope_paths = {kind: tuple(f"school__{path}" for path in paths) for kind, paths in School.scope_paths.items()}
 
     class Meta:
         ordering = ["school", "name"]

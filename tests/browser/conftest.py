@@ -41,3 +41,10 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def links_to_the_live_server(request, settings):
+    """Emails sent while a browser test runs link to the live server, as they link to the portal's address."""
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url

@@ -1,32 +1,31 @@
 """What an uploaded file really is, read from its bytes: the name and the browser's word are never trusted.
 
-Only the kinds the library accepts are recognised; anything else (HTML, programs, archives…) is None.
+Used by every upload: teaching materials, agreement documents and signed scans. Only the kinds the portal
+accepts are recognised; anything else (HTML, programs, archives…) is None.
 """
 
 import io
 import zipfile
 from dataclasses import dataclass
 
-from showcase.models import MaterialKind
-
 
 @dataclass(frozen=True)
 class Sniffed:
     content_type: str
-    kind: str
+    kind: str  # the family: pdf, image, video or slides (the library's material kinds use the same words)
     extension: str
 
 
-PDF = Sniffed("application/pdf", MaterialKind.PDF, "pdf")
-PNG = Sniffed("image/png", MaterialKind.IMAGE, "png")
-JPEG = Sniffed("image/jpeg", MaterialKind.IMAGE, "jpg")
-GIF = Sniffed("image/gif", MaterialKind.IMAGE, "gif")
-WEBP = Sniffed("image/webp", MaterialKind.IMAGE, "webp")
-WEBM = Sniffed("video/webm", MaterialKind.VIDEO, "webm")
-OGG = Sniffed("video/ogg", MaterialKind.VIDEO, "ogv")
-MP4 = Sniffed("video/mp4", MaterialKind.VIDEO, "mp4")
-PPTX = Sniffed("application/vnd.openxmlformats-officedocument.presentationml.presentation", MaterialKind.SLIDES, "pptx")
-ODP = Sniffed("application/vnd.oasis.opendocument.presentation", MaterialKind.SLIDES, "odp")
+PDF = Sniffed("application/pdf", "pdf", "pdf")
+PNG = Sniffed("image/png", "image", "png")
+JPEG = Sniffed("image/jpeg", "image", "jpg")
+GIF = Sniffed("image/gif", "image", "gif")
+WEBP = Sniffed("image/webp", "image", "webp")
+WEBM = Sniffed("video/webm", "video", "webm")
+OGG = Sniffed("video/ogg", "video", "ogv")
+MP4 = Sniffed("video/mp4", "video", "mp4")
+PPTX = Sniffed("application/vnd.openxmlformats-officedocument.presentationml.presentation", "slides", "pptx")
+ODP = Sniffed("application/vnd.oasis.opendocument.presentation", "slides", "odp")
 
 _EBML = b"\x1a\x45\xdf\xa3"
 _MP4_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"dash", b"M4V ", b"f4v "}

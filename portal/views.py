@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from meister.models import Role
-from meister.selectors import dashboard_figures
+from portal.selectors import dashboard_figures
 from reports.models import ReportRun
 
 DASHBOARD_TEMPLATES = {role: f"dashboards/{role}.html" for role in Role.values}

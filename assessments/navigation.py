@@ -1,0 +1,17 @@
+"""Assessments' menu entries; the fact-finding survey for those who run it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from meister.models import Role
+from meister.navigation import NavItem, own_world
+
+
+def entries(user) -> list[NavItem]:
+    world = own_world(user)
+    if world == "company":
+        return []
+    items = [NavItem(_("アセスメント"), reverse("assessments:index"), 40)]
+    if world is None and user.role in {Role.MINISTRY, Role.PREFECTURE, Role.ADMIN}:
+        items.append(NavItem(_("実態調査"), reverse("assessments:survey_list"), 41))
+    return items

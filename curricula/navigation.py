@@ -1,0 +1,22 @@
+"""Curricula's menu entries: logging and placements for a school, confirmations for a company."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from meister.navigation import NavItem, own_world
+
+
+def entries(user) -> list[NavItem]:
+    world = own_world(user)
+    if world == "school":
+        return [
+            NavItem(_("実習の記録"), reverse("curricula:log_start"), 20),
+            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21),
+            NavItem(_("教育課程"), reverse("curricula:subject_list"), 22),
+        ]
+    if world == "company":
+        return [
+            NavItem(_("実習日の確認"), reverse("curricula:confirmations"), 20),
+            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21),
+        ]
+    return []

@@ -1,0 +1,21 @@
+"""The menu: every app's entries for the user, in their order, behind the dashboard."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from assessments import navigation as assessments
+from curricula import navigation as curricula
+from meister.navigation import NavItem
+from partners import navigation as partners
+from reports import navigation as reports
+
+SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries)
+
+
+def navigation(user) -> list[NavItem]:
+    items = [NavItem(_("ダッシュボード"), reverse("meister:dashboard"), 0)]
+    for entries in SOURCES:
+        items.extend(entries(user))
+    if user.is_staff:
+        items.append(NavItem(_("管理画面"), reverse("admin:index"), 90))
+    return sorted(items, key=lambda item: item.order)

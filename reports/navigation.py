@@ -1,0 +1,15 @@
+"""Reports' menu entries, for everyone who does not work inside one school or company."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from meister.navigation import NavItem, own_world
+
+
+def entries(user) -> list[NavItem]:
+    if own_world(user) is not None:
+        return []
+    return [
+        NavItem(_("報告書"), reverse("reports:run_list"), 30),
+        NavItem(_("PDCA"), reverse("reports:pdca_list"), 31),
+    ]
