@@ -39,7 +39,8 @@ class NeedForm(forms.ModelForm):
         self.fields["school"].queryset = schools
         self.fields["department"].queryset = Department.objects.filter(school__in=schools).select_related("school")
         if user.role == Role.TEACHER:
-            self.fields["school"].initial = user.school_id
+            # A disabled field takes its value from the form's initial data, which for a new need has no school.
+            self.initial["school"] = self.fields["school"].initial = user.school_id
             self.fields["school"].disabled = True
             self.instance.school_id = user.school_id
 
