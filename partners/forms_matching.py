@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meister.models import Role
 from meister.scoping import visible_to
+from meister.validators import validate_text_line
 from partners.matching import DEFAULT_WEIGHTS
 from partners.models import Department, Engagement, School, SchoolNeed
 
@@ -99,7 +100,7 @@ class AnswerForm(forms.Form):
     reason = forms.CharField(
         label=_("見送る理由（一言で結構です）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    name = forms.CharField(label=_("ご回答者のお名前"), max_length=100)
+    name = forms.CharField(label=_("ご回答者のお名前"), max_length=100, validators=[validate_text_line])
 
     def clean(self):
         data = super().clean()

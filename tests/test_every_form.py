@@ -30,7 +30,7 @@ OPENERS = ("teacher", "coordinator", "prefecture", "company", "ministry", "admin
 LAYOUT_ACTIONS = {reverse("logout"), reverse("set_language")}
 # Writes that are not the form's: the session, and the throttles' counts of wrong passwords and wrong codes.
 BOOKKEEPING_TABLES = re.compile(r"^(django_session|axes_\w+|otp_totp_totpdevice)$")
-EXAMPLES_PER_FORM = 6
+EXAMPLES_PER_FORM = 5
 # Pages that answer with a file (a PDF, a download, a scan) hold no form to fill.
 FILE_PAGES = re.compile(r"_pdf$|download|_document$|_scan$|:file$|:preview$")
 
