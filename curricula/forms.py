@@ -94,7 +94,8 @@ class WeekdayPatternMixin:
     shown on the checkboxes instead, once, so a missing or unknown weekday is answered in words, never an error page.
     """
 
-    def _weekday_pattern_clean(self, data):
+    def clean(self):
+        data = super().clean()
         self.instance.weekdays = "".join(str(d) for d in sorted(set(data.get("weekday_set") or [])))
         return data
 
@@ -152,9 +153,6 @@ class PlacementForm(WeekdayPatternMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["weekday_set"].initial = self.instance.weekday_numbers
 
-    def clean(self):
-        return self._weekday_pattern_clean(super().clean())
-
 
 class StudentForm(forms.ModelForm):
     class Meta:
@@ -210,6 +208,3 @@ class AllocationRoundForm(WeekdayPatternMixin, forms.ModelForm):
         self.fields["subject"].queryset = visible_to(Subject.objects.all(), user)
         if user.school_id:
             self.fields["school"].initial = user.school_id
-
-    def clean(self):
-        return self._weekday_pattern_clean(super().clean())

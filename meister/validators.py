@@ -56,7 +56,7 @@ def validate_record_date(value: datetime.date) -> None:
         raise ValidationError(
             _("%(earliest)s以降の日付を入力してください。"),
             code="date_too_early",
-            params={"earliest": "1989-01-08"},
+            params={"earliest": EARLIEST_DATE.isoformat()},
         )
     latest = latest_date()
     if value > latest:

@@ -103,11 +103,13 @@ def need_propose(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("%(n)s社に依頼を送りました。") % {"n": len(sent)})
-            unmailed = Proposal.objects.filter(pk__in=[p.pk for p in sent], mailed_at__isnull=True).exclude(sent_to="")
-            if unmailed.exists():
+            # The mails went out as the proposals were committed; a refused one is sent again by the beat job.
+            unmailed = (
+                Proposal.objects.filter(pk__in=[p.pk for p in sent], mailed_at__isnull=True).exclude(sent_to="").count()
+            )
+            if unmailed:
                 messages.warning(
-                    request,
-                    _("%(n)s社にはメールを送れませんでした。後で自動的に送り直します。") % {"n": unmailed.count()},
+                    request, _("%(n)s社にはメールを送れませんでした。後で自動的に送り直します。") % {"n": unmailed}
                 )
             return redirect(need)
     else:
