@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
+from meister.validators import validate_fiscal_year, validate_record_date, validate_text_line
 from partners.models import CollaborationStage
 
 SCHOOL_PATHS = {
@@ -132,13 +133,13 @@ class Administration(models.Model):
     school = models.ForeignKey(
         "partners.School", verbose_name=_("学校"), on_delete=models.CASCADE, related_name="administrations"
     )
-    entry_year = models.PositiveSmallIntegerField(_("入学年度"))
+    entry_year = models.PositiveSmallIntegerField(_("入学年度"), validators=[validate_fiscal_year])
     department = models.ForeignKey(
         "partners.Department", verbose_name=_("学科"), on_delete=models.CASCADE, null=True, blank=True
     )
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
     timing = models.CharField(_("時期"), max_length=4, choices=Timing.choices)
-    administered_on = models.DateField(_("実施日"), null=True, blank=True)
+    administered_on = models.DateField(_("実施日"), null=True, blank=True, validators=[validate_record_date])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登録者"), on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -238,8 +239,8 @@ class RespondentType(models.TextChoices):
 class Survey(models.Model):
     """A questionnaire sent by the ministry (national) or a prefecture (its own prefecture) to respondents."""
 
-    title = models.CharField(_("調査名"), max_length=150)
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("調査名"), max_length=150, validators=[validate_text_line])
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
     prefecture = models.ForeignKey(
         "partners.Prefecture",
         verbose_name=_("実施する都道府県"),
@@ -248,7 +249,7 @@ class Survey(models.Model):
         blank=True,
         help_text=_("空欄は文部科学省による全国調査です。"),
     )
-    deadline = models.DateField(_("回答期限"))
+    deadline = models.DateField(_("回答期限"), validators=[validate_record_date])
     message = models.TextField(_("依頼文"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("作成者"), on_delete=models.SET_NULL, null=True, blank=True
@@ -275,7 +276,7 @@ class Survey(models.Model):
 class Recipient(models.Model):
     survey = models.ForeignKey(Survey, verbose_name=_("実態調査"), on_delete=models.CASCADE, related_name="recipients")
     respondent_type = models.CharField(_("回答者の種別"), max_length=10, choices=RespondentType.choices)
-    name = models.CharField(_("回答者（機関名）"), max_length=150)
+    name = models.CharField(_("回答者（機関名）"), max_length=150, validators=[validate_text_line])
     email = models.EmailField(_("メールアドレス"), blank=True)
     prefecture = models.ForeignKey("partners.Prefecture", verbose_name=_("都道府県"), on_delete=models.PROTECT)
     sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
@@ -305,7 +306,7 @@ class SurveyAnswer(models.Model):
         _("うまくいった解決策の対象となる課題"), max_length=20, choices=IssueKind.choices, blank=True
     )
     solution = models.TextField(_("うまくいった解決策（連携ポイント）"), blank=True)
-    answered_by = models.CharField(_("ご回答者"), max_length=60)
+    answered_by = models.CharField(_("ご回答者"), max_length=60, validators=[validate_text_line])
     answered_at = models.DateTimeField(_("回答日時"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -332,7 +333,7 @@ class SurveyAnswer(models.Model):
 class Practice(models.Model):
     """A practice that worked, for a stage and an issue; shared nationally so that regions learn from each other."""
 
-    title = models.CharField(_("タイトル"), max_length=150)
+    title = models.CharField(_("タイトル"), max_length=150, validators=[validate_text_line])
     stage = models.PositiveSmallIntegerField(_("連携段階"), choices=CollaborationStage.choices)
     issue = models.CharField(_("課題"), max_length=20, choices=IssueKind.choices)
     summary = models.TextField(_("取組の内容"))

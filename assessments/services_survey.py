@@ -4,16 +4,16 @@ from datetime import timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Practice, Recipient, RespondentType, Survey, SurveyAnswer
-from meister import clock
+from meister import clock, mailing
 from meister.links import absolute_url
 from meister.scoping import saving_in_scope
+from meister.validators import one_line
 from partners.models import Company, OrganisationKind, Person, Prefecture, School
 
 ANSWER_SALT = "assessments.survey.answer"
@@ -96,23 +96,24 @@ def _send(recipient: Recipient, *, reminder: bool) -> None:
     link = absolute_url(reverse("assessments:survey_answer_link", args=[recipient_token(recipient)]))
     with translation.override("ja"):
         subject = (_("【再送】") if reminder else "") + _("ご協力のお願い：%(title)s") % {
-            "title": recipient.survey.title
+            "title": one_line(recipient.survey.title)
         }
         body = render_to_string(
             "assessments/email/survey.txt", {"recipient": recipient, "link": link, "reminder": reminder}
         )
-    send_mail(subject, body, None, [recipient.email])
+    mailing.send(subject, body, recipient.email)
 
 
 def survey_send(*, survey: Survey, now=None) -> int:
     """Email the link to every recipient with an address who has not had it yet."""
     now = now or timezone.now()
-    count = 0
-    for recipient in survey.recipients.select_related("survey").filter(sent_at__isnull=True).exclude(email=""):
+    recipients = survey.recipients.select_related("survey").filter(sent_at__isnull=True).exclude(email="")
+
+    def invite(recipient):
         _send(recipient, reminder=False)
         Recipient.objects.filter(pk=recipient.pk).update(sent_at=now)
-        count += 1
-    return count
+
+    return mailing.send_each(recipients.order_by("pk"), invite, what="survey recipient")
 
 
 def surveys_remind(*, now=None) -> int:
@@ -126,12 +127,12 @@ def surveys_remind(*, now=None) -> int:
         survey__deadline__gte=today,
         survey__deadline__lte=today + REMIND_BEFORE,
     )
-    count = 0
-    for recipient in due:
+
+    def remind(recipient):
         _send(recipient, reminder=True)
         Recipient.objects.filter(pk=recipient.pk).update(reminded_at=now)
-        count += 1
-    return count
+
+    return mailing.send_each(due.order_by("pk"), remind, what="survey reminder")
 
 
 def survey_answer_save(*, recipient: Recipient, **values) -> SurveyAnswer:
@@ -162,7 +163,7 @@ def practice_from_answer(*, user, answer: SurveyAnswer) -> Practice:
     """A reported solution becomes an entry of the practice library, naming no respondent."""
     return practice_create(
         user=user,
-        title=answer.solution[:60],
+        title=one_line(answer.solution, limit=60),
         stage=answer.stage,
         issue=answer.solution_issue,
         summary=answer.solution,

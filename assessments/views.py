@@ -32,6 +32,7 @@ from meister.fiscal import current_fiscal_year
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.models import Role
 from meister.scoping import OutsideScope, ScopeKind, get_for_user, may_change, may_create, visible_to
+from meister.validators import plain_int
 from partners.models import Department, School
 
 # Results are aggregates for those who run the programme; companies see none, the ministry only national figures.
@@ -49,7 +50,7 @@ def _may_see_names(user) -> bool:
 
 def _fiscal_year(request) -> int:
     value = request.GET.get("fy", "")
-    return int(value) if value.isdigit() else current_fiscal_year()
+    return plain_int(value, highest=9999) or current_fiscal_year()
 
 
 def _with_charts(results):
@@ -198,8 +199,9 @@ def cohort_results(request, school_pk, entry_year):
         raise PermissionDenied
     fiscal_year = _fiscal_year(request)
     department = None
-    if request.GET.get("department", "").isdigit():
-        department = get_object_or_404(Department, school=school, pk=request.GET["department"])
+    department_id = plain_int(request.GET.get("department"))
+    if department_id:
+        department = get_object_or_404(Department, school=school, pk=department_id)
     responses = cohort_responses(
         user=request.user, school=school, entry_year=entry_year, fiscal_year=fiscal_year, department=department
     )

@@ -97,12 +97,36 @@ class AgreementForm(forms.Form):
         return scan
 
 
-class PlacementForm(forms.ModelForm):
-    """A placement with its weekday pattern as checkboxes; choices are limited to what the user may see."""
+class WeekdayPatternMixin:
+    """The model's `weekdays` digits ("13" = Tuesdays and Thursdays) as checkboxes named `weekday_set`.
 
-    weekday_set = forms.TypedMultipleChoiceField(
+    The model's own check of the pattern reports on `weekdays`, a field the form does not have: its words are
+    shown on the checkboxes instead, once, so a missing or unknown weekday is answered in words, never an error page.
+    """
+
+    def clean(self):
+        data = super().clean()
+        self.instance.weekdays = "".join(str(d) for d in sorted(set(data.get("weekday_set") or [])))
+        return data
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict") and "weekdays" in errors.error_dict:
+            messages = errors.error_dict.pop("weekdays")
+            if not self.has_error("weekday_set"):
+                errors.error_dict["weekday_set"] = messages
+        super()._update_errors(errors)
+
+
+def _weekday_set_field():
+    return forms.TypedMultipleChoiceField(
         label=_("実習の曜日"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+
+
+class PlacementForm(WeekdayPatternMixin, forms.ModelForm):
+    """A placement with its weekday pattern as checkboxes; choices are limited to what the user may see."""
+
+    weekday_set = _weekday_set_field()
 
     class Meta:
         model = Placement
@@ -137,11 +161,6 @@ class PlacementForm(forms.ModelForm):
             self.fields["weekday_set"].initial = self.instance.weekday_numbers
         limit_choices_to_scope(self, user)
 
-    def clean(self):
-        data = super().clean()
-        self.instance.weekdays = "".join(str(d) for d in sorted(set(data.get("weekday_set") or [])))
-        return data
-
 
 class StudentForm(forms.ModelForm):
     class Meta:
@@ -169,10 +188,8 @@ class StudentForm(forms.ModelForm):
         return data
 
 
-class AllocationRoundForm(forms.ModelForm):
-    weekday_set = forms.TypedMultipleChoiceField(
-        label=_("実習の曜日"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
+class AllocationRoundForm(WeekdayPatternMixin, forms.ModelForm):
+    weekday_set = _weekday_set_field()
 
     class Meta:
         model = AllocationRound
@@ -197,8 +214,3 @@ class AllocationRoundForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         limit_choices_to_scope(self, user)
-
-    def clean(self):
-        data = super().clean()
-        self.instance.weekdays = "".join(str(d) for d in sorted(set(data.get("weekday_set") or [])))
-        return data

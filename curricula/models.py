@@ -18,6 +18,14 @@ from simple_history.models import HistoricalRecords
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
+from meister.validators import (
+    period_errors,
+    validate_fiscal_year,
+    validate_positive,
+    validate_record_date,
+    validate_school_day_hours,
+    validate_text_line,
+)
 from partners.models import WEEKDAYS
 
 SCHOOL_PATHS = {
@@ -29,6 +37,12 @@ SCHOOL_PATHS = {
 
 def _prefixed(prefix: str, paths: dict) -> dict:
     return {kind: tuple(f"{prefix}__{path}" for path in values) for kind, values in paths.items()}
+
+
+def valid_weekdays(digits: str | None) -> bool:
+    """A weekday pattern: one or more distinct digits 0 (Monday) … 6 (Sunday)."""
+    digits = digits or ""
+    return bool(digits) and all(c in "0123456" for c in digits) and len(set(digits)) == len(digits)
 
 
 def may_see_names(user) -> bool:
@@ -61,7 +75,7 @@ class Subject(models.Model):
     department = models.ForeignKey(
         "partners.Department", verbose_name=_("学科"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    name = models.CharField(_("科目名"), max_length=100)
+    name = models.CharField(_("科目名"), max_length=100, validators=[validate_text_line])
     grade = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     credits = models.PositiveSmallIntegerField(_("単位数"))
     description = models.TextField(_("内容"), blank=True)
@@ -116,9 +130,9 @@ class ClassSession(models.Model):
     """A lesson given with industry: who came (or where the class went), for how long, for how many."""
 
     subject = models.ForeignKey(Subject, verbose_name=_("科目"), on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField(_("実施日"))
+    held_on = models.DateField(_("実施日"), validators=[validate_record_date])
     kind = models.CharField(_("種別"), max_length=20, choices=SessionKind.choices)
-    hours = models.DecimalField(_("時間数"), max_digits=4, decimal_places=1)
+    hours = models.DecimalField(_("時間数"), max_digits=4, decimal_places=1, validators=[validate_school_day_hours])
     student_count = models.PositiveSmallIntegerField(_("参加生徒数"))
     company = models.ForeignKey(
         "partners.Company", verbose_name=_("企業"), on_delete=models.SET_NULL, null=True, blank=True
@@ -160,9 +174,9 @@ class JointProject(models.Model):
     school = models.ForeignKey(
         "partners.School", verbose_name=_("学校"), on_delete=models.CASCADE, related_name="joint_projects"
     )
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
     kind = models.CharField(_("種別"), max_length=30, choices=ProjectKind.choices)
-    theme = models.CharField(_("テーマ"), max_length=200)
+    theme = models.CharField(_("テーマ"), max_length=200, validators=[validate_text_line])
     companies = models.ManyToManyField(
         "partners.Company", verbose_name=_("連携企業"), blank=True, related_name="joint_projects"
     )
@@ -192,13 +206,13 @@ class Student(models.Model):
     department = models.ForeignKey(
         "partners.Department", verbose_name=_("学科"), on_delete=models.PROTECT, related_name="students"
     )
-    entry_year = models.PositiveSmallIntegerField(_("入学年度"))
-    class_name = models.CharField(_("組"), max_length=10)
+    entry_year = models.PositiveSmallIntegerField(_("入学年度"), validators=[validate_fiscal_year])
+    class_name = models.CharField(_("組"), max_length=10, validators=[validate_text_line])
     number = models.PositiveSmallIntegerField(_("出席番号"))
-    kana_name = models.CharField(_("氏名（かな）"), max_length=60)
+    kana_name = models.CharField(_("氏名（かな）"), max_length=60, validators=[validate_text_line])
     # Only for the 三者協定 of a placement; never shown to companies.
-    guardian_name = models.CharField(_("保護者氏名"), max_length=60, blank=True)
-    guardian_contact = models.CharField(_("保護者連絡先"), max_length=100, blank=True)
+    guardian_name = models.CharField(_("保護者氏名"), max_length=60, blank=True, validators=[validate_text_line])
+    guardian_contact = models.CharField(_("保護者連絡先"), max_length=100, blank=True, validators=[validate_text_line])
     anonymised_on = models.DateField(_("匿名化日"), null=True, blank=True, editable=False)
     history = HistoricalRecords(verbose_name=_("生徒の変更履歴"))
 
@@ -282,13 +296,21 @@ class Placement(models.Model):
         related_name="placements",
     )
     kind = models.CharField(_("形態"), max_length=20, choices=PlacementKind.choices)
-    starts_on = models.DateField(_("開始日"))
-    ends_on = models.DateField(_("終了日"))
+    starts_on = models.DateField(_("開始日"), validators=[validate_record_date])
+    ends_on = models.DateField(_("終了日"), validators=[validate_record_date])
     # Weekday digits, 0=Monday … 6=Sunday ("2" = every Wednesday): a string so that both SQLite and
     # PostgreSQL can select the placements of one day with a plain `contains`.
     weekdays = models.CharField(_("実習の曜日"), max_length=7, help_text=_("0=月曜 … 6=日曜（毎週水曜日なら 2）"))
-    hours_per_day = models.DecimalField(_("1日の時間数"), max_digits=4, decimal_places=1, default=Decimal("6.0"))
-    required_hours = models.DecimalField(_("必要時間数"), max_digits=6, decimal_places=1)
+    hours_per_day = models.DecimalField(
+        _("1日の時間数"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("6.0"),
+        validators=[validate_school_day_hours],
+    )
+    required_hours = models.DecimalField(
+        _("必要時間数"), max_digits=6, decimal_places=1, validators=[validate_positive]
+    )
     agreement_status = models.CharField(
         _("三者協定"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
@@ -314,11 +336,10 @@ class Placement(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = _("終了日は開始日以降にしてください。")
-        digits = self.weekdays or ""
-        if not digits or any(c not in "0123456" for c in digits) or len(set(digits)) != len(digits):
+        errors = period_errors(
+            self.starts_on, self.ends_on, start_field="starts_on", end_field="ends_on", one_fiscal_year=True
+        )
+        if not valid_weekdays(self.weekdays):
             errors["weekdays"] = _("曜日を1つ以上選んでください。")
         if self.mentor_id and self.company_id and self.mentor.company_id != self.company_id:
             errors["mentor"] = _("指導担当者は受入れ企業の担当者から選んでください。")
@@ -369,7 +390,7 @@ class DayLog(models.Model):
     """One student's day at the company, logged by the teacher and confirmed (or rejected) by the mentor."""
 
     placement = models.ForeignKey(Placement, verbose_name=_("実習"), on_delete=models.CASCADE, related_name="logs")
-    day = models.DateField(_("実習日"))
+    day = models.DateField(_("実習日"), validators=[validate_record_date])
     attendance = models.CharField(_("出欠"), max_length=10, choices=Attendance.choices, default=Attendance.PRESENT)
     hours = models.DecimalField(
         _("時間数"),
@@ -464,7 +485,7 @@ class Destination(models.Model):
     student = models.OneToOneField(
         Student, verbose_name=_("生徒"), on_delete=models.CASCADE, related_name="destination"
     )
-    graduated_fiscal_year = models.PositiveSmallIntegerField(_("卒業年度"))
+    graduated_fiscal_year = models.PositiveSmallIntegerField(_("卒業年度"), validators=[validate_fiscal_year])
     kind = models.CharField(_("進路"), max_length=20, choices=DestinationKind.choices)
     company = models.ForeignKey(
         "partners.Company", verbose_name=_("就職先企業"), on_delete=models.SET_NULL, null=True, blank=True
@@ -500,17 +521,25 @@ class AllocationRound(models.Model):
     school = models.ForeignKey(
         "partners.School", verbose_name=_("学校"), on_delete=models.CASCADE, related_name="allocation_rounds"
     )
-    entry_year = models.PositiveSmallIntegerField(_("入学年度"))
-    title = models.CharField(_("名称"), max_length=100)
+    entry_year = models.PositiveSmallIntegerField(_("入学年度"), validators=[validate_fiscal_year])
+    title = models.CharField(_("名称"), max_length=100, validators=[validate_text_line])
     kind = models.CharField(_("形態"), max_length=20, choices=PlacementKind.choices, default=PlacementKind.DUAL_SYSTEM)
     subject = models.ForeignKey(
         Subject, verbose_name=_("科目"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    starts_on = models.DateField(_("開始日"))
-    ends_on = models.DateField(_("終了日"))
+    starts_on = models.DateField(_("開始日"), validators=[validate_record_date])
+    ends_on = models.DateField(_("終了日"), validators=[validate_record_date])
     weekdays = models.CharField(_("実習の曜日"), max_length=7, help_text=_("0=月曜 … 6=日曜（毎週水曜日なら 2）"))
-    hours_per_day = models.DecimalField(_("1日の時間数"), max_digits=4, decimal_places=1, default=Decimal("6.0"))
-    required_hours = models.DecimalField(_("必要時間数"), max_digits=6, decimal_places=1)
+    hours_per_day = models.DecimalField(
+        _("1日の時間数"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("6.0"),
+        validators=[validate_school_day_hours],
+    )
+    required_hours = models.DecimalField(
+        _("必要時間数"), max_digits=6, decimal_places=1, validators=[validate_positive]
+    )
     status = models.CharField(_("状態"), max_length=10, choices=AllocationStatus.choices, default=AllocationStatus.OPEN)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
@@ -531,11 +560,13 @@ class AllocationRound(models.Model):
 
     def clean(self):
         super().clean()
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("終了日は開始日以降にしてください。")})
-        digits = self.weekdays or ""
-        if not digits or any(c not in "0123456" for c in digits):
-            raise ValidationError({"weekdays": _("曜日を1つ以上選んでください。")})
+        errors = period_errors(
+            self.starts_on, self.ends_on, start_field="starts_on", end_field="ends_on", one_fiscal_year=True
+        )
+        if not valid_weekdays(self.weekdays):
+            errors["weekdays"] = _("曜日を1つ以上選んでください。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AllocationChoice(models.Model):

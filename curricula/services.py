@@ -3,7 +3,6 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,7 +17,7 @@ from curricula.models import (
     LogStatus,
     Placement,
 )
-from meister import clock
+from meister import clock, mailing
 from meister.models import Role
 from meister.scoping import may_change, may_create, saving_in_scope
 from meister.uploads import replacing_files
@@ -76,7 +75,7 @@ def day_logs_record(*, user, day: datetime.date, rows: list[tuple[Placement, dic
         saved.append(log)
     mentors = {log.placement.mentor for log in saved if log.placement.mentor and log.placement.mentor.email}
     if mentors:
-        transaction.on_commit(lambda: [mentor_request_confirmation(mentor=m) for m in mentors])
+        transaction.on_commit(lambda: _request_confirmations(mentors))
     return saved
 
 
@@ -146,8 +145,13 @@ def mentor_request_confirmation(*, mentor) -> bool:
         }
         subject = _("【マイスター・ハイスクール】実習日の確認のお願い（%(count)s件）") % {"count": len(pending)}
         body = render_to_string("curricula/email/confirmation_request.txt", context)
-    send_mail(subject, body, None, [mentor.email])
+    mailing.send(subject, body, mentor.email)
     return True
+
+
+def _request_confirmations(mentors) -> int:
+    """One mentor's failing address does not keep the others from hearing about their days."""
+    return mailing.send_each(mentors, lambda m: mentor_request_confirmation(mentor=m), what="mentor")
 
 
 def confirmation_reminders_send(*, older_than_days: int = 0) -> int:
@@ -158,7 +162,7 @@ def confirmation_reminders_send(*, older_than_days: int = 0) -> int:
     mentors = Person.objects.filter(
         mentored_placements__logs__status=LogStatus.PENDING, mentored_placements__logs__day__lte=cutoff
     ).exclude(email="")
-    return sum(mentor_request_confirmation(mentor=m) for m in mentors.distinct())
+    return _request_confirmations(mentors.distinct().order_by("pk"))
 
 
 @transaction.atomic
@@ -207,7 +211,8 @@ def placement_day_reminders_send(*, day: datetime.date) -> int:
     by_mentor: dict[int, list[Placement]] = {}
     for placement in placements:
         by_mentor.setdefault(placement.mentor_id, []).append(placement)
-    for rows in by_mentor.values():
+
+    def tell(rows):
         mentor = rows[0].mentor
         with translation.override("ja"):
             subject = _("【マイスター・ハイスクール】明日の実習のお知らせ（%(count)s人）") % {"count": len(rows)}
@@ -215,5 +220,6 @@ def placement_day_reminders_send(*, day: datetime.date) -> int:
                 "curricula/email/placement_day.txt",
                 {"mentor": mentor, "day": day, "rows": rows, "url": links.confirmation_url(mentor)},
             )
-        send_mail(subject, body, None, [mentor.email])
-    return len(by_mentor)
+        mailing.send(subject, body, mentor.email)
+
+    return mailing.send_each(by_mentor.values(), tell, what="mentor of placements")

@@ -36,6 +36,7 @@ from curricula.models import (
 from meister import clock
 from meister.models import Role
 from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.validators import plain_int
 from partners.models import WEEKDAYS, Person
 
 PAGE_SIZE = 50
@@ -270,8 +271,8 @@ def placement_list(request):
         placements = placements.filter(kind=kind)
     if not may_see_names(user):
         return _placement_counts(request, placements)
-    company = request.GET.get("company")
-    if company and company.isascii() and company.isdigit():
+    company = plain_int(request.GET.get("company"))
+    if company:
         placements = placements.filter(company_id=company)
     rows = selectors.with_progress(placements)
     state = request.GET.get("state")
@@ -287,7 +288,7 @@ def placement_list(request):
         "kinds": PlacementKind.choices,
         "kind": kind,
         "companies": _companies_of(user),
-        "company": company,
+        "company": str(company or ""),
         "can_log": may_create(user, DayLog),
         "can_create": may_create(user, Placement),
     }
@@ -505,7 +506,7 @@ def subject_list(request):
 def destination_summary(request):
     """Graduates' destinations as counts only, so every role (the ministry too) may see them."""
     year = request.GET.get("year")
-    fiscal_year = int(year) if year and year.isascii() and year.isdigit() else None
+    fiscal_year = plain_int(year, highest=9999)
     context = selectors.destination_summary(user=request.user, fiscal_year=fiscal_year)
     context["year"] = fiscal_year
     return render(request, "curricula/destination_summary.html", context)

@@ -11,10 +11,11 @@ from curricula import services_allocation as services
 from curricula.forms import AllocationRoundForm
 from curricula.models import AllocationRound, AllocationStatus, may_see_names
 from meister.scoping import OutsideScope, get_for_user, may_change, may_create, saving_in_scope, visible_to
+from meister.validators import plain_int
 
 
 def _ids(values) -> list[int | None]:
-    return [int(v) if v and v.isascii() and v.isdigit() else None for v in values]
+    return [plain_int(v) for v in values]
 
 
 @login_required

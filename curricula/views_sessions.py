@@ -18,13 +18,14 @@ from curricula.forms_sessions import ClassSessionForm, JointProjectForm
 from curricula.models import ClassSession, JointProject, ProjectKind, SessionKind
 from meister.fiscal import fiscal_year_bounds
 from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.validators import plain_int
 
 PAGE_SIZE = 50
 
 
 def _year(request) -> int | None:
     value = request.GET.get("year") or ""
-    return int(value) if value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100 else None
+    return plain_int(value, lowest=2000, highest=2100)
 
 
 def _render_form(request, form, title, cancel_url, *, delete_url=None):

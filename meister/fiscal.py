@@ -3,6 +3,9 @@
 Fiscal year N runs from N-04-01 to (N+1)-03-31. A fiscal year is named after the era in force
 when it is officially counted: FY2019 began on 平成31年4月1日 but is 令和元年度, so a fiscal year
 takes the latest era that began in or before its calendar year.
+
+The labels never raise: a date or year before 明治 (as an old row or an import may still hold) is written in the
+Western calendar instead, so one stored value cannot break a page for everyone who sees it.
 """
 
 import datetime
@@ -56,18 +59,23 @@ def _era_year(number: int) -> str:
 
 
 def wareki_year(day: datetime.date) -> str:
+    """令和6年; a year before 明治 in the Western calendar (1700年)."""
+    if day < ERAS[0].start:
+        return f"{day.year}年"
     era, number = era_of(day)
     return f"{era.name}{_era_year(number)}年"
 
 
 def wareki_date(day: datetime.date) -> str:
-    """2019-05-01 → 令和元年5月1日."""
+    """2019-05-01 → 令和元年5月1日; 1700-01-01 → 1700年1月1日."""
     return f"{wareki_year(day)}{day.month}月{day.day}日"
 
 
 def fiscal_year_label(fy: int, language: str = "ja") -> str:
-    """令和6年度 in Japanese, FY2024 in any other language."""
+    """令和6年度 in Japanese, FY2024 in any other language; a year before 明治 as 1700年度."""
     if language.startswith("ja"):
+        if fy < ERAS[0].start.year:
+            return f"{fy}年度"
         era, number = era_of_fiscal_year(fy)
         return f"{era.name}{_era_year(number)}年度"
     return f"FY{fy}"

@@ -21,6 +21,7 @@ from partners.models import (
     ContactLog,
     Designation,
     Meeting,
+    OfferKind,
     Person,
     PersonRole,
     PractitionerTeaching,
@@ -101,6 +102,10 @@ OfferFormSet = inlineformset_factory(
     CompanyOffer,
     fields=["kind", "capacity", "description"],
     extra=1,
+    # One offer per kind; a posted form count beyond it is refused without building thousands of forms.
+    max_num=len(OfferKind.choices),
+    absolute_max=len(OfferKind.choices),
+    validate_max=True,
     can_delete=True,
     widgets={"description": forms.TextInput},
 )
@@ -175,11 +180,16 @@ class MeetingForm(forms.ModelForm):
         }
 
 
+# More than any meeting's minutes hold; a posted form count beyond it is refused without building the forms.
+ACTION_ITEMS_PER_MEETING = 50
 ActionItemFormSet = inlineformset_factory(
     Meeting,
     ActionItem,
     fields=["description", "owner", "due_on", "done"],
     extra=2,
+    max_num=ACTION_ITEMS_PER_MEETING,
+    absolute_max=ACTION_ITEMS_PER_MEETING,
+    validate_max=True,
     can_delete=True,
     widgets={"due_on": DATE},
 )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meister.scoping import limit_choices_to_scope
+from meister.validators import validate_text_line
 from partners.matching import DEFAULT_WEIGHTS
 from partners.models import Engagement, SchoolNeed
 
@@ -93,7 +94,7 @@ class AnswerForm(forms.Form):
     reason = forms.CharField(
         label=_("見送る理由（一言で結構です）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    name = forms.CharField(label=_("ご回答者のお名前"), max_length=100)
+    name = forms.CharField(label=_("ご回答者のお名前"), max_length=100, validators=[validate_text_line])
 
     def clean(self):
         data = super().clean()

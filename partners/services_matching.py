@@ -4,15 +4,16 @@ from datetime import timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meister import mailing
 from meister.links import absolute_url
 from meister.scoping import saving_in_scope
+from meister.validators import one_line
 from partners.models import Engagement, NeedStatus, Person, PersonRole, Proposal, ProposalStatus, SchoolNeed
 
 ANSWER_SALT = "partners.proposal.answer"
@@ -41,16 +42,23 @@ def _recipient(company) -> str:
     return first.email if first else ""
 
 
-def _send(proposal: Proposal, *, reminder: bool) -> None:
-    if not proposal.sent_to:
-        return
+def _send(proposal: Proposal, *, reminder: bool, now=None) -> None:
+    """Mail the proposal's link and record it as mailed (or reminded) once the mail server has taken it."""
     link = absolute_url(reverse("partners:proposal_answer_link", args=[proposal_token(proposal)]))
     with translation.override("ja"):
-        subject = (_("【再送】") if reminder else "") + _("連携のお願い：%(title)s") % {"title": proposal.need.title}
+        subject = (_("【再送】") if reminder else "") + _("連携のお願い：%(title)s") % {
+            "title": one_line(proposal.need.title)
+        }
         body = render_to_string(
             "partners/email/proposal.txt", {"proposal": proposal, "link": link, "reminder": reminder}
         )
-    send_mail(subject, body, None, [proposal.sent_to])
+    mailing.send(subject, body, proposal.sent_to)
+    field = "reminded_at" if reminder else "mailed_at"
+    Proposal.objects.filter(pk=proposal.pk).update(**{field: now or timezone.now()})
+
+
+def _mail_first(proposals) -> int:
+    return mailing.send_each([p for p in proposals if p.sent_to], lambda p: _send(p, reminder=False), what="proposal")
 
 
 def default_message(need: SchoolNeed) -> str:
@@ -81,7 +89,7 @@ def proposals_send(*, user, need: SchoolNeed, companies, message: str) -> list[P
         proposal.full_clean()
         proposal.save()
         created.append(proposal)
-    transaction.on_commit(lambda: [_send(p, reminder=False) for p in created])
+    transaction.on_commit(lambda: _mail_first(created))
     return created
 
 
@@ -122,20 +130,20 @@ def proposal_answer(*, proposal: Proposal, accept: bool, reason: str = "", answe
 
 
 def proposals_remind(*, now=None) -> int:
-    """Email the link again once to companies that have not answered after REMIND_AFTER."""
+    """The beat job: mail again the proposals whose first mail failed, and remind once the companies that have not
+    answered REMIND_AFTER after the mail; returns how many mails were handed over. One failing row is skipped."""
     now = now or timezone.now()
-    due = Proposal.objects.filter(
-        status=ProposalStatus.SENT,
-        need__status=NeedStatus.OPEN,
-        reminded_at__isnull=True,
-        sent_at__lte=now - REMIND_AFTER,
-    ).select_related("need", "need__school", "company")
-    count = 0
-    for proposal in due:
-        _send(proposal, reminder=True)
-        Proposal.objects.filter(pk=proposal.pk).update(reminded_at=now)
-        count += 1
-    return count
+    waiting = (
+        Proposal.objects.filter(status=ProposalStatus.SENT, need__status=NeedStatus.OPEN)
+        .exclude(sent_to="")
+        .select_related("need", "need__school", "company")
+        .order_by("pk")
+    )
+    # A first mail is tried again as long as the link it would carry is worth sending.
+    unmailed = waiting.filter(mailed_at__isnull=True, sent_at__gt=now - ANSWER_MAX_AGE)
+    due = waiting.filter(reminded_at__isnull=True, mailed_at__lte=now - REMIND_AFTER)
+    first = mailing.send_each(unmailed, lambda p: _send(p, reminder=False, now=now), what="proposal")
+    return first + mailing.send_each(due, lambda p: _send(p, reminder=True, now=now), what="proposal reminder")
 
 
 def engagement_feedback(*, user, engagement: Engagement, would_host_again, feedback: str) -> Engagement:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from meister.scoping import OutsideScope, get_for_user, may_change, saving_in_scope
+from meister.validators import plain_int
 from partners import selectors
 from partners.forms import (
     ActionItemFormSet,
@@ -83,7 +84,8 @@ def stage_record(request, pk):
     consortium = _consortium_for_recording(request, pk, ConsortiumStage)
     fy = request.POST.get("fiscal_year")
     # One stage per year: recording a year again updates it instead of failing.
-    existing = consortium.stages.filter(fiscal_year=fy).first() if fy and fy.isdigit() else None
+    fy = plain_int(fy, highest=9999)
+    existing = consortium.stages.filter(fiscal_year=fy).first() if fy else None
     return _simple_form(request, StageForm, existing or ConsortiumStage(consortium=consortium), _("連携段階"))
 
 

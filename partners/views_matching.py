@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.validators import plain_int
 from partners import services_matching as services
 from partners.forms_matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
 from partners.matching import FACTORS, rank_candidates
@@ -93,7 +94,7 @@ def need_propose(request, pk):
     if request.method != "POST":
         return redirect("partners:need_candidates", pk=need.pk)
     form = ProposalForm(request.POST)
-    ids = [i for i in request.POST.getlist("company") if i.isascii() and i.isdigit()]
+    ids = [i for i in map(plain_int, request.POST.getlist("company")) if i]
     companies = list(visible_to(Company.objects.filter(pk__in=ids), request.user))
     if not companies:
         messages.error(request, _("依頼する企業を選んでください。"))
@@ -106,6 +107,14 @@ def need_propose(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("%(n)s社に依頼を送りました。") % {"n": len(sent)})
+            # The mails went out as the proposals were committed; a refused one is sent again by the beat job.
+            unmailed = (
+                Proposal.objects.filter(pk__in=[p.pk for p in sent], mailed_at__isnull=True).exclude(sent_to="").count()
+            )
+            if unmailed:
+                messages.warning(
+                    request, _("%(n)s社にはメールを送れませんでした。後で自動的に送り直します。") % {"n": unmailed}
+                )
             return redirect(need)
     else:
         messages.error(request, _("企業へのメッセージを入力してください。"))

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
+from meister.validators import validate_text_line
 
 
 class ReportKind(models.TextChoices):
@@ -128,8 +129,8 @@ class Kpi(models.Model):
 
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    name = models.CharField(_("指標名"), max_length=100)
-    unit = models.CharField(_("単位"), max_length=20)
+    name = models.CharField(_("指標名"), max_length=100, validators=[validate_text_line])
+    unit = models.CharField(_("単位"), max_length=20, validators=[validate_text_line])
     source = models.CharField(_("実績の出し方"), max_length=10, choices=KpiSource.choices)
     metric = models.CharField(
         _("集計項目"),
@@ -194,7 +195,7 @@ class KpiTarget(models.Model):
     kpi = models.ForeignKey(Kpi, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="targets")
     target = models.DecimalField(_("目標値"), max_digits=12, decimal_places=1, null=True, blank=True)
     actual = models.DecimalField(_("実績値（手入力）"), max_digits=12, decimal_places=1, null=True, blank=True)
-    note = models.CharField(_("備考"), max_length=300, blank=True)
+    note = models.CharField(_("備考"), max_length=300, blank=True, validators=[validate_text_line])
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("更新者"), on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
+from meister.validators import validate_text_line
 from partners.models import Company, Consortium, CourseCategory, School
 
 
@@ -149,10 +150,10 @@ def _material_path(instance, filename):
 class Material(Publishable):
     """A teaching material for specialist courses (専門学科デジタルコンテンツ): a file or a link."""
 
-    title = models.CharField(_("タイトル"), max_length=200)
+    title = models.CharField(_("タイトル"), max_length=200, validators=[validate_text_line])
     description = models.TextField(_("概要"), max_length=2000)
     category = models.CharField(_("専門学科区分"), max_length=20, choices=CourseCategory.choices)
-    subject = models.CharField(_("科目"), max_length=100, blank=True)
+    subject = models.CharField(_("科目"), max_length=100, blank=True, validators=[validate_text_line])
     grade = models.PositiveSmallIntegerField(
         _("学年"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )

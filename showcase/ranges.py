@@ -11,6 +11,14 @@ from django.utils.http import content_disposition_header
 
 CHUNK = 64 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# Past any file's size: a longer run of digits (a Range of 5,000 nines) means "beyond the end", without int()
+# refusing to read it.
+_BEYOND = 10**18
+
+
+def _position(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) < 18 else _BEYOND
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
@@ -24,12 +32,12 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
     if not first and not last:
         return None
     if not first:
-        suffix = int(last)
+        suffix = _position(last)
         if suffix == 0 or size == 0:
             return False
         return max(size - suffix, 0), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
+    start = _position(first)
+    end = _position(last) if last else size - 1
     if start >= size or end < start:
         return False
     return start, min(end, size - 1)

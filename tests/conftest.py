@@ -12,11 +12,13 @@ import os
 import subprocess
 import sys
 import time
+from smtplib import SMTPRecipientsRefused
 from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.db import connection
 
@@ -181,3 +183,25 @@ def worker(tmp_path):
     process.terminate()
     process.wait(timeout=30)
     print((tmp_path / "worker.log").read_text())
+
+
+class RefusingEmailBackend(locmem.EmailBackend):
+    """The test outbox, except that the mail server refuses the addresses in `REFUSED`, as an SMTP server would."""
+
+    REFUSED: set[str] = set()
+
+    def send_messages(self, messages):
+        for message in messages:
+            refused = {address: (550, b"refused") for address in message.recipients() if address in self.REFUSED}
+            if refused:
+                raise SMTPRecipientsRefused(refused)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def refused_mail(settings):
+    """Addresses added to the returned set are refused by the mail server for the rest of the test."""
+    settings.EMAIL_BACKEND = "tests.conftest.RefusingEmailBackend"
+    RefusingEmailBackend.REFUSED.clear()
+    yield RefusingEmailBackend.REFUSED
+    RefusingEmailBackend.REFUSED.clear()

@@ -187,9 +187,11 @@ def test_company_answers_logged_in(client, demo, need):
 
 
 def test_reminder_once_after_five_days(demo, need, django_capture_on_commit_callbacks):
-    proposal = Proposal.objects.create(need=need, company=demo.nosui, message="m", sent_to="info@nosui.example.jp")
+    proposal = Proposal.objects.create(
+        need=need, company=demo.nosui, message="m", sent_to="info@nosui.example.jp", mailed_at=timezone.now()
+    )
     assert proposals_remind() == 0
-    Proposal.objects.filter(pk=proposal.pk).update(sent_at=timezone.now() - timedelta(days=6))
+    Proposal.objects.filter(pk=proposal.pk).update(mailed_at=timezone.now() - timedelta(days=6))
     assert proposals_remind() == 1
     assert mail.outbox[-1].subject.startswith("【再送】")
     assert proposals_remind() == 0

@@ -22,7 +22,7 @@ from meister.importing import ImportProblem, read_table, upload_format
 from meister.models import ImportBatch, ImportStatus
 from partners.models import Agreement, School
 from showcase.models import Material
-from tests import hostile
+from tests import hostile_files as hostile
 from tests.test_imports import shiga_schools_csv
 
 pytestmark = pytest.mark.django_db

@@ -17,21 +17,26 @@ def _japanese() -> bool:
 
 @register.filter
 def fiscal_year(value) -> str:
-    """2024 → 令和6年度 (ja) / FY2024 (en)."""
+    """2024 → 令和6年度 (ja) / FY2024 (en); what is not a year is shown as it is."""
     if value in (None, ""):
         return ""
-    return fiscal.fiscal_year_label(int(value), get_language() or "ja")
+    text = str(value)
+    if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 6):
+        return text
+    return fiscal.fiscal_year_label(int(text), get_language() or "ja")
 
 
 @register.filter
 def wareki(value) -> str:
-    """A date as 令和6年4月1日 in Japanese, the locale's date format otherwise."""
+    """A date as 令和6年4月1日 in Japanese, the locale's date format otherwise; never raises on a stored value."""
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
         from django.utils import timezone
 
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if not isinstance(value, datetime.date):
+        return str(value)
     if _japanese():
         return fiscal.wareki_date(value)
     return formats.date_format(value, "DATE_FORMAT")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
+from meister.validators import period_errors, validate_hours_in_a_day, validate_record_date, validate_text_line
 from partners.models.registry import Company, CourseCategory, Department, IndustryDivision, OfferKind, School
 
 SCHOOL_SIDE = {
@@ -31,24 +32,26 @@ class SchoolNeed(models.Model):
         Department, verbose_name=_("学科"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(_("依頼の種類"), max_length=30, choices=OfferKind.choices)
-    title = models.CharField(_("件名"), max_length=200)
+    title = models.CharField(_("件名"), max_length=200, validators=[validate_text_line])
     category = models.CharField(_("専門学科区分"), max_length=20, choices=CourseCategory.choices)
     industry = models.ForeignKey(
         IndustryDivision, verbose_name=_("希望する産業分類"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    subject = models.CharField(_("科目"), max_length=100, blank=True)
+    subject = models.CharField(_("科目"), max_length=100, blank=True, validators=[validate_text_line])
     grade = models.PositiveSmallIntegerField(_("学年"), null=True, blank=True, choices=[(1, "1"), (2, "2"), (3, "3")])
-    start_on = models.DateField(_("開始日"))
-    end_on = models.DateField(_("終了日"))
+    start_on = models.DateField(_("開始日"), validators=[validate_record_date])
+    end_on = models.DateField(_("終了日"), validators=[validate_record_date])
     weekday = models.PositiveSmallIntegerField(
         _("曜日"),
         null=True,
         blank=True,
         choices=[(0, _("月")), (1, _("火")), (2, _("水")), (3, _("木")), (4, _("金")), (5, _("土")), (6, _("日"))],
     )
-    hours = models.PositiveSmallIntegerField(_("1回あたりの時間"), null=True, blank=True)
+    hours = models.PositiveSmallIntegerField(
+        _("1回あたりの時間"), null=True, blank=True, validators=[validate_hours_in_a_day]
+    )
     students = models.PositiveSmallIntegerField(_("生徒数"))
-    place = models.CharField(_("場所"), max_length=200, blank=True)
+    place = models.CharField(_("場所"), max_length=200, blank=True, validators=[validate_text_line])
     details = models.TextField(_("内容・ねらい"), blank=True)
     status = models.CharField(_("状態"), max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     created_by = models.ForeignKey(
@@ -73,8 +76,9 @@ class SchoolNeed(models.Model):
 
     def clean(self):
         super().clean()
-        if self.start_on and self.end_on and self.end_on < self.start_on:
-            raise ValidationError({"end_on": _("終了日は開始日以降にしてください。")})
+        errors = period_errors(self.start_on, self.end_on, start_field="start_on", end_field="end_on")
+        if errors:
+            raise ValidationError(errors)
         if self.department_id and self.school_id and self.department.school_id != self.school_id:
             raise ValidationError({"department": _("この学校の学科を選んでください。")})
 
@@ -106,9 +110,11 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("依頼者"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     sent_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    # When the e-mail was handed to the mail server; empty until then, so a job can try again (sent_at is the request).
+    mailed_at = models.DateTimeField(_("メール送信日時"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("催促日時"), null=True, blank=True)
     answered_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
-    answered_by = models.CharField(_("回答者"), max_length=100, blank=True)
+    answered_by = models.CharField(_("回答者"), max_length=100, blank=True, validators=[validate_text_line])
     decline_reason = models.TextField(_("辞退の理由"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -145,11 +151,11 @@ class Engagement(models.Model):
         Proposal, verbose_name=_("依頼"), on_delete=models.SET_NULL, null=True, blank=True, related_name="engagement"
     )
     kind = models.CharField(_("種類"), max_length=30, choices=OfferKind.choices)
-    title = models.CharField(_("件名"), max_length=200)
-    start_on = models.DateField(_("開始日"))
-    end_on = models.DateField(_("終了日"))
+    title = models.CharField(_("件名"), max_length=200, validators=[validate_text_line])
+    start_on = models.DateField(_("開始日"), validators=[validate_record_date])
+    end_on = models.DateField(_("終了日"), validators=[validate_record_date])
     students = models.PositiveSmallIntegerField(_("生徒数"))
-    people = models.CharField(_("担当者"), max_length=200, blank=True)
+    people = models.CharField(_("担当者"), max_length=200, blank=True, validators=[validate_text_line])
     would_host_again = models.BooleanField(_("またお願いしたい"), null=True, blank=True)
     feedback = models.TextField(_("学校からの振り返り"), blank=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
+from meister.validators import validate_fiscal_year, validate_record_date, validate_text_line
 from partners.validators import validate_corporate_number, validate_school_code
 
 
@@ -91,11 +92,11 @@ class School(models.Model):
     """A specialist high school (専門高校) or a school with specialist courses."""
 
     code = models.CharField(_("学校コード"), max_length=13, unique=True, validators=[validate_school_code])
-    name = models.CharField(_("学校名"), max_length=100)
-    kana = models.CharField(_("よみがな"), max_length=200, blank=True)
+    name = models.CharField(_("学校名"), max_length=100, validators=[validate_text_line])
+    kana = models.CharField(_("よみがな"), max_length=200, blank=True, validators=[validate_text_line])
     prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
-    municipality = models.CharField(_("市区町村"), max_length=50, blank=True)
-    address = models.CharField(_("住所"), max_length=200, blank=True)
+    municipality = models.CharField(_("市区町村"), max_length=50, blank=True, validators=[validate_text_line])
+    address = models.CharField(_("住所"), max_length=200, blank=True, validators=[validate_text_line])
     establishment = models.CharField(_("設置者"), max_length=1, choices=Establishment.choices)
 
     objects = ScopedQuerySet.as_manager()
@@ -136,7 +137,7 @@ class Department(models.Model):
     """A 学科 of a school, by 専門学科 category."""
 
     school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="departments")
-    name = models.CharField(_("学科名"), max_length=50)
+    name = models.CharField(_("学科名"), max_length=50, validators=[validate_text_line])
     category = models.CharField(_("専門学科区分"), max_length=20, choices=CourseCategory.choices)
 
     scope_paths = {kind: tuple(f"school__{path}" for path in paths) for kind, paths in School.scope_paths.items()}
@@ -172,11 +173,11 @@ class Company(models.Model):
     corporate_number = models.CharField(
         _("法人番号"), max_length=13, unique=True, null=True, blank=True, validators=[validate_corporate_number]
     )
-    name = models.CharField(_("企業名"), max_length=100)
-    kana = models.CharField(_("よみがな"), max_length=200, blank=True)
+    name = models.CharField(_("企業名"), max_length=100, validators=[validate_text_line])
+    kana = models.CharField(_("よみがな"), max_length=200, blank=True, validators=[validate_text_line])
     prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
-    municipality = models.CharField(_("市区町村"), max_length=50, blank=True)
-    address = models.CharField(_("住所"), max_length=200, blank=True)
+    municipality = models.CharField(_("市区町村"), max_length=50, blank=True, validators=[validate_text_line])
+    address = models.CharField(_("住所"), max_length=200, blank=True, validators=[validate_text_line])
     latitude = models.DecimalField(_("緯度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("経度"), max_digits=9, decimal_places=6, null=True, blank=True)
     industry = models.ForeignKey(
@@ -244,11 +245,11 @@ class OrganisationKind(models.TextChoices):
 class Organisation(models.Model):
     """Boards of education, municipalities, chambers of commerce, associations, universities, 高専."""
 
-    name = models.CharField(_("名称"), max_length=100)
+    name = models.CharField(_("名称"), max_length=100, validators=[validate_text_line])
     kind = models.CharField(_("種別"), max_length=30, choices=OrganisationKind.choices)
     prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
-    municipality = models.CharField(_("市区町村"), max_length=50, blank=True)
-    address = models.CharField(_("住所"), max_length=200, blank=True)
+    municipality = models.CharField(_("市区町村"), max_length=50, blank=True, validators=[validate_text_line])
+    address = models.CharField(_("住所"), max_length=200, blank=True, validators=[validate_text_line])
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
@@ -271,7 +272,7 @@ class Organisation(models.Model):
 class Consortium(models.Model):
     """管理機関: school establisher, industry and local government running a designation together."""
 
-    name = models.CharField(_("名称"), max_length=150)
+    name = models.CharField(_("名称"), max_length=150, validators=[validate_text_line])
     prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
     schools = models.ManyToManyField(School, verbose_name=_("参加校"), related_name="consortia", blank=True)
     companies = models.ManyToManyField(Company, verbose_name=_("参加企業"), related_name="consortia", blank=True)
@@ -322,10 +323,10 @@ class Designation(models.Model):
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="designations"
     )
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
     type = models.CharField(_("事業区分"), max_length=30, choices=DesignationType.choices)
     is_new = models.BooleanField(_("新規"), default=True)
-    first_fiscal_year = models.PositiveSmallIntegerField(_("指定開始年度"))
+    first_fiscal_year = models.PositiveSmallIntegerField(_("指定開始年度"), validators=[validate_fiscal_year])
     budget_yen = models.PositiveBigIntegerField(_("予算額（円）"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -355,7 +356,7 @@ class DepartmentYear(models.Model):
     """A department's capacity (定員) and enrolment (在籍者数) in one fiscal year: 定員充足率 = enrolment ÷ capacity."""
 
     department = models.ForeignKey(Department, verbose_name=_("学科"), on_delete=models.CASCADE, related_name="years")
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
     capacity = models.PositiveIntegerField(_("定員"))
     enrolment = models.PositiveIntegerField(_("在籍者数"))
 
@@ -418,10 +419,10 @@ class PersonRole(models.TextChoices):
 class Person(models.Model):
     """A contact person at a company, school or organisation."""
 
-    name = models.CharField(_("氏名"), max_length=60)
-    kana = models.CharField(_("よみがな"), max_length=100, blank=True)
+    name = models.CharField(_("氏名"), max_length=60, validators=[validate_text_line])
+    kana = models.CharField(_("よみがな"), max_length=100, blank=True, validators=[validate_text_line])
     role = models.CharField(_("役割"), max_length=20, choices=PersonRole.choices)
-    title = models.CharField(_("役職"), max_length=60, blank=True)
+    title = models.CharField(_("役職"), max_length=60, blank=True, validators=[validate_text_line])
     company = models.ForeignKey(
         Company, verbose_name=_("企業"), on_delete=models.CASCADE, null=True, blank=True, related_name="people"
     )
@@ -432,7 +433,7 @@ class Person(models.Model):
         Organisation, verbose_name=_("関係機関"), on_delete=models.CASCADE, null=True, blank=True, related_name="people"
     )
     email = models.EmailField(_("メールアドレス"), blank=True)
-    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True, validators=[validate_text_line])
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
@@ -484,12 +485,12 @@ class ContactLog(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("記録者"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    contacted_on = models.DateField(_("日付"))
+    contacted_on = models.DateField(_("日付"), validators=[validate_record_date])
     channel = models.CharField(_("方法"), max_length=10, choices=ContactChannel.choices)
-    subject = models.CharField(_("用件"), max_length=200)
+    subject = models.CharField(_("用件"), max_length=200, validators=[validate_text_line])
     notes = models.TextField(_("内容"), blank=True)
-    next_step = models.CharField(_("次のアクション"), max_length=200, blank=True)
-    next_step_on = models.DateField(_("次のアクションの期日"), null=True, blank=True)
+    next_step = models.CharField(_("次のアクション"), max_length=200, blank=True, validators=[validate_text_line])
+    next_step_on = models.DateField(_("次のアクションの期日"), null=True, blank=True, validators=[validate_record_date])
     created_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -531,7 +532,7 @@ class ConsortiumStage(models.Model):
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="stages"
     )
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
     stage = models.PositiveSmallIntegerField(_("連携段階"), choices=CollaborationStage.choices)
     note = models.TextField(_("根拠・メモ"), blank=True)
 
@@ -556,8 +557,8 @@ class PractitionerTeaching(models.Model):
         Person, verbose_name=_("産業実務家教員"), on_delete=models.CASCADE, related_name="teaching"
     )
     school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="practitioners")
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
-    subjects = models.CharField(_("担当科目"), max_length=200)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
+    subjects = models.CharField(_("担当科目"), max_length=200, validators=[validate_text_line])
     hours = models.DecimalField(_("授業時間数"), max_digits=6, decimal_places=1)
 
     objects = ScopedQuerySet.as_manager()
@@ -584,7 +585,7 @@ class PractitionerTeaching(models.Model):
 class Agreement(models.Model):
     """連携協定: e.g. a prefecture and an industry association on talent development."""
 
-    title = models.CharField(_("名称"), max_length=200)
+    title = models.CharField(_("名称"), max_length=200, validators=[validate_text_line])
     prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT)
     consortium = models.ForeignKey(
         Consortium,
@@ -599,7 +600,7 @@ class Agreement(models.Model):
     )
     companies = models.ManyToManyField(Company, verbose_name=_("締結企業"), blank=True, related_name="agreements")
     schools = models.ManyToManyField(School, verbose_name=_("締結校"), blank=True, related_name="agreements")
-    signed_on = models.DateField(_("締結日"))
+    signed_on = models.DateField(_("締結日"), validators=[validate_record_date])
     scope = models.TextField(_("協定の範囲・内容"))
     document = models.FileField(_("協定書（署名済み）"), upload_to="agreements/%Y/", blank=True)
 
@@ -636,8 +637,8 @@ class Meeting(models.Model):
         Consortium, verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="meetings"
     )
     kind = models.CharField(_("種別"), max_length=20, choices=MeetingKind.choices)
-    held_on = models.DateField(_("開催日"))
-    title = models.CharField(_("名称"), max_length=200)
+    held_on = models.DateField(_("開催日"), validators=[validate_record_date])
+    title = models.CharField(_("名称"), max_length=200, validators=[validate_text_line])
     attendees = models.TextField(_("出席者"), blank=True)
     minutes = models.TextField(_("議事録"), blank=True)
 
@@ -656,9 +657,9 @@ class Meeting(models.Model):
 
 class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("会議"), on_delete=models.CASCADE, related_name="action_items")
-    description = models.CharField(_("内容"), max_length=300)
-    owner = models.CharField(_("担当"), max_length=100)
-    due_on = models.DateField(_("期限"), null=True, blank=True)
+    description = models.CharField(_("内容"), max_length=300, validators=[validate_text_line])
+    owner = models.CharField(_("担当"), max_length=100, validators=[validate_text_line])
+    due_on = models.DateField(_("期限"), null=True, blank=True, validators=[validate_record_date])
     done = models.BooleanField(_("完了"), default=False)
 
     class Meta:
@@ -676,13 +677,13 @@ class SupportConsultation(models.Model):
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("管理機関"), on_delete=models.CASCADE, related_name="consultations"
     )
-    asked_on = models.DateField(_("相談日"))
+    asked_on = models.DateField(_("相談日"), validators=[validate_record_date])
     question = models.TextField(_("相談内容"))
     advisor = models.ForeignKey(
         Person, verbose_name=_("伴走者・アドバイザー"), on_delete=models.SET_NULL, null=True, blank=True
     )
     advice = models.TextField(_("助言"), blank=True)
-    answered_on = models.DateField(_("回答日"), null=True, blank=True)
+    answered_on = models.DateField(_("回答日"), null=True, blank=True, validators=[validate_record_date])
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = Designation.scope_paths
