@@ -61,14 +61,14 @@ def main_pages() -> list[Page]:
         ),
         Page("teacher_logging", "Teacher: one day's logging screen", "teacher", f"/curricula/log/{LOG_DAY}/"),
         Page("placement_list", "Teacher: placement list", "teacher", reverse("curricula:placement_list")),
-        Page("ministry_dashboard", "Ministry: dashboard", "ministry", reverse("meister:dashboard")),
+        Page("ministry_dashboard", "Ministry: dashboard", "ministry", reverse("portal:dashboard")),
     ]
 
 
 def role_pages() -> list[Page]:
     """The main pages of every role, for the load test."""
     pages = [page for page in main_pages() if page.persona]
-    dashboard = reverse("meister:dashboard")
+    dashboard = reverse("portal:dashboard")
     pages += [
         Page("prefecture_dashboard", "Prefecture: dashboard", "prefecture", dashboard),
         Page("prefecture_schools", "Prefecture: school list", "prefecture", reverse("partners:school_list")),

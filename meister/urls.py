@@ -8,10 +8,8 @@ from django.urls import include, path
 from meister import views_2fa
 from portal import views
 
-core_patterns = [path("", views.dashboard, name="dashboard")]
-
 urlpatterns = [
-    path("", include((core_patterns, "meister"))),
+    path("", include("portal.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -62,7 +62,7 @@ def two_factor_setup(request):
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("二要素認証を設定しました。次回からログインのたびに確認コードを入力します。"))
-            return redirect("meister:dashboard")
+            return redirect("portal:dashboard")
         else:
             form.add_error("code", WRONG)
     secret = base64.b32encode(device.bin_key).decode()
@@ -87,7 +87,7 @@ def two_factor_verify(request):
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            return redirect(next_url or "meister:dashboard")
+            return redirect(next_url or "portal:dashboard")
         form.add_error(
             "code", _("確認コードが正しくありません。アプリに表示されている最新のコードを入力してください。")
         )

@@ -9,9 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meister.importing import (
-    MAX_COLUMNS,
-    MAX_ROWS,
-    MAX_SHEET_ROWS,
     ImportProblem,
     ImportUploadForm,
     RowStatus,
@@ -21,6 +18,7 @@ from meister.importing import (
     import_batches_for_user,
     max_upload_bytes,
 )
+from meister.importing.reading import MAX_COLUMNS, MAX_ROWS, MAX_SHEET_ROWS
 from meister.models import ImportKind, ImportStatus
 from partners.importers import importer_for
 

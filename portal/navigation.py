@@ -13,7 +13,7 @@ SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.ent
 
 
 def navigation(user) -> list[NavItem]:
-    items = [NavItem(_("ダッシュボード"), reverse("meister:dashboard"), 0)]
+    items = [NavItem(_("ダッシュボード"), reverse("portal:dashboard"), 0)]
     for entries in SOURCES:
         items.extend(entries(user))
     if user.is_staff:

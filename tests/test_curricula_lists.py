@@ -60,7 +60,7 @@ def _add_students(demo, start, stop):
         ("curricula:day_log_list", ""),
         ("curricula:day_log_list", "?state=missing"),
         ("curricula:student_list", ""),
-        ("meister:dashboard", ""),
+        ("portal:dashboard", ""),
     ],
 )
 def test_list_query_count_does_not_grow_with_students(client, demo, name, query):
@@ -112,13 +112,13 @@ def test_calendar_colours_days_by_state(client, demo):
 
 def test_teacher_dashboard_has_this_weeks_students(client, demo):
     client.force_login(demo.users["teacher"])
-    html = client.get(reverse("meister:dashboard")).content.decode()
+    html = client.get(reverse("portal:dashboard")).content.decode()
     assert "今週の実習" in html and "あおき はると" in html and "株式会社湖東精機" in html
 
 
 def test_company_dashboard_shows_only_its_students(client, demo):
     client.force_login(demo.users["company"])
-    html = client.get(reverse("meister:dashboard")).content.decode()
+    html = client.get(reverse("portal:dashboard")).content.decode()
     assert "あおき はると" in html and "えんどう ひなた" not in html
 
 

@@ -24,7 +24,7 @@ def test_login_page_is_japanese(client, db):
 
 
 def test_anonymous_is_sent_to_login(client, db):
-    response = client.get(reverse("meister:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -32,7 +32,7 @@ def test_anonymous_is_sent_to_login(client, db):
 @pytest.mark.parametrize("username, heading", DASHBOARD_HEADINGS.items())
 def test_role_lands_on_its_dashboard(client, demo, username, heading):
     response = client.post(reverse("login"), {"username": username, "password": "meister-demo"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("meister:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
     html = response.content.decode()
     assert f'data-testid="dashboard-title">{heading}<' in html
     assert "ログアウト" in html
@@ -47,7 +47,7 @@ def test_wrong_password_is_refused_in_japanese(client, demo):
 
 def test_dashboard_figures_follow_scope(client, demo):
     client.force_login(demo.users["teacher-niigata"])
-    context = client.get(reverse("meister:dashboard")).context
+    context = client.get(reverse("portal:dashboard")).context
     assert (context["school_count"], context["consortium_count"]) == (1, 1)
     assert context["company_count"] == 2
     assert context["company_without_number_count"] == 1
@@ -55,11 +55,11 @@ def test_dashboard_figures_follow_scope(client, demo):
 
 def test_navigation_matches_role(client, demo):
     client.force_login(demo.users["company"])
-    labels = [str(item.label) for item in client.get(reverse("meister:dashboard")).context["navigation"]]
+    labels = [str(item.label) for item in client.get(reverse("portal:dashboard")).context["navigation"]]
     assert labels[:4] == ["ダッシュボード", "自社", "連携校", "管理機関"]
     assert "依頼" in labels and not {"学校", "報告書", "管理画面"} & set(labels)
     client.force_login(demo.users["admin"])
-    labels = [str(item.label) for item in client.get(reverse("meister:dashboard")).context["navigation"]]
+    labels = [str(item.label) for item in client.get(reverse("portal:dashboard")).context["navigation"]]
     assert "管理画面" in labels and "報告書" in labels
 
 
@@ -76,7 +76,7 @@ def test_language_switch_to_english_and_back(client, demo):
 
 def test_fiscal_year_shown_in_era(client, demo):
     client.force_login(demo.users["ministry"])
-    html = client.get(reverse("meister:dashboard")).content.decode()
+    html = client.get(reverse("portal:dashboard")).content.decode()
     assert fiscal_year_label(current_fiscal_year(), "ja") in html
 
 
@@ -96,10 +96,10 @@ def test_unknown_language_cookie_falls_back_to_japanese(client, db):
 
 def test_ministry_sees_fill_rate_by_prefecture(client, demo):
     client.force_login(demo.users["ministry"])
-    response = client.get(reverse("meister:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     rates = {r["prefecture_name"]: (r["capacity"], r["enrolment"]) for r in response.context["fill_rates"]}
     assert rates == {"新潟県": (80, 79), "滋賀県": (200, 193)}
     assert "定員充足率（都道府県別）" in response.content.decode()
     client.force_login(demo.users["prefecture-niigata"])
-    rates = [r["prefecture_name"] for r in client.get(reverse("meister:dashboard")).context["fill_rates"]]
+    rates = [r["prefecture_name"] for r in client.get(reverse("portal:dashboard")).context["fill_rates"]]
     assert rates == ["新潟県"]

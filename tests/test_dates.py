@@ -104,7 +104,7 @@ def test_fiscal_year_defaults_follow_the_day(client, demo, travel, day):
     fy = fiscal_year(day)
     assert ReportRunForm(user=demo.users["ministry"]).fields["fiscal_year"].initial == fy
     client.force_login(demo.users["ministry"])
-    response = client.get(reverse("meister:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     assert response.context["fiscal_year"] == fy
     assert fiscal_year_label(fy) in response.content.decode()
     client.force_login(demo.users["coordinator"])

@@ -207,7 +207,7 @@ def test_pages_survive_dates_already_stored(client, demo, language):
         reverse("partners:agreement_list"),
         reverse("partners:agreement_detail", args=[agreement.pk]),
         reverse("curricula:class_session_list"),
-        reverse("meister:dashboard"),
+        reverse("portal:dashboard"),
     ):
         assert client.get(url).status_code == 200, url
 

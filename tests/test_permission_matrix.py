@@ -126,7 +126,7 @@ NOT_PDCA = {"teacher": 403, "company": 403, "teacher_niigata": 403, "company_nii
 
 # url name → (kwargs from the demo, expected status per persona for a GET)
 EXPECTATIONS = {
-    "meister:dashboard": (None, expect(200)),
+    "portal:dashboard": (None, expect(200)),
     "healthz": (None, expect(200, anonymous=200)),
     "login": (None, expect(200, anonymous=200)),
     "logout": (None, expect(405, anonymous=405)),

@@ -45,13 +45,13 @@ def test_sessions_end_when_idle():
 
 def test_sessions_end_twelve_hours_after_sign_in(client, demo):
     assert sign_in(client, "ministry").status_code == 302
-    assert client.get(reverse("meister:dashboard")).status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 200
     session = client.session
     session[LOGIN_STAMP] = int(time.time()) - 12 * 3600 - 1
     session.save()
-    response = client.get(reverse("meister:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    assert client.get(reverse("meister:dashboard")).status_code == 302
+    assert client.get(reverse("portal:dashboard")).status_code == 302
 
 
 def _code(device):
@@ -87,20 +87,20 @@ def test_required_roles_register_and_then_confirm_a_code(client, demo):
 @override_settings(TWO_FACTOR_REQUIRED_ROLES=[])
 def test_teachers_may_choose_two_factor(client, demo):
     sign_in(client, "teacher")
-    assert client.get(reverse("meister:dashboard")).status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 200
     client.get(reverse("two_factor_setup"))
     device = TOTPDevice.objects.get(user=demo.users["teacher"])
     client.post(reverse("two_factor_setup"), {"code": _code(device)})
     client.logout()
     sign_in(client, "teacher")
-    assert client.get(reverse("meister:dashboard"))["Location"].startswith(reverse("two_factor_verify"))
+    assert client.get(reverse("portal:dashboard"))["Location"].startswith(reverse("two_factor_verify"))
 
 
 def test_verify_never_redirects_off_site(client, demo):
     sign_in(client, "teacher")
     device = TOTPDevice.objects.create(user=demo.users["teacher"], confirmed=True)
     response = client.post(reverse("two_factor_verify"), {"code": _code(device), "next": "https://evil.example/"})
-    assert response["Location"] == reverse("meister:dashboard")
+    assert response["Location"] == reverse("portal:dashboard")
 
 
 def test_demo_requires_two_factor_of_no_one():
@@ -109,7 +109,7 @@ def test_demo_requires_two_factor_of_no_one():
 
 def test_content_security_policy(client, demo):
     client.force_login(demo.users["ministry"])
-    response = client.get(reverse("meister:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     assert "<script>" not in response.content.decode()  # no inline scripts for the policy to allow
@@ -179,7 +179,7 @@ def test_an_unknown_role_name_stops_start_up():
 def test_a_password_alone_does_not_open_an_admin_or_coordinator_account(client, demo, username):
     with override_settings(TWO_FACTOR_REQUIRED_ROLES=settings.TWO_FACTOR_DEFAULT_ROLES):
         assert sign_in(client, username).status_code == 302
-        for path in (reverse("meister:dashboard"), reverse("partners:school_list"), "/admin/"):
+        for path in (reverse("portal:dashboard"), reverse("partners:school_list"), "/admin/"):
             assert client.get(path)["Location"] == reverse("two_factor_setup"), path
 
 

@@ -17,8 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from curricula.models import Placement
-from meister import importing
-from meister.importing import ImportProblem, read_table, upload_format
+from meister.importing import ImportProblem, pipeline, read_table, reading, upload_format
 from meister.models import ImportBatch, ImportStatus
 from partners.models import Agreement, School
 from showcase.models import Material
@@ -99,8 +98,8 @@ def test_a_workbook_of_ordinary_size_is_read_in_one_pass(monkeypatch):
     from tests.test_imports import SCHOOL_HEADERS, xlsx_bytes
 
     opened = []
-    real = importing.load_workbook
-    monkeypatch.setattr(importing, "load_workbook", lambda *a, **k: opened.append(k) or real(*a, **k))
+    real = reading.load_workbook
+    monkeypatch.setattr(reading, "load_workbook", lambda *a, **k: opened.append(k) or real(*a, **k))
     rows = read_table(xlsx_bytes([SCHOOL_HEADERS, ["D125210000023", "長浜工業"]]), "xlsx")
     assert [cells[:2] for _number, cells in rows] == [SCHOOL_HEADERS[:2], ["D125210000023", "長浜工業"]]
     assert len(opened) == 1, "the formula check is made while the sheet is counted, not by a second parse"
@@ -117,8 +116,8 @@ def test_commit_takes_the_rows_kept_at_preview_and_keeps_no_file(client, demo, m
     def no_second_parse(*args, **kwargs):
         raise AssertionError("the file was parsed again at commit")
 
-    monkeypatch.setattr(importing, "read_table", no_second_parse)
-    monkeypatch.setattr(importing, "map_rows", no_second_parse)
+    monkeypatch.setattr(pipeline, "read_table", no_second_parse)
+    monkeypatch.setattr(pipeline, "map_rows", no_second_parse)
     response = client.post(reverse("partners:import_commit", args=[batch.pk]), follow=True)
     assert "取り込みました。新規 2 件" in response.content.decode()
     assert School.objects.filter(code="D125210000023").exists()
@@ -129,7 +128,7 @@ def test_an_error_while_checking_leaves_no_file(client, demo, monkeypatch, uploa
     def crash(**kwargs):
         raise RuntimeError("a bug while checking rows")
 
-    monkeypatch.setattr(importing, "import_preview", crash)
+    monkeypatch.setattr(pipeline, "import_preview", crash)
     client.force_login(demo.users["prefecture"])
     client.raise_request_exception = False
     before = media_files()

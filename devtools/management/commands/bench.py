@@ -19,8 +19,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from devtools import benchmarks
 from devtools.national import PERSONA_PREFIX, generate
-from meister import benchmarks, clock
+from meister import clock
 from meister.models import User
 
 # The pages' names in the table (also kept with each page's figures in the JSON).
