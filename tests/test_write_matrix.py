@@ -145,8 +145,10 @@ def _encoded(field, value):
     return str(value)
 
 
-def _generated(field, today):
+def _generated(field, today, *, name=""):
     """A valid value for a required field the page left empty."""
+    if name.endswith("year") and isinstance(field, form_fields.IntegerField):
+        return str(today.year if today.month >= 4 else today.year - 1)  # a fiscal year (entry year, report year)
     if isinstance(field, model_forms.ModelChoiceField):
         first = field.queryset.order_by("pk").first()
         if first is None:
@@ -194,7 +196,7 @@ def browser_data(forms, today) -> dict:
             if key not in data and not field.disabled:
                 # Choices of several (companies, projects…) get one too: some forms ask for at least one.
                 if field.required or isinstance(field, model_forms.ModelMultipleChoiceField):
-                    value = _generated(field, today)
+                    value = _generated(field, today, name=name)
                     if value is not None:
                         data[key] = value
     return data
