@@ -6,7 +6,7 @@ run: setup            ## serve the portal with demo data at http://127.0.0.1:800
 
 test: setup-test      ## the whole test suite on PostgreSQL + Redis (started here if not configured)
 	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0
-	scripts/with-services .venv/bin/pytest $(PYTEST_ARGS)
+	scripts/with-services scripts/test-all $(PYTEST_ARGS)
 
 test-fast: setup-test ## the quick loop: no browser, worker or fault tests, in two processes
 	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0
