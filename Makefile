@@ -29,7 +29,7 @@ format:
 	.venv/bin/ruff check --fix .
 
 messages:             ## refresh locale/en after changing translatable strings
-	DEBUG=true .venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests
+	DEBUG=true .venv/bin/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=tests
 
 migrations:
 	DEBUG=true .venv/bin/python manage.py makemigrations
