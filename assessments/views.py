@@ -31,6 +31,7 @@ from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.models import Role
+from meister.replica import reads_replica
 from meister.scoping import OutsideScope, ScopeKind, get_for_user, may_change, may_create, visible_to
 from meister.validators import plain_int
 from partners.models import Department, School
@@ -262,6 +263,7 @@ def _round(value):
 
 
 @login_required
+@reads_replica
 def summary(request):
     """Aggregates over the user's whole area (the nation for the ministry), or one school in it."""
     if request.user.role == Role.COMPANY and not request.user.is_superuser:

@@ -35,6 +35,7 @@ from curricula.models import (
 )
 from meister import clock
 from meister.models import Role
+from meister.replica import reads_replica
 from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
 from meister.validators import plain_int
 from partners.models import WEEKDAYS, Person
@@ -263,6 +264,7 @@ def _state_matches(placement, state):
 
 
 @login_required
+@reads_replica
 def placement_list(request):
     user = request.user
     placements = selectors.placements_for_user(user=user)
@@ -425,6 +427,7 @@ LOG_STATES = {"missing": _("未記録"), **{value: label for value, label in Log
 
 
 @login_required
+@reads_replica
 def day_log_list(request):
     """Logged days by status, or the expected days without a log (`?state=missing`); Excel of the logs."""
     user = request.user
@@ -503,6 +506,7 @@ def subject_list(request):
 
 
 @login_required
+@reads_replica
 def destination_summary(request):
     """Graduates' destinations as counts only, so every role (the ministry too) may see them."""
     year = request.GET.get("year")

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Keeps a person's reads on the primary until a replica has their last write (no-op without a replica).
+    "meister.replica.ReplicaPinMiddleware",
     "meister.middleware.SessionLimitMiddleware",
     "meister.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,6 +130,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 # A kept connection is checked before each request reuses it, so a restarted PostgreSQL costs no error page.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+# A PostgreSQL streaming replica for report builds, exports and aggregate pages (meister/replica.py).
+if env_str("DATABASE_REPLICA_URL", ""):
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to name the PostgreSQL primary.")
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # a test database has no standby of its own
+DATABASE_ROUTERS = ["meister.replica.ReplicaRouter"]
+# The apps whose tables may be read from the replica; users, sessions and devices always come from the primary.
+REPLICA_APPS = {"partners", "curricula", "assessments", "showcase", "reports"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "meister.User"

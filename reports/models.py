@@ -68,6 +68,8 @@ class ReportRun(models.Model):
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    # When the figures were read: the replica's replay point when the build read a replica, else the build's time.
+    data_as_of = models.DateTimeField(_("データ時点"), null=True, blank=True)
 
     history = HistoricalRecords(verbose_name=_("報告書の作成の履歴"))
 

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from meister.exporting import escape_cell
+from meister.replica import data_as_of, replica_reads
 from reports.documents import BUILDERS, ReportScope
 
 
@@ -146,7 +147,9 @@ def build_report_files(kind: str, fy: int, scope: ReportScope, *, pdf_path=None,
     progress = progress or (lambda percent: None)
     collect, to_sheets, _template = BUILDERS[kind]
     with translation.override("ja"):  # reports for the ministry are in Japanese, whoever asks
-        context = collect(fy, scope, progress)
+        with replica_reads():  # the figures may come from a replica; the report says as of when
+            context = collect(fy, scope, progress)
+            context["data_as_of"] = data_as_of()
         if pdf_path:
             write_pdf(report_html(kind, context), pdf_path)
             progress(85)

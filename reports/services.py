@@ -105,7 +105,13 @@ def report_run_build(run_id: int) -> ReportRun | None:
             raise NoData
         stored = [_store(run, "pdf", pdf_path, "pdf"), _store(run, "xlsx", xlsx_path, "xlsx")]
         finished = ReportRun.objects.filter(pk=run.pk, attempt=attempt, status=RunStatus.RUNNING).update(
-            pdf=stored[0], xlsx=stored[1], status=RunStatus.DONE, progress=100, finished_at=timezone.now(), error=""
+            pdf=stored[0],
+            xlsx=stored[1],
+            status=RunStatus.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+            error="",
+            data_as_of=context.get("data_as_of"),
         )
         if finished:
             stored = []
