@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from meister.scoping import ScopeKind, visible_to
 from partners.models import Consortium
-from reports.documents import ReportScope, registry_summary_rows  # noqa: F401 - part of this module's interface
+from reports.documents import ReportScope
 from reports.models import KIND_SCOPES, ReportRun, RunStatus
 from reports.rendering import build_report_files
 

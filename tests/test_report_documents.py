@@ -144,7 +144,7 @@ def test_annual_report_counts_in_the_database_whatever_the_number_of_rows(demo):
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            from reports.documents import collect_annual, sheets_annual
+            from reports.documents.annual import collect_annual, sheets_annual
 
             context = collect_annual(FY, scope)
             for sheet in sheets_annual(context):
@@ -429,7 +429,7 @@ def test_annual_report_in_parts_reads_the_same_as_in_one_piece(demo, tmp_path):
     """Laid out by two processes side by side, joined and numbered afterwards: the same pages, the same words."""
     from pypdf import PdfReader
 
-    from reports.documents import collect_annual
+    from reports.documents.annual import collect_annual
     from reports.rendering import report_html, split_parts, write_pdf
 
     with translation.override("ja"):
@@ -449,10 +449,11 @@ def test_annual_report_in_parts_reads_the_same_as_in_one_piece(demo, tmp_path):
 
 def test_figures_summed_from_schools_equal_the_database_counting_each_area(demo):
     """Additive figures are counted per school and summed upwards; each level matches a direct grouped count."""
-    from reports.documents import _area_values, _changes
+    from reports.documents.areas import area_values
+    from reports.documents.changes import change_rows
 
     keys = [key for key, metric in METRICS.items() if metric.additive or metric.parts]
-    values = _area_values(FY, ReportScope("national"), keys)
+    values = area_values(FY, ReportScope("national"), keys)
     for key in keys:
         metric = METRICS[key]
         for group, kind in (("prefecture", "prefecture"), ("block", "block")):
@@ -466,7 +467,7 @@ def test_figures_summed_from_schools_equal_the_database_counting_each_area(demo)
 
     grit = Instrument.objects.get(code="grit-s")
     direct = paired_changes(FY, TOTAL, None, grit, ["perseverance"])[(None, "perseverance")]
-    row = next(r for r in _changes(FY, ReportScope("national")) if r["subscale"] == "根気")
+    row = next(r for r in change_rows(FY, ReportScope("national")) if r["subscale"] == "根気")
     assert (
         row["n"] == direct.n and row["mean"] == pytest.approx(direct.mean) and row["low"] == pytest.approx(direct.low)
     )
@@ -485,7 +486,7 @@ def test_pdca_workbook_groups_placements_and_never_lists_a_student(demo, tmp_pat
 
 def test_a_prefecture_fact_finding_report_covers_only_its_own_surveys(demo, tmp_path):
     """The ministry's national survey is not the prefecture's to read, in the report as on the survey pages."""
-    from reports.documents import collect_fact_finding
+    from reports.documents.fact_finding import collect_fact_finding
 
     context = collect_fact_finding(FY, ReportScope("prefecture", Prefecture.objects.get(code="34").pk))
     assert context["empty"] and context["rate_total"]["n"] == 0

@@ -5,8 +5,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 
+from reports.documents.registry_summary import registry_summary_rows
 from reports.models import ReportKind, ReportRun, RunStatus
-from reports.services import registry_summary_rows
 from reports.tasks import build_report
 from tests.pdf import pdf_fonts, pdf_text
 

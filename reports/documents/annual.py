@@ -1,0 +1,303 @@
+"""The annual report (年次報告書), national or for one prefecture: designations, the registry, figures by area,
+students' change, charts and the per-school detail."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from meister.fiscal import fiscal_year_bounds, fiscal_year_label
+from meister.scoping import ScopeKind
+from partners.models import Block, Company, Designation, DesignationType, Engagement, OfferKind, School
+from reports.charts import bar_chart
+from reports.documents.areas import (
+    ACTIVITY_COLUMNS,
+    OUTCOME_COLUMNS,
+    PLACEMENT_COLUMNS,
+    area_rows,
+    area_values,
+    hidden_cells,
+)
+from reports.documents.changes import change_rows, change_values
+from reports.documents.common import HIDDEN, ReportScope, Sheet, common_context, format_number, notes_sheet
+from reports.metrics import METRICS
+
+
+def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None) -> dict:
+    context = common_context(fy, scope, "マイスター・ハイスクール事業 年次報告書")
+    prefectures = list(scope.prefectures())
+    schools = scope.schools()
+    designations = Designation.objects.filter(fiscal_year=fy).select_related("consortium__prefecture")
+    registered_schools = School.objects.all()
+    companies = Company.objects.all()
+    if scope.kind == ScopeKind.PREFECTURE:
+        designations = designations.filter(consortium__prefecture_id=scope.ident)
+        registered_schools = registered_schools.filter(prefecture_id=scope.ident)
+        companies = companies.filter(prefecture_id=scope.ident)
+    type_labels = dict(DesignationType.choices)
+    context["designation_types"] = [
+        {
+            "label": type_labels.get(row["type"], row["type"]),
+            "n": row["n"],
+            "new": row["new"],
+            "budget": row["budget"] or 0,
+        }
+        for row in designations.order_by()
+        .values("type")
+        .annotate(n=Count("pk"), new=Count("pk", filter=Q(is_new=True)), budget=Sum("budget_yen"))
+        .order_by("type")
+    ]
+    totals = designations.aggregate(n=Count("pk"), new=Count("pk", filter=Q(is_new=True)), budget=Sum("budget_yen"))
+    context["designation_total"] = {**totals, "budget": totals["budget"] or 0}
+    context["designations"] = [
+        {
+            "prefecture": d.consortium.prefecture.name,
+            "consortium": d.consortium.name,
+            "type": type_labels.get(d.type, d.type),
+            "new": "新規" if d.is_new else "継続",
+            "first": fiscal_year_label(d.first_fiscal_year, "ja"),
+            "budget": d.budget_yen,
+        }
+        for d in designations.order_by("consortium__prefecture__code", "consortium__name")
+    ]
+    progress(15)
+
+    # Registry figures by prefecture, counted in the database.
+    designated_schools = registered_schools.filter(consortia__designations__fiscal_year=fy)
+    registry = {}
+    for name, queryset, path in (
+        ("schools", registered_schools, "prefecture"),
+        ("designated_schools", designated_schools, "prefecture"),
+        ("companies", companies, "prefecture"),
+        ("designations", designations, "consortium__prefecture"),
+    ):
+        for row in queryset.order_by().values(path).annotate(n=Count("pk", distinct=True)):
+            registry.setdefault(row[path], {})[name] = row["n"]
+    budget = {
+        row["consortium__prefecture"]: row["b"] or 0
+        for row in designations.order_by().values("consortium__prefecture").annotate(b=Sum("budget_yen"))
+    }
+    registry_rows = []
+    sums = {"schools": 0, "designated_schools": 0, "companies": 0, "designations": 0, "budget": 0}
+    for prefecture in prefectures:
+        figures = registry.get(prefecture.pk, {})
+        row = {key: figures.get(key, 0) for key in ("schools", "designated_schools", "companies", "designations")}
+        row["budget"] = budget.get(prefecture.pk, 0)
+        for key in sums:
+            sums[key] += row[key]
+        registry_rows.append({"label": prefecture.name, "block": prefecture.block, **row})
+    context["registry_rows"] = registry_rows
+    context["registry_total"] = sums
+    progress(25)
+
+    keys = [key for key, _h in ACTIVITY_COLUMNS + PLACEMENT_COLUMNS + OUTCOME_COLUMNS]
+    values = area_values(fy, scope, keys)
+    progress(60)
+    school_rows = list(
+        (School.objects.filter(pk__in=schools) if schools is not None else School.objects.all())
+        .order_by("prefecture__code", "code")
+        .values("pk", "code", "name", "prefecture_id", "prefecture__name")
+    )
+    hidden = hidden_cells(
+        values,
+        {row["pk"]: row["prefecture_id"] for row in school_rows},
+        {prefecture.pk: prefecture.block for prefecture in prefectures},
+    )
+    context["activity"] = {
+        "headings": [h for _k, h in ACTIVITY_COLUMNS],
+        "rows": area_rows(prefectures, ACTIVITY_COLUMNS, values, hidden),
+    }
+    context["placement"] = {
+        "headings": [h for _k, h in PLACEMENT_COLUMNS],
+        "rows": area_rows(prefectures, PLACEMENT_COLUMNS, values, hidden),
+    }
+    context["outcome"] = {
+        "headings": [h for _k, h in OUTCOME_COLUMNS],
+        "rows": area_rows(prefectures, OUTCOME_COLUMNS, values, hidden),
+    }
+    context["summary"] = [
+        (
+            METRICS[key].label,
+            HIDDEN if ("total",) in hidden[key] else values[key].get(("total",)),
+            METRICS[key].unit,
+            METRICS[key].digits,
+        )
+        for key in keys
+    ]
+    context["summary"] = [
+        {
+            "label": str(label),
+            "text": format_number(value if value is not None or key.endswith("_rate") else 0, digits),
+            "unit": str(unit),
+        }
+        for (label, value, unit, digits), key in zip(context["summary"], keys, strict=True)
+    ]
+    progress(70)
+    context["changes"] = change_rows(
+        fy, scope, groups=("block",) if scope.kind == ScopeKind.NATIONAL else ("prefecture",)
+    )
+    for row in context["changes"]:
+        if scope.kind != ScopeKind.NATIONAL:
+            names = {str(p.pk): p.name for p in prefectures}
+            for area in row["areas"]:
+                area["label"] = names.get(area["label"], area["label"])
+    progress(80)
+
+    block_labels = dict(Block.choices)
+    block_keys = [block for block in dict.fromkeys(p.block for p in prefectures)]
+
+    def block_series(key):
+        return [
+            (str(block_labels[block]), None if ("block", block) in hidden[key] else values[key].get(("block", block)))
+            for block in block_keys
+        ]
+
+    context["charts"] = (
+        [
+            bar_chart(block_series("hours_completed"), title="企業実習の確認済み時間数（ブロック別）", unit="時間"),
+            bar_chart(block_series("engagements"), title="連携活動の件数（ブロック別）", unit="件"),
+            bar_chart(block_series("enrolment_rate"), title="定員充足率（ブロック別）", unit="%", digits=1),
+        ]
+        if len(block_keys) > 1
+        else [
+            bar_chart(
+                [(p.name, values["hours_completed"].get(("prefecture", p.pk))) for p in prefectures],
+                title="企業実習の確認済み時間数",
+                unit="時間",
+            )
+        ]
+    )
+    context["schools_detail"] = [
+        {
+            "code": row["code"],
+            "name": row["name"],
+            "prefecture": row["prefecture__name"],
+            "cells": [
+                HIDDEN
+                if ("school", row["pk"]) in hidden[key]
+                else _rounded(values[key].get(("school", row["pk"])), key)
+                for key in keys
+            ],
+        }
+        for row in school_rows
+    ]
+    context["detail_keys"] = keys
+    start, end = fiscal_year_bounds(fy)
+
+    engagement_rows = Engagement.objects.filter(start_on__range=(start, end))
+    if schools is not None:
+        engagement_rows = engagement_rows.filter(school__in=schools)
+    context["engagement_rows"] = engagement_rows.order_by("start_on", "pk").values_list(
+        "school__prefecture__name", "school__name", "company__name", "kind", "title", "start_on", "end_on", "students"
+    )
+    context["empty"] = not (
+        values["engagements"].get(("total",)) or values["placements"].get(("total",)) or totals["n"]
+    )
+    return context
+
+
+def _rounded(value, key):
+    if value is None:
+        return None if key.endswith("_rate") else 0
+    if isinstance(value, Decimal):
+        return round(float(value), METRICS[key].digits)
+    return value
+
+
+def sheets_annual(context) -> list[Sheet]:
+    kinds = dict(OfferKind.choices)
+    area_header = ["都道府県・ブロック"]
+    return [
+        Sheet(
+            "概要",
+            ["項目", "値", "単位"],
+            [[row["label"], row["text"], row["unit"]] for row in context["summary"]]
+            + [
+                ["事業指定（件）", context["designation_total"]["n"], "件"],
+                ["予算額", context["designation_total"]["budget"], "円"],
+            ],
+            [40, 16, 8],
+        ),
+        Sheet(
+            "事業指定",
+            ["都道府県", "管理機関", "事業区分", "新規・継続", "指定開始年度", "予算額（円）"],
+            [
+                [d["prefecture"], d["consortium"], d["type"], d["new"], d["first"], d["budget"]]
+                for d in context["designations"]
+            ],
+            [10, 48, 24, 10, 14, 16],
+        ),
+        Sheet(
+            "学校・企業",
+            ["都道府県", "登録校", "指定校", "登録企業", "事業指定", "予算額（円）"],
+            [
+                [r["label"], r["schools"], r["designated_schools"], r["companies"], r["designations"], r["budget"]]
+                for r in context["registry_rows"]
+            ],
+            [12, 10, 10, 10, 10, 16],
+        ),
+        *[
+            Sheet(
+                title,
+                area_header + context[name]["headings"],
+                [
+                    [
+                        row["label"],
+                        *[
+                            cell["value"] if not isinstance(cell["value"], Decimal) else round(float(cell["value"]), 1)
+                            for cell in row["cells"]
+                        ],
+                    ]
+                    for row in context[name]["rows"]
+                ],
+                [16] + [14] * len(context[name]["headings"]),
+            )
+            for name, title in (
+                ("activity", "連携活動（地域別）"),
+                ("placement", "企業実習（地域別）"),
+                ("outcome", "定員充足率・地元就職率"),
+            )
+        ],
+        Sheet(
+            "生徒の変容",
+            [
+                "尺度",
+                "下位尺度",
+                "地域",
+                "人数",
+                "事前平均",
+                "事後平均",
+                "平均変化",
+                "95%CI下限",
+                "95%CI上限",
+                "効果量dz",
+            ],
+            [
+                row
+                for change in context["changes"]
+                for row in [
+                    [change["instrument"], change["subscale"], "全体", change["n"], *change_values(change)],
+                    *[
+                        [change["instrument"], change["subscale"], area["label"], area["n"], *change_values(area)]
+                        for area in change["areas"]
+                    ],
+                ]
+            ],
+            [24, 16, 12, 8, 10, 10, 10, 10, 10, 10],
+        ),
+        Sheet(
+            "学校別",
+            ["学校コード", "学校名", "都道府県", *[str(METRICS[key].label) for key in context["detail_keys"]]],
+            [[r["code"], r["name"], r["prefecture"], *r["cells"]] for r in context["schools_detail"]],
+            [16, 34, 10] + [12] * len(context["detail_keys"]),
+        ),
+        Sheet(
+            "連携活動一覧",
+            ["都道府県", "学校", "企業", "種類", "件名", "開始日", "終了日", "生徒数"],
+            (
+                [p, s, c, str(kinds.get(k, k)), t, a, b, n]
+                for p, s, c, k, t, a, b, n in context["engagement_rows"].iterator()
+            ),
+            [10, 30, 30, 16, 40, 12, 12, 8],
+        ),
+        notes_sheet(context),
+    ]

@@ -1,0 +1,108 @@
+"""Figures by area — school, prefecture, block and the whole scope — with the suppression of small student counts,
+laid out as rows per prefecture with each block's subtotal and the total."""
+
+from partners.models import Block, School
+from reports.documents.common import HIDDEN, ReportScope, format_number, threshold
+from reports.metrics import METRICS, TOTAL, percent
+from reports.suppression import area_sums, suppressed
+
+# The columns of the area tables: (metric key, short heading).
+ACTIVITY_COLUMNS = [
+    ("engagements", "連携活動"),
+    ("companies_engaged", "連携企業"),
+    ("class_sessions", "産業界との授業"),
+    ("joint_projects", "共同研究等"),
+    ("practitioner_people", "実務家教員（人）"),
+    ("practitioner_hours", "実務家教員（時間）"),
+]
+PLACEMENT_COLUMNS = [
+    ("students_dual_system", "デュアルシステム（人）"),
+    ("students_internship", "インターンシップ（人）"),
+    ("placements", "企業実習（件）"),
+    ("hours_completed", "確認済み時間"),
+]
+OUTCOME_COLUMNS = [
+    ("enrolment_rate", "定員充足率（%）"),
+    ("local_employment_rate", "地元就職率（%）"),
+]
+
+
+def area_values(fy: int, scope: ReportScope, keys) -> dict:
+    """{metric: {("prefecture", id) | ("block", code) | ("total",) | ("school", id): value}}.
+
+    What adds up over schools is counted per school once and summed upwards here (2,000 numbers at national scale);
+    what does not (distinct companies, distinct people) is counted by the database at each level.
+    """
+    schools = scope.schools()
+    areas = School.objects.filter(pk__in=schools) if schools is not None else School.objects.all()
+    area_of = {
+        pk: (prefecture, block) for pk, prefecture, block in areas.values_list("pk", "prefecture", "prefecture__block")
+    }
+    values = {}
+    for key in keys:
+        metric = METRICS[key]
+        cells = {}
+        if metric.additive or metric.parts:
+            per_school = (metric.parts or metric.compute)(fy, "school", schools)
+            sums: dict = {}
+            for school, value in per_school.items():
+                prefecture, block = area_of[school]
+                for cell in (("school", school), ("prefecture", prefecture), ("block", block), ("total",)):
+                    if metric.parts:
+                        top, bottom = sums.get(cell, (0, 0))
+                        sums[cell] = (top + value[0], bottom + value[1])
+                    else:
+                        sums[cell] = sums.get(cell, 0) + value
+            cells = percent(sums) if metric.parts else sums
+        else:
+            for group, kind in (
+                ("school", "school"),
+                ("prefecture", "prefecture"),
+                ("block", "block"),
+                (TOTAL, "total"),
+            ):
+                for ident, value in metric.compute(fy, group, schools).items():
+                    cells[(kind,) if kind == "total" else (kind, ident)] = value
+        values[key] = cells
+    return values
+
+
+def hidden_cells(values: dict, school_prefecture: dict, prefecture_block: dict) -> dict:
+    """Suppression for every student count, shared by the area table and the per-school detail."""
+    sums = area_sums(prefecture_block)
+    schools_of: dict = {}
+    for school, prefecture in school_prefecture.items():
+        schools_of.setdefault(prefecture, []).append(("school", school))
+    sums += [(("prefecture", prefecture), members) for prefecture, members in schools_of.items()]
+    return {key: suppressed(values[key], sums, threshold()) if METRICS[key].personal else set() for key in values}
+
+
+def area_rows(prefectures, columns, values, hidden) -> list[dict]:
+    """Rows per prefecture, each block's subtotal after its prefectures, then the total."""
+
+    block_labels = dict(Block.choices)
+
+    def cells(key_of_row):
+        out = []
+        for key, _heading in columns:
+            metric = METRICS[key]
+            value = values[key].get(key_of_row)
+            if key_of_row in hidden[key]:
+                out.append({"text": HIDDEN, "value": HIDDEN})
+            else:
+                if value is None and not metric.key.endswith("_rate"):
+                    value = 0
+                out.append({"text": format_number(value, metric.digits), "value": value})
+        return out
+
+    rows = []
+    by_block: dict = {}
+    for prefecture in prefectures:
+        by_block.setdefault(prefecture.block, []).append(prefecture)
+    for block, members in by_block.items():
+        for prefecture in members:
+            rows.append({"kind": "prefecture", "label": prefecture.name, "cells": cells(("prefecture", prefecture.pk))})
+        if len(by_block) > 1 or len(members) > 1:
+            rows.append({"kind": "block", "label": f"{block_labels[block]}計", "cells": cells(("block", block))})
+    rows.append({"kind": "total", "label": "合計", "cells": cells(("total",))})
+    return rows
