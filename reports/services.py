@@ -4,12 +4,15 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +23,13 @@ from reports.models import KIND_SCOPES, ReportRun, RunStatus
 from reports.rendering import build_report_files
 
 
-def report_run_start(*, user, kind: str, fiscal_year: int, prefecture=None, consortium=None) -> ReportRun:
+def report_run_start(
+    *, user, kind: str, fiscal_year: int, enqueue: Callable[[int], object], prefecture=None, consortium=None
+) -> ReportRun:
     """Record a run for a scope inside the user's own and queue it once the record is committed.
+
+    `enqueue` hands the run's id to a worker (the view passes the build task's `delay`); it is called only after
+    the commit, so the worker never misses the row it was given.
 
     With no prefecture or consortium given, the run covers the user's own scope. A national user may narrow it to
     one prefecture or consortium, a prefecture user to one of its consortia; the kind decides which scopes fit.
@@ -51,10 +59,7 @@ def report_run_start(*, user, kind: str, fiscal_year: int, prefecture=None, cons
         raise ValidationError(_("この種類の報告書は、この対象では作成できません。"))
     run.full_clean()
     run.save()
-
-    from reports.tasks import build_report
-
-    transaction.on_commit(lambda: build_report.delay(run.pk))
+    transaction.on_commit(lambda: enqueue(run.pk))
     return run
 
 
@@ -135,6 +140,25 @@ def report_run_build(run_id: int) -> ReportRun | None:
         os.rmdir(folder)
     run.refresh_from_db()
     return run
+
+
+def report_run_fail(run_id: int, code: str) -> None:
+    """Mark a run failed with the code of its error, unless it is done."""
+    ReportRun.objects.filter(pk=run_id).exclude(status=RunStatus.DONE).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error=code
+    )
+
+
+def report_runs_fail_stale() -> int:
+    """Mark runs that have waited or run far too long as failed, so nobody watches a bar forever."""
+    cutoff = timezone.now() - timedelta(minutes=settings.REPORT_RUN_TIMEOUT_MINUTES)
+    # A running report is given the time a dead worker's task needs to come back (the visibility timeout) on top.
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
+    running_cutoff = cutoff - timedelta(seconds=visibility)
+    stale = ReportRun.objects.filter(
+        Q(status=RunStatus.QUEUED, created_at__lt=cutoff) | Q(status=RunStatus.RUNNING, started_at__lt=running_cutoff)
+    )
+    return stale.update(status=RunStatus.FAILED, finished_at=timezone.now(), error="timed_out")
 
 
 def render_report(kind: str, fy: int, scope: ReportScope, fmt: str, out: str) -> dict:

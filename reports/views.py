@@ -14,6 +14,7 @@ from meister.fiscal import current_fiscal_year, fiscal_year_label
 from meister.models import Role
 from meister.scoping import OutsideScope, get_for_user, may_change, may_create, saving_in_scope, visible_to
 from partners.models import Consortium
+from reports import tasks
 from reports.documents import ReportScope
 from reports.forms import FIRST_FISCAL_YEAR, KpiForm, KpiTargetForm, PdcaReviewForm, ReportRunForm
 from reports.metrics import METRICS, TOTAL
@@ -52,6 +53,7 @@ def run_create(request):
                 fiscal_year=form.cleaned_data["fiscal_year"],
                 prefecture=form.cleaned_data["prefecture"],
                 consortium=form.cleaned_data["consortium"],
+                enqueue=tasks.report_run_build.delay,
             )
         except ValidationError as error:
             form.add_error("target", error)

@@ -233,10 +233,10 @@ def _hostile_posts(client, action, fields):
 
 @pytest.mark.django_db
 def test_no_form_answers_500_and_a_refused_form_writes_nothing(client, demo, monkeypatch):
-    from reports.tasks import build_report
+    from reports.tasks import report_run_build
 
     # A report run that a form starts is queued for a worker; this test has none and needs none.
-    monkeypatch.setattr(build_report, "delay", lambda *args, **kwargs: None)
+    monkeypatch.setattr(report_run_build, "delay", lambda *args, **kwargs: None)
     # Every page is opened before any form is posted: a form may use up what another page's address is built from.
     found = []
     for name, persona, path in list(pages(demo)):

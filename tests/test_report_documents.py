@@ -25,7 +25,7 @@ from reports.metrics import METRICS, TOTAL, paired_changes
 from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportKind, ReportRun, RunStatus
 from reports.rendering import build_report_files
 from reports.suppression import area_sums, suppressed
-from reports.tasks import build_report
+from reports.tasks import report_run_build
 from tests.pdf import pdf_fonts, pdf_text
 
 FY = 2024
@@ -238,7 +238,7 @@ def test_coordinator_downloads_the_pdca_report_of_their_consortium_only(client, 
     response = client.post(reverse("reports:run_create"), {"kind": ReportKind.PDCA, "fiscal_year": 2026, "target": ""})
     run = ReportRun.objects.get()
     assert response.status_code == 302 and run.consortium == demo.shiga_consortium
-    build_report(run.pk)
+    report_run_build(run.pk)
     run.refresh_from_db()
     assert (run.status, run.progress) == (RunStatus.DONE, 100)
     pdf = b"".join(client.get(reverse("reports:run_download", args=[run.pk])).streaming_content)
@@ -279,7 +279,7 @@ def test_prefecture_annual_report_covers_only_that_prefecture(client, demo, tmp_
     )
     run = ReportRun.objects.get()
     assert run.prefecture == hiroshima
-    build_report(run.pk)
+    report_run_build(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
     text = pdf_text(run.pdf.open("rb").read())
@@ -289,7 +289,7 @@ def test_prefecture_annual_report_covers_only_that_prefecture(client, demo, tmp_
 
 def test_a_year_without_records_fails_with_words(demo):
     run = ReportRun.objects.create(kind=ReportKind.FACT_FINDING, fiscal_year=2021)
-    build_report(run.pk)
+    report_run_build(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and run.error == "no_data"
     assert "記録がありません" in run.error_message
@@ -298,10 +298,10 @@ def test_a_year_without_records_fails_with_words(demo):
 
 def test_a_finished_run_is_not_built_again(demo):
     run = ReportRun.objects.create(kind=ReportKind.ANNUAL, fiscal_year=FY)
-    build_report(run.pk)
+    report_run_build(run.pk)
     run.refresh_from_db()
     first = (run.pdf.name, run.xlsx.name, run.attempt)
-    build_report(run.pk)  # a re-delivered task
+    report_run_build(run.pk)  # a re-delivered task
     run.refresh_from_db()
     assert (run.pdf.name, run.xlsx.name, run.attempt) == first
 

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from meister.celery import app
 from reports.models import ReportKind, ReportRun, RunStatus
-from reports.tasks import build_report
+from reports.tasks import report_run_build
 from tests.conftest import spawn_worker
 from tests.pdf import pdf_text
 
@@ -93,7 +93,7 @@ def workers(tmp_path):
 
 def _queue(run, redis_url):
     with app.connection_for_write(redis_url) as connection:
-        build_report.apply_async((run.pk,), connection=connection)
+        report_run_build.apply_async((run.pk,), connection=connection)
 
 
 def _wait(predicate, seconds, what):

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from reports.documents.registry_summary import registry_summary_rows
 from reports.models import ReportKind, ReportRun, RunStatus
-from reports.tasks import build_report
+from reports.tasks import report_run_build
 from tests.pdf import pdf_fonts, pdf_text
 
 
@@ -65,7 +65,7 @@ def test_task_writes_a_japanese_pdf(client, demo):
         consortium=demo.shiga_consortium,
         requested_by=demo.users["coordinator"],
     )
-    build_report(run.pk)
+    report_run_build(run.pk)
     run.refresh_from_db()
     assert (run.status, run.progress, run.error) == (RunStatus.DONE, 100, "")
     client.force_login(demo.users["prefecture"])
@@ -81,7 +81,7 @@ def test_task_writes_a_japanese_pdf(client, demo):
 
 def test_failure_is_recorded_in_words(demo):
     run = ReportRun.objects.create(kind="no_such_report", fiscal_year=2026)
-    build_report(run.pk)
+    report_run_build(run.pk)
     run.refresh_from_db()
     assert (run.status, run.error) == (RunStatus.FAILED, "build_failed")
     assert "報告書を作成できませんでした" in run.error_message and not run.pdf
@@ -90,7 +90,7 @@ def test_failure_is_recorded_in_words(demo):
 
 
 def test_task_for_a_deleted_run_returns_quietly(db):
-    build_report(987654)
+    report_run_build(987654)
     assert not ReportRun.objects.exists()
 
 
@@ -127,7 +127,7 @@ def test_stale_runs_are_marked_failed(demo, settings):
 
     from django.utils import timezone
 
-    from reports.tasks import fail_stale_runs
+    from reports.tasks import report_runs_fail_stale
 
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
     now = timezone.now()
@@ -139,7 +139,7 @@ def test_stale_runs_are_marked_failed(demo, settings):
     lost = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026, status=RunStatus.RUNNING)
     ReportRun.objects.filter(pk=lost.pk).update(started_at=now - timedelta(hours=5))
     fresh = ReportRun.objects.create(kind=ReportKind.REGISTRY_SUMMARY, fiscal_year=2026)
-    assert fail_stale_runs() == 2
+    assert report_runs_fail_stale() == 2
     for run in (waited, returning, lost, fresh):
         run.refresh_from_db()
     assert (waited.status, waited.error) == (RunStatus.FAILED, "timed_out")
@@ -159,7 +159,7 @@ def test_a_failing_attempt_leaves_a_run_another_attempt_has_taken_over(demo, mon
         raise RuntimeError("layout failed")
 
     monkeypatch.setattr(services, "build_report_files", taken_over_then_broken)
-    build_report(run.pk)
+    report_run_build(run.pk)
     run.refresh_from_db()
     assert (run.status, run.attempt, run.error) == (RunStatus.RUNNING, 2, "")
 
