@@ -110,10 +110,6 @@ def students_internship(fy, group, schools, **_):
     return _single(queryset, "student__school", group, schools, Count("student", distinct=True))
 
 
-def students_placed(fy, group, schools, **_):
-    return _single(_placements(fy), "student__school", group, schools, Count("student", distinct=True))
-
-
 def hours_completed(fy, group, schools, **_):
     from curricula.models import DayLog
 
