@@ -20,7 +20,8 @@ from assessments.models import Response, Timing
 from curricula.models import DayLog, Placement, Student
 from meister.fiscal import fiscal_year
 from partners.models import Designation, Engagement, Prefecture, School
-from reports.documents import HIDDEN, ReportScope
+from reports.documents import ReportScope
+from reports.documents.common import HIDDEN
 from reports.metrics import METRICS, TOTAL, paired_changes
 from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportKind, ReportRun, RunStatus
 from reports.rendering import build_report_files

@@ -8,12 +8,12 @@ suppression) and `changes` (students' change).
 """
 
 from reports.documents.annual import collect_annual, sheets_annual
-from reports.documents.common import HIDDEN, ReportScope, Sheet
+from reports.documents.common import ReportScope
 from reports.documents.fact_finding import collect_fact_finding, sheets_fact_finding
 from reports.documents.pdca import collect_pdca, sheets_pdca
 from reports.documents.registry_summary import collect_registry_summary, sheets_registry_summary
 
-__all__ = ["BUILDERS", "HIDDEN", "ReportScope", "Sheet"]
+__all__ = ["BUILDERS", "ReportScope"]
 
 # Each kind: how its figures are gathered, how they become sheets, and the print template of its PDF.
 BUILDERS = {
