@@ -45,7 +45,9 @@ class ClosedPeriod(models.Model):
     kind = models.CharField(_("区分"), max_length=10, choices=ClosureKind.choices)
     starts_on = models.DateField(_("開始日"), validators=[validate_record_date])
     ends_on = models.DateField(_("終了日"), validators=[validate_record_date])
-    label = models.CharField(_("名称"), max_length=60, validators=[validate_text_line], help_text=_("例: 夏季休業、お盆"))
+    label = models.CharField(
+        _("名称"), max_length=60, validators=[validate_text_line], help_text=_("例: 夏季休業、お盆")
+    )
 
     objects = ScopedQuerySet.as_manager()
     # Read by everyone who sees the school or the company; kept by the school's keepers (teachers, the prefecture) or
