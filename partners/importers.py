@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meister.fiscal import fiscal_year
-from meister.importing import Importer, ImportField, Problems, keep_text, name_key, normalise_code
+from meister.importing import Importer, ImportField, Problems, keep_text, name_key, nfkc, normalise_code
 from meister.models import ImportKind, Role
 from meister.scoping import visible_to
 from partners.models import (
@@ -438,7 +438,7 @@ def _import_date(text: str):
     """2026-08-01, 2026/8/1 or 2026.8.1, in half- or full-width digits; None when it is not a date."""
     import datetime
 
-    parts = re.split(r"[-/.]", normalise_code(text).replace("年", "-").replace("月", "-").rstrip("日"))
+    parts = re.split(r"[-/.]", nfkc(text).replace("年", "-").replace("月", "-").removesuffix("日"))
     try:
         return datetime.date(*(int(part) for part in parts)) if len(parts) == 3 else None
     except ValueError:

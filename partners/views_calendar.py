@@ -14,7 +14,7 @@ from meister.calendar import holidays_between
 from meister.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from meister.importing import Importer
 from meister.models import ImportKind
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.scoping import OutsideScope, changeable_pks, get_for_user, may_create, visible_to
 from meister.validators import plain_int
 from partners import services_calendar
 from partners.forms_calendar import CalendarCopyForm, ClosedPeriodForm
@@ -46,8 +46,9 @@ def calendar_list(request):
     if company:
         rows = rows.filter(company_id=company)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    changeable = changeable_pks(user, page)
     for closure in page:
-        closure.can_change = may_change(user, closure)
+        closure.can_change = closure.pk in changeable
     first, last = fiscal_year_bounds(year)
     importer: Importer | None = importer_for(ImportKind.CALENDARS)
     context = {
