@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meister.fiscal import current_fiscal_year
-from meister.models import Role
-from meister.scoping import limit_choices_to_scope
+from meister.scoping import limit_choices_to_scope, placing_fields
 from partners.forms import fiscal_year_choices
 from partners.models import SCHOOL_KINDS, ClosedPeriod, ClosureKind, Company, School
 
@@ -24,11 +23,10 @@ class TypedDateField(forms.DateField):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _owner_roles(user) -> tuple[bool, bool]:
-    """Whether the user keeps schools' calendars, companies' calendars, or (national and consortium roles) both."""
-    if user.is_superuser or user.role in {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}:
-        return True, True
-    return user.role == Role.TEACHER, user.role == Role.COMPANY
+def _owner_kinds(user) -> tuple[bool, bool]:
+    """Whether the user keeps schools' calendars, companies' calendars, or both (national and consortium roles)."""
+    kept = placing_fields(user, ClosedPeriod, ("school", "company"))
+    return "school" in kept, "company" in kept
 
 
 def _one_owner_required(form) -> None:
@@ -68,7 +66,7 @@ class ClosedPeriodForm(forms.ModelForm):
             self.initial["fiscal_year"] = current_fiscal_year()
         self.fields["school"].queryset = School.objects.all()
         self.fields["company"].queryset = Company.objects.all()
-        schools, companies = _owner_roles(user)
+        schools, companies = _owner_kinds(user)
         if self.instance.pk is not None:
             schools, companies = self.instance.school_id is not None, self.instance.company_id is not None
         if not companies:
@@ -107,7 +105,7 @@ class CalendarCopyForm(forms.Form):
         self.fields["from_year"].choices = fiscal_year_choices()
         if not self.initial.get("from_year"):
             self.initial["from_year"] = current_fiscal_year() - 1
-        schools, companies = _owner_roles(user)
+        schools, companies = _owner_kinds(user)
         if not companies:
             del self.fields["company"]
         if not schools:
