@@ -361,3 +361,18 @@ def test_pages_reading_the_calendar_keep_their_query_count(client, demo, name, q
     few = measure()
     _add_placements(demo, companies, 1, 30)
     assert measure() == few
+
+
+def test_the_scoping_module_says_who_keeps_which_calendar(demo):
+    from meister.scoping import changeable_pks, placing_fields
+
+    owners = ("school", "company")
+    kept = {persona: placing_fields(demo.users[persona], ClosedPeriod, owners) for persona in demo.users}
+    assert kept["teacher"] == ["school"] and kept["company"] == ["company"]
+    assert kept["coordinator"] == kept["prefecture"] == kept["admin"] == ["school", "company"]
+    rows = list(ClosedPeriod.objects.filter(school=demo.hikone)) + list(ClosedPeriod.objects.filter(company=demo.kotoh))
+    hikone = {row.pk for row in rows if row.school_id}
+    assert changeable_pks(demo.users["teacher"], rows) == hikone
+    assert changeable_pks(demo.users["company"], rows) == {row.pk for row in rows if row.company_id}
+    assert changeable_pks(demo.users["ministry"], rows) == set()
+    assert changeable_pks(demo.users["admin"], rows) == {row.pk for row in rows}
