@@ -23,7 +23,7 @@ def _pdf(html: str, filename: str) -> HttpResponse:
 
 
 def agreement_html(placement, *, show_guardian: bool = True) -> str:
-    days = placement.expected_days()
+    days = placement.expected_days()  # national holidays and the school's and company's closed days left out
     with translation.override("ja"):
         return render_to_string(
             "print/placement_agreement.html",

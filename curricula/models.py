@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from curricula.schedule import calendar_of, pattern_days
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
 from meister.validators import (
@@ -359,19 +360,21 @@ class Placement(models.Model):
         labels = dict(WEEKDAYS)
         return "・".join(str(labels[d]) for d in self.weekday_numbers)
 
+    def pattern_days(self, until: datetime.date | None = None) -> list[datetime.date]:
+        """Every day of the weekday pattern inside the period, holidays and breaks included."""
+        return pattern_days(self, until)
+
     def expected_days(self, until: datetime.date | None = None) -> list[datetime.date]:
-        """Every day of the pattern inside the period (up to `until` when given)."""
-        last = min(self.ends_on, until) if until else self.ends_on
-        wanted = set(self.weekday_numbers)
-        days, day = [], self.starts_on
-        while day <= last:
-            if day.weekday() in wanted:
-                days.append(day)
-            day += datetime.timedelta(days=1)
-        return days
+        """The pattern's days inside the period (up to `until` when given), less national holidays and the school's
+        and the company's closed days (curricula.schedule)."""
+        return calendar_of(self).expected_days(self, until)
 
     def is_expected_on(self, day: datetime.date) -> bool:
-        return self.starts_on <= day <= self.ends_on and day.weekday() in self.weekday_numbers
+        return calendar_of(self).is_expected_on(self, day)
+
+    def closed_reason(self, day: datetime.date) -> str | None:
+        """A national holiday's name or the school's or company's closed period on `day`, else None."""
+        return calendar_of(self).closed_reason(self, day)
 
 
 class Attendance(models.TextChoices):

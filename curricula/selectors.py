@@ -1,7 +1,8 @@
 """Reads for curricula and placements, scoped to the user: the views call these first.
 
 Progress (hours, missing and pending days) is computed from each placement's logs prefetched in
-one query, so a page costs the same number of queries for one student as for forty.
+one query, and the expected days from one calendar read for all of them (curricula.schedule), so a page
+costs the same number of queries for one student as for forty.
 """
 
 import datetime
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from curricula import schedule
 from curricula.models import (
     ClassSession,
     DayLog,
@@ -51,13 +53,15 @@ def get_placement_for_user(user, pk, *, change: bool = False) -> Placement:
     return get_for_user(user, rows.prefetch_related(Prefetch("logs", queryset=_light_logs())), change=change, pk=pk)
 
 
-def placements_on_day(*, user, day: datetime.date) -> QuerySet:
-    """Placements whose pattern falls on `day`, each with that day's log (if any) as `day_logs`."""
+def placements_on_day(*, user, day: datetime.date) -> list[Placement]:
+    """Placements expected on `day`, each with that day's log (if any) as `day_logs`; a placement whose day is closed
+    (a holiday, a break) comes only when it was logged before the day closed, so the log stays in view."""
     rows = Placement.objects.filter(
         starts_on__lte=day, ends_on__gte=day, weekdays__contains=str(day.weekday())
     ).select_related("student", "company", "mentor", "subject")
     rows = rows.prefetch_related(Prefetch("logs", queryset=DayLog.objects.filter(day=day), to_attr="day_logs"))
-    return visible_to(rows, user)
+    rows = schedule.attach(visible_to(rows, user), first=day, last=day)
+    return [placement for placement in rows if placement.day_logs or placement.is_expected_on(day)]
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Progress:
     confirmed_hours: Decimal = Decimal("0")
     logged_hours: Decimal = Decimal("0")
     missing: list = field(default_factory=list)
+    logged_on_closed: list = field(default_factory=list)
     pending: int = 0
     rejected: int = 0
 
@@ -84,6 +89,8 @@ def progress(placement: Placement, today: datetime.date | None = None, logs: lis
     expected = placement.expected_days(until=today)
     result = Progress(expected=len(expected), logged=len(logs))
     result.missing = [day for day in expected if day not in logged_days]
+    # Logged before the day closed (a break moved, a new holiday): kept and counted, and shown as such.
+    result.logged_on_closed = sorted(day for day in logged_days if placement.closed_reason(day))
     for _day, status, hours in logs:
         result.logged_hours += hours
         if status == LogStatus.CONFIRMED:
@@ -97,7 +104,7 @@ def progress(placement: Placement, today: datetime.date | None = None, logs: lis
 
 def with_progress(placements, today: datetime.date | None = None) -> list[Placement]:
     today = today or clock.today()
-    rows = list(placements)
+    rows = schedule.attach(placements)
     facts = _log_facts(rows)
     for placement in rows:
         placement.progress = progress(placement, today, facts[placement.pk])
@@ -107,7 +114,7 @@ def with_progress(placements, today: datetime.date | None = None) -> list[Placem
 def missing_days(*, user, today: datetime.date | None = None) -> list[tuple[Placement, datetime.date]]:
     """(placement, day) for every expected day up to today without a log, newest first."""
     today = today or clock.today()
-    placements = list(placements_for_user(user=user).filter(starts_on__lte=today))
+    placements = schedule.attach(placements_for_user(user=user).filter(starts_on__lte=today))
     facts = _log_facts(placements)
     missing = [
         (placement, day) for placement in placements for day in progress(placement, today, facts[placement.pk]).missing
@@ -118,6 +125,18 @@ def missing_days(*, user, today: datetime.date | None = None) -> list[tuple[Plac
 def day_logs_for_user(*, user) -> QuerySet:
     rows = DayLog.objects.select_related("placement", "placement__student", "placement__company", "logged_by")
     return visible_to(rows, user).order_by("-day", "placement__student__class_name", "placement__student__number")
+
+
+def flag_closed_logs(logs) -> list[DayLog]:
+    """The logs (with their placements and students loaded), each with `closed_reason` set when its day is now a
+    holiday or a closed day of the school or the company: kept, counted, and flagged. One query for all of them."""
+    rows = list(logs)
+    if rows:
+        days = [log.day for log in rows]
+        calendar = schedule.calendar_for([log.placement for log in rows], first=min(days), last=max(days))
+        for log in rows:
+            log.closed_reason = calendar.closed_reason(log.placement, log.day)
+    return rows
 
 
 def pending_logs_for_mentor(*, mentor) -> QuerySet:
@@ -147,10 +166,10 @@ def week_placements(*, user, today: datetime.date | None = None) -> list[tuple[d
     sunday = monday + datetime.timedelta(days=6)
     rows = placements_for_user(user=user).filter(starts_on__lte=sunday, ends_on__gte=monday)
     week = []
-    for placement in rows:
+    for placement in schedule.attach(rows, first=monday, last=sunday):
         for day in placement.weekday_numbers:
             date = monday + datetime.timedelta(days=day)
-            if placement.starts_on <= date <= placement.ends_on:
+            if placement.is_expected_on(date):
                 week.append((date, placement))
     return sorted(week, key=lambda pair: (pair[0], pair[1].company.name, pair[1].student.number))
 

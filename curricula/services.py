@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from curricula import links
+from curricula import links, schedule
 from curricula.models import (
     AgreementStatus,
     DayLog,
@@ -209,7 +209,9 @@ def placement_day_reminders_send(*, day: datetime.date) -> int:
         .order_by("mentor", "student__class_name", "student__number")
     )
     by_mentor: dict[int, list[Placement]] = {}
-    for placement in placements:
+    for placement in schedule.attach(placements, first=day, last=day):
+        if not placement.is_expected_on(day):
+            continue  # a holiday or the school's or company's closed day: nobody comes
         by_mentor.setdefault(placement.mentor_id, []).append(placement)
 
     def tell(rows):

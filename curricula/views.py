@@ -34,6 +34,7 @@ from curricula.models import (
     may_see_names,
 )
 from meister import clock
+from meister.calendar import holiday_name
 from meister.models import Role
 from meister.replica import reads_replica
 from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
@@ -104,6 +105,7 @@ def log_day(request, day: datetime.date):
         "day": day,
         "rows": rows,
         "is_future": day > today,
+        "holiday": holiday_name(day),
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
         "today": today,
@@ -337,7 +339,7 @@ def placement_detail(request, pk):
         "month": month,
         "previous_month": (month - datetime.timedelta(days=1)).replace(day=1),
         "next_month": (month + datetime.timedelta(days=32)).replace(day=1),
-        "logs": DayLog.objects.filter(placement=placement).order_by("-day"),
+        "logs": _flagged(placement, DayLog.objects.filter(placement=placement).order_by("-day")),
         "can_change": may_change(user, placement),
         "show_guardian": may_see_guardian(user),
         "agreement_form": AgreementForm(initial={"agreement_status": placement.agreement_status}),
@@ -345,6 +347,14 @@ def placement_detail(request, pk):
         "history": selectors.placement_history(placement=placement),
     }
     return render(request, "curricula/placement_detail.html", context)
+
+
+def _flagged(placement, logs) -> list[DayLog]:
+    """The logs, each with `closed_reason` set when its day has since become a holiday or a closed day."""
+    rows = list(logs)
+    for log in rows:
+        log.closed_reason = placement.closed_reason(log.day)
+    return rows
 
 
 def _month(value, placement, today) -> datetime.date:
@@ -361,6 +371,7 @@ def _month(value, placement, today) -> datetime.date:
 def _calendar(placement, month, today, by_day):
     """Weeks (Sunday first, as Japanese calendars are) of cells: the day and its state."""
     weeks = []
+    pattern = set(placement.pattern_days())
     for week in calendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month):
         cells = []
         for day in week:
@@ -371,9 +382,12 @@ def _calendar(placement, month, today, by_day):
                 state = "absent" if log.attendance == "absent" else log.status
             elif placement.is_expected_on(day):
                 state = "missing" if day <= today else "planned"
+            elif day in pattern:
+                state = "closed"
             else:
                 state = "none"
-            cells.append({"day": day, "state": state, "log": log})
+            closed = placement.closed_reason(day) if day.month == month.month else None
+            cells.append({"day": day, "state": state, "log": log, "closed": closed})
         weeks.append(cells)
     return weeks
 
@@ -452,6 +466,7 @@ def day_log_list(request):
     if request.GET.get("export") in {"csv", "xlsx"}:
         return exporters.day_log_exporter(logs).response(request.GET["export"])
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.flag_closed_logs(page.object_list)
     context = {"page": page, "state": state, "states": LOG_STATES, "missing": False}
     return render(request, "curricula/day_log_list.html", context)
 

@@ -102,6 +102,7 @@ class ImportKind(models.TextChoices):
     SCHOOLS = "schools", _("学校")
     COMPANIES = "companies", _("企業")
     CONTACTS = "contacts", _("担当者")
+    CALENDARS = "calendars", _("休業日")
 
 
 class ImportStatus(models.TextChoices):

@@ -105,6 +105,37 @@ def may_change(user, obj) -> bool:
     return model._base_manager.filter(condition, pk=obj.pk).exists()
 
 
+def changeable_pks(user, rows) -> set:
+    """The pks of `rows` (visible to the user) that the user may also change, as `may_change` answers for each one,
+    from one query at most: for a list that shows an edit link on some rows."""
+    rows = list(rows)
+    if not rows:
+        return set()
+    model = type(rows[0])
+    if not user.is_superuser and user.role not in getattr(model, "change_roles", ()):
+        return set()
+    kind, ident = user.scope
+    narrower = None if user.is_superuser else getattr(model, "change_scope_paths", {}).get(kind)
+    if narrower is None:
+        return {row.pk for row in rows}
+    condition = Q()
+    for path in narrower:
+        condition |= Q(**{path: ident})
+    return set(model._base_manager.filter(condition, pk__in=[row.pk for row in rows]).values_list("pk", flat=True))
+
+
+def placing_fields(user, model, names: tuple[str, ...]) -> list[str]:
+    """Of the relations `names` that each can place a row of `model` (a school's or a company's closed day), those
+    through which the user may keep one: all of them, unless the model narrows the changes of the user's kind of
+    scope (`change_scope_paths`) to paths through some of them."""
+    if user.is_superuser:
+        return list(names)
+    narrower = getattr(model, "change_scope_paths", {}).get(user.scope[0])
+    if narrower is None:
+        return list(names)
+    return [name for name in names if any(path.split("__")[0] == name for path in narrower)]
+
+
 def may_create(user, model) -> bool:
     """Whether a user may add a new row of `model`; `create_roles` when declared, else `change_roles`."""
     if user.is_superuser:

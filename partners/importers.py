@@ -13,10 +13,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meister.importing import Importer, ImportField, Problems, keep_text, name_key, normalise_code
+from meister.fiscal import fiscal_year
+from meister.importing import Importer, ImportField, Problems, keep_text, name_key, nfkc, normalise_code
 from meister.models import ImportKind, Role
 from meister.scoping import visible_to
 from partners.models import (
+    SCHOOL_KINDS,
+    ClosedPeriod,
+    ClosureKind,
     Company,
     Establishment,
     IndustryDivision,
@@ -430,7 +434,101 @@ class ContactImporter(Importer):
         return f"{row.get('name')}（{affiliation}）" if affiliation else row.get("name")
 
 
-IMPORTERS = {importer.kind: importer for importer in (SchoolImporter, CompanyImporter, ContactImporter)}
+def _import_date(text: str):
+    """2026-08-01, 2026/8/1 or 2026.8.1, in half- or full-width digits; None when it is not a date."""
+    import datetime
+
+    parts = re.split(r"[-/.]", nfkc(text).replace("年", "-").replace("月", "-").removesuffix("日"))
+    try:
+        return datetime.date(*(int(part) for part in parts)) if len(parts) == 3 else None
+    except ValueError:
+        return None
+
+
+class CalendarImporter(Importer):
+    """A school's or a company's closed days (休業日): one row per period, the school or company by code or name."""
+
+    kind = ImportKind.CALENDARS
+    model = ClosedPeriod
+    import_roles = frozenset(ClosedPeriod.change_roles)
+    name_fields = frozenset({"label"})
+    scope_fields = frozenset({"owner"})
+    fields = (
+        ImportField(
+            "owner",
+            gettext_lazy("学校・企業"),
+            ("学校", "企業", "学校コード", "法人番号", "学校名", "企業名", "所属"),
+            required=True,
+            normalise=keep_text,
+        ),
+        ImportField("kind", gettext_lazy("区分"), ("種別", "種類")),
+        ImportField("starts_on", gettext_lazy("開始日"), ("日付", "開始", "から", "期間開始"), required=True),
+        ImportField("ends_on", gettext_lazy("終了日"), ("終了", "まで", "期間終了")),
+        ImportField("label", gettext_lazy("名称"), ("行事名", "休業名", "内容"), required=True, normalise=keep_text),
+    )
+    # The school or company is found among what the user sees, as a contact's 所属 is.
+    _named = ContactImporter._named
+    _owner = ContactImporter._affiliation
+
+    def clean_values(self, row, context, problems):
+        values = {}
+        _set_text(values, row, "label")
+        if row.get("owner"):
+            owner = self._owner(row.get("owner"), context, problems)
+            if "organisation" in owner:
+                problems.add("school", _("休業日は学校か企業について登録してください。"))
+            else:
+                values.update(owner)
+        for name in ("starts_on", "ends_on"):
+            if row.get(name):
+                day = _import_date(row.get(name))
+                if day is None:
+                    problems.add(
+                        name,
+                        _("日付「%(value)s」が読めません。2026-08-01 のように入力してください。")
+                        % {"value": row.get(name)},
+                    )
+                else:
+                    values[name] = day
+        if "starts_on" in values:
+            values.setdefault("ends_on", values["starts_on"])
+            values["fiscal_year"] = fiscal_year(values["starts_on"])
+        kind = row.get("kind")
+        if "company" in values:
+            values["kind"] = ClosureKind.COMPANY
+        elif kind:
+            choice = _choice_keys(SCHOOL_KINDS, {}).get(name_key(kind))
+            if choice is None:
+                problems.add(
+                    "kind",
+                    _("区分「%(value)s」が分かりません。次のいずれかで入力してください: %(choices)s")
+                    % {"value": kind, "choices": "、".join(str(label) for _value, label in SCHOOL_KINDS)},
+                )
+            else:
+                values["kind"] = choice
+        elif "school" in values:
+            values["kind"] = ClosureKind.EVENT
+        return values
+
+    def find_existing(self, values, context, problems):
+        owner = {name: values[name] for name in ("school", "company") if name in values}
+        if not owner or "starts_on" not in values:
+            return None
+        same = ClosedPeriod.objects.filter(**owner, starts_on=values["starts_on"], ends_on=values["ends_on"])
+        return same.filter(kind=values.get("kind")).first() if values.get("kind") else same.first()
+
+    def key(self, instance):
+        if instance.starts_on is None:
+            return None
+        return (instance.school_id, instance.company_id, instance.kind, instance.starts_on, instance.ends_on)
+
+    def label(self, row, instance):
+        return f"{row.get('label')}（{row.get('starts_on')}〜{row.get('ends_on') or row.get('starts_on')}）"
+
+
+IMPORTERS = {
+    importer.kind: importer for importer in (SchoolImporter, CompanyImporter, ContactImporter, CalendarImporter)
+}
 
 
 def importer_for(kind: str) -> Importer | None:

@@ -15,6 +15,7 @@ def entries(user) -> list[NavItem]:
             NavItem(pgettext_lazy("plural", "連携企業"), reverse("partners:company_list"), 11),
             NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list"), 12),
             NavItem(_("ニーズ"), reverse("partners:need_list"), 13),
+            NavItem(_("学校暦"), reverse("partners:calendar_list"), 14),
         ]
     if world == "company":
         return [
@@ -22,6 +23,7 @@ def entries(user) -> list[NavItem]:
             NavItem(pgettext_lazy("plural", "連携校"), reverse("partners:school_list"), 11),
             NavItem(pgettext_lazy("plural", "管理機関"), reverse("partners:consortium_list"), 12),
             NavItem(_("依頼"), reverse("partners:proposal_list"), 13),
+            NavItem(_("休業日"), reverse("partners:calendar_list"), 14),
         ]
     return [
         NavItem(pgettext_lazy("plural", "学校"), reverse("partners:school_list"), 10),
@@ -31,4 +33,5 @@ def entries(user) -> list[NavItem]:
         NavItem(_("連携活動"), reverse("partners:engagement_list"), 14),
         NavItem(_("担当者"), reverse("partners:person_list"), 15),
         NavItem(_("連携協定"), reverse("partners:agreement_list"), 16),
+        NavItem(_("学校暦"), reverse("partners:calendar_list"), 17),
     ]

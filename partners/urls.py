@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views, views_agreements, views_consortium, views_import, views_matching
+from partners import views, views_agreements, views_calendar, views_consortium, views_import, views_matching
 
 app_name = "partners"
 urlpatterns = [
@@ -43,4 +43,12 @@ urlpatterns = [
     path("import/<slug:kind>/", views_import.import_upload, name="import_upload"),
     path("import/batch/<int:pk>/", views_import.import_preview, name="import_preview"),
     path("import/batch/<int:pk>/commit/", views_import.import_commit, name="import_commit"),
+]
+# School and company calendars (views_calendar).
+urlpatterns += [
+    path("calendars/", views_calendar.calendar_list, name="calendar_list"),
+    path("calendars/new/", views_calendar.closure_create, name="closure_create"),
+    path("calendars/copy/", views_calendar.calendar_copy, name="calendar_copy"),
+    path("calendars/<int:pk>/edit/", views_calendar.closure_edit, name="closure_edit"),
+    path("calendars/<int:pk>/delete/", views_calendar.closure_delete, name="closure_delete"),
 ]

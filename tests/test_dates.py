@@ -48,6 +48,8 @@ def year_of(demo, travel):
         placement = PlacementFactory(
             student=student, company=demo.kotoh, mentor=mentor, starts_on=days[0], ends_on=days[-1]
         )
+        # Holidays and the school's and company's closed days are nobody's practice days (curricula.schedule).
+        days = [d for d in days if placement.closed_reason(d) is None]
         for logged in (d for d in days if d <= day - datetime.timedelta(days=14)):
             DayLogFactory(placement=placement, day=logged)
         unlogged = [d for d in days if day - datetime.timedelta(days=14) < d <= day]
@@ -78,7 +80,9 @@ def test_calendar_marks_past_days_missing_and_later_days_planned(client, demo, y
     )
     for cell in cells:
         if not placement.is_expected_on(cell["day"]):
-            assert cell["state"] == "none", cell
+            in_pattern = cell["day"].weekday() == 2 and placement.starts_on <= cell["day"] <= placement.ends_on
+            assert cell["state"] == ("closed" if in_pattern else "none"), cell
+            assert (cell["state"] == "closed") <= bool(placement.closed_reason(cell["day"])), cell
         elif cell["day"] > day:
             assert cell["state"] == "planned", cell
         elif cell["day"] in unlogged:

@@ -353,6 +353,25 @@ EXPECTATIONS.update(
 )
 
 
+def _hikone_closure(demo):
+    from partners.models import ClosedPeriod
+
+    return {"pk": ClosedPeriod.objects.filter(school=demo.hikone).order_by("-fiscal_year", "starts_on")[0].pk}
+
+
+# School and company calendars: read by everyone in scope, kept by the school's and the company's own keepers (a
+# company reads its partner school's breaks but does not change them); the ministry only reads.
+EXPECTATIONS.update(
+    {
+        "partners:calendar_list": (None, expect(200)),
+        "partners:closure_create": (None, expect(200, ministry=403)),
+        "partners:calendar_copy": (None, expect(200, ministry=403)),
+        "partners:closure_edit": (_hikone_closure, shiga_only(ministry=403, company=403)),
+        "partners:closure_delete": (_hikone_closure, expect(405)),
+    }
+)
+
+
 def _consortium_only_pdf(demo):
     from showcase.models import Material
 

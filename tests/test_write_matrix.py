@@ -211,7 +211,14 @@ def _school_code(data, form):
     return {"code": f"D1{prefecture.code}29999990X", "establishment": "2"}
 
 
+def _closure_owner(data, form):
+    # A closed period belongs to a school or a company: the first the form offers.
+    name = "school" if "school" in form.fields else "company"
+    return {name: str(form.fields[name].queryset.order_by("pk").first().pk)}
+
+
 OVERRIDES = {
+    "partners:closure_create": _closure_owner,
     "partners:school_create": _school_code,
     "curricula:class_session_create": lambda data, form: {"kind": "joint_meeting"},
     "reports:kpi_create": lambda data, form: {"source": "manual", "metric": "", "name": "書き込みの確認"},

@@ -32,7 +32,7 @@ from curricula.models import (
 from meister import clock
 from meister.fiscal import fiscal_year
 from meister.models import User
-from partners.models import Company, Department, Person, PersonRole, School
+from partners.models import ClosedPeriod, ClosureKind, Company, Department, Person, PersonRole, School
 
 HIKONE = "滋賀県立彦根工業高等学校"
 KAIYO = "新潟県立海洋高等学校"
@@ -175,12 +175,49 @@ def _wednesday_story(days: list[datetime.date]) -> dict[datetime.date, str]:
     return story
 
 
+# (school or company, kind, first (month, day), last (month, day), label): a realistic year, laid on the demo's fiscal
+# year (months 1–3 fall in the next calendar year).
+CALENDARS = [
+    (HIKONE, ClosureKind.EVENT, (6, 10), (6, 10), "創立記念日"),
+    (HIKONE, ClosureKind.SUMMER, (7, 21), (8, 31), "夏季休業"),
+    (HIKONE, ClosureKind.EVENT, (10, 14), (10, 14), "体育祭"),
+    (HIKONE, ClosureKind.WINTER, (12, 24), (1, 7), "冬季休業"),
+    (HIKONE, ClosureKind.SPRING, (3, 25), (3, 31), "学年末休業"),
+    (KAIYO, ClosureKind.SUMMER, (7, 24), (8, 31), "夏季休業"),
+    (KAIYO, ClosureKind.WINTER, (12, 25), (1, 9), "冬季休業"),
+    (KAIYO, ClosureKind.SPRING, (3, 24), (3, 31), "学年末休業"),
+    ("株式会社湖東精機", ClosureKind.COMPANY, (8, 13), (8, 16), "お盆休み"),
+    ("株式会社湖東精機", ClosureKind.COMPANY, (12, 28), (1, 4), "年末年始休業"),
+    ("株式会社能水商店", ClosureKind.COMPANY, (12, 30), (1, 3), "年末年始休業"),
+]
+
+
+def _load_calendars(schools, companies, fy: int) -> None:
+    """The schools' breaks and events and the companies' closed days of the fiscal year (and of the year before, so
+    that copying last year's calendar has something to copy)."""
+
+    def on(year, month_day):
+        month, day = month_day
+        return datetime.date(year if month >= 4 else year + 1, month, day)
+
+    for year in (fy - 1, fy):
+        for owner_name, kind, first, last, label in CALENDARS:
+            owner = {"school": schools[owner_name]} if owner_name in schools else {"company": companies[owner_name]}
+            ClosedPeriod.objects.get_or_create(
+                **owner,
+                fiscal_year=year,
+                starts_on=on(year, first),
+                defaults={"kind": kind, "ends_on": on(year, last), "label": label},
+            )
+
+
 def load_demo(today: datetime.date | None = None) -> None:
     """Lay the demo's placements out around `today` (the real date unless given)."""
     today = today or clock.today()
     fy = fiscal_year(today)
     schools = {s.name: s for s in School.objects.filter(name__in=[HIKONE, KAIYO])}
     companies = {c.name: c for c in Company.objects.filter(prefecture__code__in=["25", "15"])}
+    _load_calendars(schools, companies, fy)
     teachers = {
         HIKONE: User.objects.filter(username="teacher").first(),
         KAIYO: User.objects.filter(username="teacher-niigata").first(),

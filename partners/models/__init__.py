@@ -1,6 +1,7 @@
-"""The registry (who is who), people and contacts, consortia and their work, and matching (needs, proposals,
-engagements)."""
+"""The registry (who is who), people and contacts, consortia and their work, matching (needs, proposals,
+engagements) and school and company calendars."""
 
+from partners.models.calendars import *  # noqa: F403
 from partners.models.consortia import *  # noqa: F403
 from partners.models.matching import *  # noqa: F403
 from partners.models.people import *  # noqa: F403
