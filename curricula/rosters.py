@@ -183,6 +183,11 @@ class RosterImporter(Importer):
                 )
                 seat = None
         context.cache["pending_seat"] = seat
+        existing = context.cache["by_number"].get(values.get("student_number"))
+        latest = context.cache["latest_year"].get(existing.pk) if existing else None
+        if seat is not None and (latest is None or latest <= self.fiscal_year):
+            # The newest year's class is the one the student row shows.
+            values["class_name"], values["number"] = cached_class_name(seat[0], seat[1]), seat[2]
         return values
 
     def find_existing(self, values, context, problems):
@@ -216,25 +221,20 @@ class RosterImporter(Importer):
             for name, value in (("grade", grade), ("class_name", class_name), ("number", number)):
                 if getattr(enrolment, name) != value and labels[name] not in planned.changes:
                     planned.changes.append(labels[name])
-        latest = context.cache["latest_year"].get(student.pk)
-        if student.pk is None or latest is None or latest <= self.fiscal_year:
-            # The newest year's class is the one the student row shows.
-            shown = cached_class_name(grade, class_name)
-            if (student.class_name, student.number) != (shown, number):
-                if planned.existing and labels["class_name"] not in planned.changes:
-                    planned.changes.append(labels["class_name"])
-                student.class_name, student.number = shown, number
-            holder = context.cache["seats"].get((student.entry_year, shown, number))
-            if holder is not None and holder != student.pk and not errors:
-                if context.cache["number_of"].get(holder) not in context.cache["in_file"]:
-                    errors.append(
-                        _("%(grade)s年%(class)s組%(number)s番には、このファイルにない別の生徒が登録されています。")
-                        % {"grade": grade, "class": class_name, "number": number}
-                    )
+        holder = context.cache["seats"].get((student.entry_year, student.class_name, student.number))
+        if holder is not None and holder != student.pk and not errors:
+            if context.cache["number_of"].get(holder) not in context.cache["in_file"]:
+                errors.append(
+                    _("%(grade)s年%(class)s組%(number)s番には、このファイルにない別の生徒が登録されています。")
+                    % {"grade": grade, "class": class_name, "number": number}
+                )
         return planned, errors
 
     def model_checks(self, instance, *, exclude):
         # Uniqueness was settled in memory (生徒番号 by prepare and key(), 組・番号 above): no query per row.
+        exclude = exclude | {"school"}  # the school the page was given, not the row's to check
+        if instance.pk is None and not instance.class_name:
+            exclude = exclude | {"class_name", "number"}  # the row's 学年・組・番号 problem is already named
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
     def in_scope(self, instance, existing, context):
