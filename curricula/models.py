@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from curricula.models_roster import Enrolment, EnrolmentStatus, Rollover  # noqa: F401 (the roster's models)
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
 from meister.validators import (
@@ -210,9 +211,8 @@ class Student(models.Model):
     class_name = models.CharField(_("組"), max_length=10, validators=[validate_text_line])
     number = models.PositiveSmallIntegerField(_("出席番号"))
     kana_name = models.CharField(_("氏名（かな）"), max_length=60, validators=[validate_text_line])
-    # 氏名 in kanji: shown only where `meister.scoping.may_see_full_names` allows (see curricula.rosters).
     full_name = models.CharField(_("氏名"), max_length=60, blank=True, validators=[validate_text_line])
-    # The school's own key for the student (校務支援システムの生徒番号): what a roster import matches rows by.
+    # The school's own key (校務支援システムの生徒番号): what a roster import matches rows by.
     student_number = models.CharField(_("生徒番号"), max_length=20, blank=True, validators=[validate_text_line])
     gender = models.CharField(_("性別"), max_length=10, blank=True, validators=[validate_text_line])
     # Only for the 三者協定 of a placement; never shown to companies.
@@ -224,23 +224,20 @@ class Student(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("placements__company",)}
     change_roles = {Role.ADMIN, Role.TEACHER}
-    # Who sees 氏名 of a student they can see (meister.scoping.may_see_full_names); the ministry never does.
+    # Who sees 氏名 (meister.scoping.may_see_full_names); the ministry never does.
     full_name_scopes = frozenset({ScopeKind.PREFECTURE, ScopeKind.CONSORTIUM, ScopeKind.SCHOOL, ScopeKind.COMPANY})
     full_name_roles = frozenset({Role.ADMIN})
 
     class Meta:
         ordering = ["school", "-entry_year", "class_name", "number"]
         constraints = [
-            # Checked at commit: a new year's roster moves whole classes at once (1組5番 becomes someone else's).
             models.UniqueConstraint(
                 fields=["school", "entry_year", "class_name", "number"],
                 name="student_unique_class_number",
                 deferrable=models.Deferrable.DEFERRED,
             ),
             models.UniqueConstraint(
-                fields=["school", "student_number"],
-                condition=~models.Q(student_number=""),
-                name="student_number_unique_per_school",
+                fields=["school", "student_number"], condition=~models.Q(student_number=""), name="student_number_once"
             ),
         ]
         verbose_name = _("生徒")
@@ -601,7 +598,3 @@ class AllocationChoice(models.Model):
 
     def __str__(self):
         return f"{self.student} {self.rank}: {self.company}"
-
-
-# The school year's roster (per-year enrolments and the April rollover) lives in its own module.
-from curricula.models_roster import Enrolment, EnrolmentStatus, Rollover  # noqa: E402, F401

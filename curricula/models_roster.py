@@ -2,7 +2,8 @@
 
 The 組, 番号 and 学年 of a student change every April, so they are kept per fiscal year (`Enrolment`); what a
 past year's pages and reports show stays as it was. `Student.class_name` and `Student.number` hold the latest
-year's values for the code that reads them from the student (the class is written 3-1: 学年-組).
+year's values for the code that reads them from the student (the class is written 3-1: 学年-組); their uniqueness
+within a cohort is checked at commit, since a new year's roster moves whole classes at once.
 """
 
 from django.conf import settings

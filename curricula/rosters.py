@@ -269,9 +269,11 @@ class RosterImporter(Importer):
                 )
             elif (enrolment.grade, enrolment.class_name, enrolment.number) != (grade, class_name, number):
                 enrolment.grade, enrolment.class_name, enrolment.number = grade, class_name, number
+                # The school's roster now vouches for it: undoing the rollover that made it leaves it in place.
+                enrolment.rollover = None
                 update.append(enrolment)
         Enrolment.objects.bulk_create(create, batch_size=BATCH)
-        Enrolment.objects.bulk_update(update, ["grade", "class_name", "number"], batch_size=BATCH)
+        Enrolment.objects.bulk_update(update, ["grade", "class_name", "number", "rollover"], batch_size=BATCH)
 
 
 # --- likely duplicates ----------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from curricula.models import DestinationKind, EnrolmentStatus, Placement, Rollover, Student
+from curricula.oneroster import ONEROSTER_FILES, oneroster_table
 from curricula.rosters import RosterImporter, duplicate_notes, likely_duplicates, roster_template
 from curricula.services_rollover import (
     destination_choice,
@@ -22,7 +23,7 @@ from curricula.services_rollover import (
 )
 from meister.fiscal import current_fiscal_year
 from meister.importing import ImportProblem, ImportUploadForm, RowStatus, import_commit, import_preview, map_rows
-from meister.importing.reading import MAX_ROWS
+from meister.importing.reading import MAX_ROWS, max_upload_bytes, too_large_message
 from meister.models import Role
 from meister.scoping import get_for_user, may_change, may_see_full_names, visible_to
 from meister.validators import plain_int
@@ -35,15 +36,12 @@ def _may_import(user) -> bool:
     return user.is_superuser or user.role in IMPORT_ROLES
 
 
-class RosterUploadForm(ImportUploadForm):
-    """The upload, with the school (a teacher's own) and the fiscal year the roster is for."""
+class RosterTargetMixin:
+    """The school (a teacher's own) and the fiscal year a roster is for."""
 
-    school = forms.ModelChoiceField(label=gettext_lazy("学校"), queryset=School.objects.none())
-    fiscal_year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    field_order = ["school", "fiscal_year", "file"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def _target_fields(self, user):
+        self.fields["school"] = forms.ModelChoiceField(label=gettext_lazy("学校"), queryset=School.objects.none())
+        self.fields["fiscal_year"] = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
         schools = visible_to(School.objects.order_by("name"), user)
         if user.role == Role.TEACHER and not user.is_superuser:
             schools = schools.filter(pk=user.scope[1])
@@ -51,6 +49,55 @@ class RosterUploadForm(ImportUploadForm):
         if schools.count() == 1:
             self.fields["school"].initial = schools.first()
         self.fields["fiscal_year"].initial = current_fiscal_year()
+        self.order_fields(["school", "fiscal_year"])
+
+
+class RosterUploadForm(RosterTargetMixin, ImportUploadForm):
+    """The 校務支援システム's file, with the school and year it is for."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._target_fields(user)
+
+
+class OneRosterUploadForm(RosterTargetMixin, forms.Form):
+    """OneRoster (Japan Profile) CSV files; `table` holds the roster's rows once the form is valid."""
+
+    users = forms.FileField(label="users.csv", widget=forms.FileInput(attrs={"accept": ".csv"}))
+    enrollments = forms.FileField(label="enrollments.csv", widget=forms.FileInput(attrs={"accept": ".csv"}))
+    classes = forms.FileField(label="classes.csv", widget=forms.FileInput(attrs={"accept": ".csv"}))
+    department = forms.CharField(
+        label=gettext_lazy("学科"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "OneRoster には学科がないため、この学科で登録します（学科が1つの学校では空欄で構いません）。"
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._target_fields(user)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        limit = max_upload_bytes()
+        files = {}
+        for name in ONEROSTER_FILES:
+            upload = data[name]
+            if upload.size > limit:
+                self.add_error(name, too_large_message(upload.size, limit))
+                return data
+            files[name] = upload.read()
+        try:
+            self.table = oneroster_table(
+                files, school=data["school"], fiscal_year=data["fiscal_year"], department=data["department"]
+            )
+        except ImportProblem as problem:
+            raise ValidationError(problem.message, code="format") from None
+        return data
 
 
 def roster_context(user, page) -> dict:
@@ -72,7 +119,11 @@ def roster_import(request):
     """Upload, check every row (nothing is written), then take the whole file in, or nothing of it."""
     if not _may_import(request.user):
         raise PermissionDenied
-    form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    oneroster = request.POST.get("source") == "oneroster"
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    file_form = RosterUploadForm(None if oneroster else data, None if oneroster else files, user=request.user)
+    oneroster_form = OneRosterUploadForm(data if oneroster else None, files if oneroster else None, user=request.user)
+    form = oneroster_form if oneroster else file_form
     result = problem = importer = None
     duplicates: dict = {}
     if request.method == "POST" and form.is_valid():
@@ -111,7 +162,8 @@ def roster_import(request):
                 duplicates = {number: flagged[kind, number] for kind, number in flagged if kind == "row"}
     rows = [(row, duplicates.get(row.number, [])) for row in result.rows] if result else []
     context = {
-        "form": form,
+        "form": file_form,
+        "oneroster_form": oneroster_form,
         "fields": RosterImporter.fields,
         "result": result,
         "rows": rows,

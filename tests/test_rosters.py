@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -316,3 +317,75 @@ def test_only_the_school_rolls_its_roster_over(client, demo):
         client.force_login(demo.users[persona])
         assert client.post(url, {"action": "run"}).status_code == status
     assert not Rollover.objects.exists()
+
+
+# --- OneRoster (Japan Profile) -------------------------------------------------------------------------------------
+
+ONEROSTER_USERS = (
+    "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,"
+    "middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"
+    "metadata.jp.kanaGivenName,metadata.jp.kanaFamilyName,metadata.jp.kanaMiddleName,metadata.jp.homeClass\n"
+    "u1,active,,true,org1,student,u1,,一郎,山田,,6601,,,,,H2,,いちろう,やまだ,,\n"
+    "u2,active,,true,org1,student,u2,,花子,鈴木,,6602,,,,,H2,,はなこ,すずき,,\n"
+    "t1,active,,true,org1,teacher,t1,,先生,田中,,T1,,,,,,,せんせい,たなか,,\n"
+)
+ONEROSTER_CLASSES = (
+    "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,"
+    "termSourcedIds,subjects,subjectCodes,periods\n"
+    "c1,active,,2年1組,H2,course1,2-1,homeroom,,org1,term1,,,\n"
+    "c2,active,,機械工作,H2,course2,K1,scheduled,,org1,term1,,,\n"
+)
+ONEROSTER_ENROLLMENTS = (
+    "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate,"
+    "metadata.jp.ShussekiNo,metadata.jp.PublicFlg\n"
+    "e1,active,,c1,org1,u1,student,false,,,1,\n"
+    "e2,active,,c1,org1,u2,student,false,,,2,\n"
+    "e3,active,,c2,org1,u1,student,false,,,,\n"
+)
+
+
+def test_oneroster_files_go_in_as_a_roster(client, demo):
+    fy = current_fiscal_year()
+    kaiyo_teacher = demo.users["teacher-niigata"]
+    school = demo.kaiyo  # two departments: OneRoster names none, so the page must
+    client.force_login(kaiyo_teacher)
+    files = {
+        "source": "oneroster",
+        "school": school.pk,
+        "fiscal_year": fy,
+        "users": SimpleUploadedFile("users.csv", ONEROSTER_USERS.encode("utf-8-sig")),
+        "enrollments": SimpleUploadedFile("enrollments.csv", ONEROSTER_ENROLLMENTS.encode()),
+        "classes": SimpleUploadedFile("classes.csv", ONEROSTER_CLASSES.encode("cp932")),
+    }
+    response = client.post(reverse("curricula:roster_import"), {**files, "action": "preview"})
+    errors = [" ".join(row.errors) for row in response.context["result"].rows]
+    assert [row.number for row in response.context["result"].rows] == [2, 3]
+    assert all("「学科」が空です" in error for error in errors)
+    for upload in ("users", "enrollments", "classes"):
+        files[upload].seek(0)
+    files["department"] = "水産食品科"
+    response = client.post(reverse("curricula:roster_import"), {**files, "action": "commit"})
+    assert response.status_code == 302, response.context["result"].rows if response.context else response
+    yamada = Student.objects.get(school=school, student_number="6601")
+    assert (yamada.full_name, yamada.kana_name, yamada.class_name, yamada.number) == (
+        "山田 一郎",
+        "やまだ いちろう",
+        "2-1",
+        1,
+    )
+    assert yamada.entry_year == fy - 1
+    assert not Student.objects.filter(student_number="T1").exists()
+
+
+def test_the_roster_benchmark_imports_and_rolls_over_and_leaves_nothing_behind(demo):
+    from devtools import benchmarks
+
+    rows = int(os.environ.get("ROSTER_BENCH_ROWS", "90"))
+    before = (Student.objects.count(), Enrolment.objects.count(), Rollover.objects.count())
+    figures = benchmarks.roster_import(rows=rows, school=demo.hikone)
+    assert figures["committed"] and figures["counts"]["new"] == rows
+    # A constant, plus a few per batch of 2,000 rows: never one per row.
+    batches = -(-rows // 2000)
+    assert figures["import_queries"] <= 20 + 4 * batches and figures["rollover_queries"] <= 20 + 4 * batches
+    assert (Student.objects.count(), Enrolment.objects.count(), Rollover.objects.count()) == before
+    print(figures)

@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='student',
-            constraint=models.UniqueConstraint(condition=models.Q(('student_number', ''), _negated=True), fields=('school', 'student_number'), name='student_number_unique_per_school'),
+            constraint=models.UniqueConstraint(condition=models.Q(('student_number', ''), _negated=True), fields=('school', 'student_number'), name='student_number_once'),
         ),
         migrations.AddField(
             model_name='enrolment',

@@ -7,6 +7,7 @@ so that a teacher can tell them apart; the portal still marks them as likely dup
 from collections import Counter, defaultdict
 
 from curricula.models import Destination, Enrolment, EnrolmentStatus, Student
+from meister import clock
 from meister.fiscal import fiscal_year
 
 FAMILY = {
@@ -71,9 +72,9 @@ def kanji_name(kana: str, occurrence: int) -> str:
     return f"{FAMILY.get(family, family)} {choices[occurrence % len(choices)]}"
 
 
-def load_demo(today) -> None:
+def load_demo(today=None) -> None:
     """Fill what the roster adds to the demo's students; idempotent (a student who has them keeps them)."""
-    this_year = fiscal_year(today)
+    this_year = fiscal_year(today or clock.today())
     students = list(Student.objects.order_by("school", "entry_year", "class_name", "number", "pk"))
     seen: Counter = Counter()
     sequence: dict = defaultdict(int)
