@@ -373,7 +373,8 @@ def roster_rows(school, fiscal_year: int, rows: int) -> list:
                     "full_name": f"試験 太郎{n}",
                     "kana_name": f"しけん たろう{n}",
                     "grade": str(grade),
-                    "class_name": str(seat // per_class + 1),
+                    # Classes of their own (B1, B2 …), so that no registered student holds the same seat.
+                    "class_name": f"B{seat // per_class + 1}",
                     "number": str(seat % per_class + 1),
                     "department": departments[n % len(departments)],
                     "entry_year": str(fiscal_year - grade + 1),
