@@ -170,6 +170,8 @@ class StudentForm(forms.ModelForm):
             "entry_year",
             "class_name",
             "number",
+            "student_number",
+            "full_name",
             "kana_name",
             "guardian_name",
             "guardian_contact",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from curricula.models_roster import Enrolment, EnrolmentStatus, Rollover  # noqa: F401 (the roster's models)
 from curricula.schedule import calendar_of, pattern_days
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
@@ -211,6 +212,10 @@ class Student(models.Model):
     class_name = models.CharField(_("組"), max_length=10, validators=[validate_text_line])
     number = models.PositiveSmallIntegerField(_("出席番号"))
     kana_name = models.CharField(_("氏名（かな）"), max_length=60, validators=[validate_text_line])
+    full_name = models.CharField(_("氏名"), max_length=60, blank=True, validators=[validate_text_line])
+    # The school's own key (校務支援システムの生徒番号): what a roster import matches rows by.
+    student_number = models.CharField(_("生徒番号"), max_length=20, blank=True, validators=[validate_text_line])
+    gender = models.CharField(_("性別"), max_length=10, blank=True, validators=[validate_text_line])
     # Only for the 三者協定 of a placement; never shown to companies.
     guardian_name = models.CharField(_("保護者氏名"), max_length=60, blank=True, validators=[validate_text_line])
     guardian_contact = models.CharField(_("保護者連絡先"), max_length=100, blank=True, validators=[validate_text_line])
@@ -220,13 +225,21 @@ class Student(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("placements__company",)}
     change_roles = {Role.ADMIN, Role.TEACHER}
+    # Who sees 氏名 (meister.scoping.may_see_full_names); the ministry never does.
+    full_name_scopes = frozenset({ScopeKind.PREFECTURE, ScopeKind.CONSORTIUM, ScopeKind.SCHOOL, ScopeKind.COMPANY})
+    full_name_roles = frozenset({Role.ADMIN})
 
     class Meta:
         ordering = ["school", "-entry_year", "class_name", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "entry_year", "class_name", "number"], name="student_unique_class_number"
-            )
+                fields=["school", "entry_year", "class_name", "number"],
+                name="student_unique_class_number",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.UniqueConstraint(
+                fields=["school", "student_number"], condition=~models.Q(student_number=""), name="student_number_once"
+            ),
         ]
         verbose_name = _("生徒")
         verbose_name_plural = _("生徒")

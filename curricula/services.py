@@ -17,7 +17,9 @@ from curricula.models import (
     LogStatus,
     Placement,
 )
+from curricula.services_rollover import student_enrolment_ensure
 from meister import clock, mailing
+from meister.fiscal import current_fiscal_year
 from meister.models import Role
 from meister.scoping import may_change, may_create, saving_in_scope
 from meister.uploads import replacing_files
@@ -196,6 +198,8 @@ def student_save(*, user, student) -> object:
     student.full_clean()
     with saving_in_scope(user, student):
         student.save()
+        # Entered one at a time, the student is on this year's roster in the class the form gave.
+        student_enrolment_ensure(student, current_fiscal_year())
     return student
 
 

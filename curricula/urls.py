@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from curricula import views, views_allocation, views_sessions
+from curricula import views, views_allocation, views_rosters, views_sessions
 
 
 class IsoDateConverter:
@@ -52,4 +52,12 @@ urlpatterns += [
     path("projects/", views_sessions.joint_project_list, name="joint_project_list"),
     path("projects/new/", views_sessions.joint_project_create, name="joint_project_create"),
     path("projects/<int:pk>/edit/", views_sessions.joint_project_edit, name="joint_project_edit"),
+]
+# The school's roster: its import and the April rollover (views_rosters).
+urlpatterns += [
+    path("students/roster/", views_rosters.roster_import, name="roster_import"),
+    path(
+        "students/roster/template/<slug:fmt>/", views_rosters.roster_template_download, name="roster_template_download"
+    ),
+    path("students/rollover/<int:school_pk>/", views_rosters.rollover, name="rollover"),
 ]

@@ -33,11 +33,12 @@ from curricula.models import (
     may_see_guardian,
     may_see_names,
 )
+from curricula.views_rosters import roster_context
 from meister import clock
 from meister.calendar import holiday_name
 from meister.models import Role
 from meister.replica import reads_replica
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.scoping import OutsideScope, get_for_user, may_change, may_create, may_see_full_names, visible_to
 from meister.validators import plain_int
 from partners.models import WEEKDAYS, Person
 
@@ -295,6 +296,7 @@ def placement_list(request):
         "company": str(company or ""),
         "can_log": may_create(user, DayLog),
         "can_create": may_create(user, Placement),
+        "full_names": may_see_full_names(user, Student),
     }
     return render(request, "curricula/placement_list.html", context)
 
@@ -485,6 +487,7 @@ def student_list(request):
         return render(request, "curricula/student_counts.html", {"counts": counts})
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "fiscal_year": _fy(), "can_create": may_create(user, Student)}
+    context.update(roster_context(user, page))
     return render(request, "curricula/student_list.html", context)
 
 

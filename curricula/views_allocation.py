@@ -9,8 +9,16 @@ from django.utils.translation import gettext as _
 
 from curricula import services_allocation as services
 from curricula.forms import AllocationRoundForm
-from curricula.models import AllocationRound, AllocationStatus, may_see_names
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, saving_in_scope, visible_to
+from curricula.models import AllocationRound, AllocationStatus, Student, may_see_names
+from meister.scoping import (
+    OutsideScope,
+    get_for_user,
+    may_change,
+    may_create,
+    may_see_full_names,
+    saving_in_scope,
+    visible_to,
+)
 from meister.validators import plain_int
 
 
@@ -108,5 +116,6 @@ def allocation_detail(request, pk):
             "places": places,
             "proposal": proposal,
             "can_change": can_change,
+            "full_names": may_see_full_names(user, Student),
         },
     )

@@ -355,6 +355,72 @@ def company_import(*, rows: int = 10_000) -> dict:
     return {"rows": rows, "seconds": round(seconds, 2), "committed": result.committed, "counts": result.counts}
 
 
+def roster_rows(school, fiscal_year: int, rows: int) -> list:
+    """A school system's roster of `rows` students over three grades, as the importer reads it (row number first)."""
+    from meister.importing import Row
+
+    departments = list(school.departments.values_list("name", flat=True)) or ["普通科"]
+    per_class = 40
+    result = []
+    for n in range(rows):
+        grade = n % 3 + 1
+        seat = n // 3
+        result.append(
+            Row(
+                number=n + 2,
+                values={
+                    "student_number": f"B{n:06d}",
+                    "full_name": f"試験 太郎{n}",
+                    "kana_name": f"しけん たろう{n}",
+                    "grade": str(grade),
+                    # Classes of their own (B1, B2 …), so that no registered student holds the same seat.
+                    "class_name": f"B{seat // per_class + 1}",
+                    "number": str(seat % per_class + 1),
+                    "department": departments[n % len(departments)],
+                    "entry_year": str(fiscal_year - grade + 1),
+                },
+            )
+        )
+    return result
+
+
+def roster_import(*, rows: int = 30_000, school=None) -> dict:
+    """A `rows`-student roster taken in (checked and written in batches), then the April rollover of all of them.
+
+    The file's reading is left out: a browser upload is capped at the pipeline's row limit, and one school's roster
+    of this size is the bulk writer's case. Everything is rolled back at the end, so the database stays as it was.
+    """
+    from django.db import transaction
+
+    from curricula.rosters import RosterImporter
+    from curricula.services_rollover import rollover_run
+    from meister.fiscal import current_fiscal_year
+    from meister.importing import import_commit
+    from partners.models import School
+
+    school = school or School.objects.filter(departments__isnull=False).order_by("pk").first()
+    fiscal_year = current_fiscal_year()
+    data = roster_rows(school, fiscal_year, rows)
+    figures: dict = {"rows": rows}
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            result = import_commit(importer=RosterImporter(school, fiscal_year), rows=data, user=None)
+            figures["import_seconds"] = round(time.perf_counter() - start, 2)
+        figures.update(committed=result.committed, counts=result.counts, import_queries=len(queries))
+        start = time.perf_counter()
+        import_commit(importer=RosterImporter(school, fiscal_year), rows=data, user=None)
+        figures["reimport_unchanged_seconds"] = round(time.perf_counter() - start, 2)
+        admin = User.objects.create(username="bench-roster-admin", is_superuser=True)
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            rollover_run(user=admin, school=school, fiscal_year=fiscal_year + 1)
+            figures["rollover_seconds"] = round(time.perf_counter() - start, 2)
+        figures["rollover_queries"] = len(queries)
+        transaction.set_rollback(True)
+    return figures
+
+
 # --- the annual national PDF (reports/) ---------------------------------------------------------------------------
 
 

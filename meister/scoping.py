@@ -156,6 +156,23 @@ def get_for_user(user, queryset, *, change: bool = False, **lookups):
     return obj
 
 
+def may_see_full_names(user, model) -> bool:
+    """Whether the user, for rows of `model` they can see at all, may also see the people's full names (氏名).
+
+    A model names the scope kinds whose users may (`full_name_scopes`: a school's own staff and the offices above
+    it, a company for the rows its scope reaches) and, for the national scope, the roles (`full_name_roles`). The
+    rows themselves still come through `visible_to`, so a company reaches only the people its scope paths lead to.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    kind, _ident = user.scope
+    if kind == ScopeKind.NATIONAL:
+        return user.role in getattr(model, "full_name_roles", ())
+    return kind in getattr(model, "full_name_scopes", ())
+
+
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         return visible_to(self, user)

@@ -337,6 +337,16 @@ EXPECTATIONS.update(
             lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].student_id},
             shiga_only(ministry=403),
         ),
+        # The roster is the school's own: teachers import their school's, and roll it over each April.
+        "curricula:roster_import": (None, expect(403, teacher=200, teacher_niigata=200, admin=200)),
+        "curricula:roster_template_download": (
+            lambda d: {"fmt": "xlsx"},
+            expect(403, teacher=200, teacher_niigata=200, admin=200),
+        ),
+        "curricula:rollover": (
+            lambda d: {"school_pk": d.hikone.pk},
+            shiga_only(403, teacher=200, admin=200),
+        ),
     }
 )
 EXPECTATIONS.update(

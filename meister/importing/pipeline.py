@@ -202,17 +202,7 @@ class Importer:
         # it looks records up by: neither is asked of the database again for every row of a long file.
         found = {name for name, value in values.items() if isinstance(value, models.Model) and value.pk is not None}
         try:
-            errors: dict = {}
-            for check in (
-                lambda: instance.full_clean(exclude=failed | found, validate_unique=False),
-                lambda: instance.validate_unique(exclude=failed | found | self.unique_in_prepare),
-            ):
-                try:
-                    check()
-                except ValidationError as error:
-                    errors = error.update_error_dict(errors)
-            if errors:
-                raise ValidationError(errors)
+            self.model_checks(instance, exclude=failed | found)
         except ValidationError as error:
             if unresolved:
                 # The model's cross-field checks over a relation that was not found only restate that problem.
@@ -223,6 +213,26 @@ class Importer:
         if not unresolved and not self.in_scope(instance, existing is not None, context):
             problems.add(None, _("担当範囲外のため取り込めません。"))
         return Planned(instance=instance, existing=existing is not None, changes=changes), problems.messages
+
+    def model_checks(self, instance: models.Model, *, exclude: set) -> None:
+        """The model's own validation of the row's instance; ValidationError with every problem found."""
+        errors: dict = {}
+        for check in (
+            lambda: instance.full_clean(exclude=exclude, validate_unique=False),
+            lambda: instance.validate_unique(exclude=exclude | self.unique_in_prepare),
+        ):
+            try:
+                check()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_planned(self, rows: list["RowResult"], context: ImportContext) -> None:
+        """Write the new and changed rows of a file that passed every check (inside the commit's transaction)."""
+        for row in rows:
+            row.planned.instance.save()
+            self.after_save(row.planned.instance, created=row.status == RowStatus.NEW, context=context)
 
     def _decides_scope(self, name: str) -> bool:
         if name in self.scope_fields:
@@ -437,10 +447,8 @@ def import_commit(*, importer: Importer, rows: list[Row], user) -> ImportResult:
         result = import_preview(importer=importer, rows=rows, user=user)
         if result.has_errors:
             return result
-        for row in result.rows:
-            if row.status in (RowStatus.NEW, RowStatus.UPDATE):
-                row.planned.instance.save()
-                importer.after_save(row.planned.instance, created=row.status == RowStatus.NEW, context=result.context)
+        writes = [row for row in result.rows if row.status in (RowStatus.NEW, RowStatus.UPDATE)]
+        importer.save_planned(writes, result.context)
         result.committed = True
     return result
 

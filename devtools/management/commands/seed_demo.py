@@ -404,6 +404,9 @@ class Command(BaseCommand):
             from devtools.demo.showcase import load_demo as load_showcase_demo
 
             load_showcase_demo()
+            from devtools.demo.rosters import load_demo as load_rosters_demo
+
+            load_rosters_demo(today)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
 
     def _load_curricula(self, today):
