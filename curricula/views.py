@@ -35,7 +35,7 @@ from curricula.models import (
 )
 from meister import clock
 from meister.models import Role
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
 from partners.models import WEEKDAYS, Person
 
@@ -518,11 +518,10 @@ def placement_create(request):
         raise PermissionDenied
     form = PlacementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            placement = services.placement_save(user=request.user, placement=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        placement = save_in_scope(
+            form, lambda: services.placement_save(user=request.user, placement=form.save(commit=False))
+        )
+        if placement:
             messages.success(request, _("実習の受入れを登録しました。"))
             return redirect(placement)
     return render(
@@ -538,11 +537,7 @@ def student_create(request):
         raise PermissionDenied
     form = StudentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.student_save(user=request.user, student=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(form, lambda: services.student_save(user=request.user, student=form.save(commit=False))):
             messages.success(request, _("生徒を登録しました。"))
             return redirect("curricula:student_list")
     return render(

@@ -6,7 +6,7 @@ else in scope reads them. No student is named here, so the ministry sees the lis
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from curricula import services_sessions
 from curricula.forms_sessions import ClassSessionForm, JointProjectForm
 from curricula.models import ClassSession, JointProject, ProjectKind, SessionKind
 from meister.fiscal import fiscal_year_bounds
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
 
 PAGE_SIZE = 50
@@ -32,17 +32,6 @@ def _render_form(request, form, title, cancel_url, *, delete_url=None):
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "title": title, "cancel_url": cancel_url, "delete_url": delete_url}
     return render(request, "curricula/record_form.html", context, status=status)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    # A model rule the form did not check (clean() of the model) lands on its field, or above the form.
-    if isinstance(error, OutsideScope):
-        error.add_to(form)
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- class sessions ------------------------------------------------------------------------------
@@ -88,11 +77,10 @@ def class_session_edit(request, pk):
 def _session_form(request, session, title, *, delete_url=None):
     form = ClassSessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services_sessions.class_session_save(user=request.user, session=form.save(commit=False))
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+        saved = save_in_scope(
+            form, lambda: services_sessions.class_session_save(user=request.user, session=form.save(commit=False))
+        )
+        if saved:
             messages.success(request, _("授業の記録を保存しました。"))
             return redirect("curricula:class_session_list")
     return _render_form(request, form, title, reverse("curricula:class_session_list"), delete_url=delete_url)
@@ -150,11 +138,17 @@ def joint_project_edit(request, pk):
 def _project_form(request, project, title):
     form = JointProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services_sessions.joint_project_save(user=request.user, project=form.save(commit=False), form=form)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+        data = form.cleaned_data
+        saved = save_in_scope(
+            form,
+            lambda: services_sessions.joint_project_save(
+                user=request.user,
+                project=form.save(commit=False),
+                companies=data["companies"],
+                organisations=data["organisations"],
+            ),
+        )
+        if saved:
             messages.success(request, _("共同プロジェクトを保存しました。"))
             return redirect("curricula:joint_project_list")
     return _render_form(request, form, title, reverse("curricula:joint_project_list"))
