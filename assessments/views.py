@@ -28,7 +28,7 @@ from assessments.scoring import InstrumentSpec
 from assessments.selectors import cohort_responses, cohorts_for, results_for, suppression_threshold
 from assessments.selectors_survey import response_rates, tabulation
 from meister.exporting import Column, ListExporter
-from meister.fiscal import current_fiscal_year
+from meister.fiscal import current_fiscal_year, fiscal_year_from
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.models import Role
 from meister.scoping import ScopeKind, get_for_user, may_change, may_create, save_in_scope, visible_to
@@ -49,8 +49,7 @@ def _may_see_names(user) -> bool:
 
 
 def _fiscal_year(request) -> int:
-    value = request.GET.get("fy", "")
-    return plain_int(value, highest=9999) or current_fiscal_year()
+    return fiscal_year_from(request.GET.get("fy"), default=current_fiscal_year())
 
 
 def _with_charts(results):

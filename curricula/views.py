@@ -34,6 +34,7 @@ from curricula.models import (
     may_see_names,
 )
 from meister import clock
+from meister.fiscal import fiscal_year_from
 from meister.models import Role
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
@@ -505,8 +506,7 @@ def subject_list(request):
 @login_required
 def destination_summary(request):
     """Graduates' destinations as counts only, so every role (the ministry too) may see them."""
-    year = request.GET.get("year")
-    fiscal_year = plain_int(year, highest=9999)
+    fiscal_year = fiscal_year_from(request.GET.get("year"))
     context = selectors.destination_summary(user=request.user, fiscal_year=fiscal_year)
     context["year"] = fiscal_year
     return render(request, "curricula/destination_summary.html", context)

@@ -16,16 +16,14 @@ from django.views.decorators.http import require_POST
 from curricula import services_sessions
 from curricula.forms_sessions import ClassSessionForm, JointProjectForm
 from curricula.models import ClassSession, JointProject, ProjectKind, SessionKind
-from meister.fiscal import fiscal_year_bounds
+from meister.fiscal import fiscal_year_bounds, fiscal_year_from
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
-from meister.validators import plain_int
 
 PAGE_SIZE = 50
 
 
 def _year(request) -> int | None:
-    value = request.GET.get("year") or ""
-    return plain_int(value, lowest=2000, highest=2100)
+    return fiscal_year_from(request.GET.get("year"), lowest=2000, highest=2100)
 
 
 def _render_form(request, form, title, cancel_url, *, delete_url=None):

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from meister.fiscal import fiscal_year_from
 from meister.scoping import get_for_user, may_change, save_in_scope
-from meister.validators import plain_int
 from partners import selectors, services
 from partners.forms import (
     ActionItemFormSet,
@@ -84,9 +84,8 @@ def consultation_edit(request, pk):
 @login_required
 def stage_record(request, pk):
     consortium = _consortium_for_recording(request, pk, ConsortiumStage)
-    fy = request.POST.get("fiscal_year")
     # One stage per year: recording a year again updates it instead of failing.
-    fy = plain_int(fy, highest=9999)
+    fy = fiscal_year_from(request.POST.get("fiscal_year"))
     existing = consortium.stages.filter(fiscal_year=fy).first() if fy else None
     return _simple_form(request, StageForm, existing or ConsortiumStage(consortium=consortium), _("連携段階"))
 

@@ -9,12 +9,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meister.fiscal import current_fiscal_year, fiscal_year_label
+from meister.fiscal import current_fiscal_year, fiscal_year_from, fiscal_year_label, programme_years
 from meister.models import Role
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from partners.models import Consortium
 from reports.documents import ReportScope
-from reports.forms import FIRST_FISCAL_YEAR, KpiForm, KpiTargetForm, PdcaReviewForm, ReportRunForm
+from reports.forms import KpiForm, KpiTargetForm, PdcaReviewForm, ReportRunForm
 from reports.metrics import METRICS, TOTAL
 from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportRun
 from reports.services import kpi_copy_previous_year, kpi_save, pdca_save, report_run_start
@@ -97,22 +97,15 @@ def run_download_xlsx(request, pk):
 # --- PDCA: the KPI list, each consortium's targets and notes ---------------------------------------------------------
 
 
-def _fiscal_year(value, default=None) -> int:
-    try:
-        fy = int(value) if value not in (None, "") else (default or current_fiscal_year())
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not FIRST_FISCAL_YEAR <= fy <= current_fiscal_year() + 1:
-        raise Http404
-    return fy
+def _fiscal_year(value) -> int:
+    """The year a PDCA page is about: this year when none is given, a 404 for one outside the programme's."""
+    years = programme_years()
+    return fiscal_year_from(value, default=current_fiscal_year(), lowest=years[-1], highest=years[0], strict=True)
 
 
 def _year_links(fy: int) -> list[tuple[int, str, bool]]:
     language = get_language()
-    return [
-        (year, fiscal_year_label(year, language), year == fy)
-        for year in range(current_fiscal_year() + 1, FIRST_FISCAL_YEAR - 1, -1)
-    ]
+    return [(year, fiscal_year_label(year, language), year == fy) for year in programme_years()]
 
 
 def _require_pdca_role(user) -> None:
