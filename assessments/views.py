@@ -26,7 +26,7 @@ from assessments.importers import ResponseImporter
 from assessments.models import Administration, Instrument, Practice, Recipient, Response, Survey, SurveyAnswer
 from assessments.scoring import InstrumentSpec
 from assessments.selectors import cohort_responses, cohorts_for, results_for, suppression_threshold
-from assessments.selectors_survey import response_rates, tabulation
+from assessments.selectors.survey import response_rates, tabulation
 from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year, fiscal_year_from
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows

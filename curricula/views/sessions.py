@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from curricula import services_sessions
-from curricula.forms_sessions import ClassSessionForm, JointProjectForm
+from curricula.forms.sessions import ClassSessionForm, JointProjectForm
 from curricula.models import ClassSession, JointProject, ProjectKind, SessionKind
+from curricula.services import sessions as services
 from meister.fiscal import fiscal_year_bounds, fiscal_year_from
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 
@@ -76,7 +76,7 @@ def _session_form(request, session, title, *, delete_url=None):
     form = ClassSessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = save_in_scope(
-            form, lambda: services_sessions.class_session_save(user=request.user, session=form.save(commit=False))
+            form, lambda: services.class_session_save(user=request.user, session=form.save(commit=False))
         )
         if saved:
             messages.success(request, _("授業の記録を保存しました。"))
@@ -88,7 +88,7 @@ def _session_form(request, session, title, *, delete_url=None):
 @require_POST
 def class_session_delete(request, pk):
     session = get_for_user(request.user, ClassSession.objects.select_related("subject"), change=True, pk=pk)
-    services_sessions.class_session_delete(user=request.user, session=session)
+    services.class_session_delete(user=request.user, session=session)
     messages.success(request, _("授業の記録を削除しました。"))
     return redirect("curricula:class_session_list")
 
@@ -139,7 +139,7 @@ def _project_form(request, project, title):
         data = form.cleaned_data
         saved = save_in_scope(
             form,
-            lambda: services_sessions.joint_project_save(
+            lambda: services.joint_project_save(
                 user=request.user,
                 project=form.save(commit=False),
                 companies=data["companies"],

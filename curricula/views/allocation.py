@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from curricula import services_allocation as services
 from curricula.forms import AllocationRoundForm
 from curricula.models import AllocationRound, AllocationStatus, may_see_names
+from curricula.services import allocation as services
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
 
