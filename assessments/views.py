@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments import services, services_survey
+from assessments import services
 from assessments.charts import change_chart
 from assessments.forms import (
     AdministrationForm,
@@ -27,6 +27,7 @@ from assessments.models import Administration, Instrument, Practice, Recipient, 
 from assessments.scoring import InstrumentSpec
 from assessments.selectors import cohort_responses, cohorts_for, results_for, suppression_threshold
 from assessments.selectors.survey import response_rates, tabulation
+from assessments.services import survey as services_survey
 from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year, fiscal_year_from
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows

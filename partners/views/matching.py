@@ -12,10 +12,10 @@ from django.views.decorators.cache import never_cache
 
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
-from partners import services_matching as services
 from partners.forms.matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
 from partners.matching import FACTORS, rank_candidates
 from partners.models import Company, Engagement, Proposal, ProposalStatus, SchoolNeed
+from partners.services import matching as services
 
 
 def _need(user, pk, *, change=False) -> SchoolNeed:
