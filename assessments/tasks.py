@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from assessments.services_survey import surveys_remind
+from assessments.services.survey import surveys_remind
 
 
 @shared_task

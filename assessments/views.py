@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments import services, services_survey
+from assessments import services
 from assessments.charts import change_chart
 from assessments.forms import (
     AdministrationForm,
@@ -26,13 +26,14 @@ from assessments.importers import ResponseImporter
 from assessments.models import Administration, Instrument, Practice, Recipient, Response, Survey, SurveyAnswer
 from assessments.scoring import InstrumentSpec
 from assessments.selectors import cohort_responses, cohorts_for, results_for, suppression_threshold
-from assessments.selectors_survey import response_rates, tabulation
+from assessments.selectors.survey import response_rates, tabulation
+from assessments.services import survey as services_survey
 from meister.exporting import Column, ListExporter
-from meister.fiscal import current_fiscal_year
+from meister.fiscal import current_fiscal_year, fiscal_year_from
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.models import Role
 from meister.replica import reads_replica
-from meister.scoping import OutsideScope, ScopeKind, get_for_user, may_change, may_create, visible_to
+from meister.scoping import ScopeKind, get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
 from partners.models import Department, School
 
@@ -50,8 +51,7 @@ def _may_see_names(user) -> bool:
 
 
 def _fiscal_year(request) -> int:
-    value = request.GET.get("fy", "")
-    return plain_int(value, highest=9999) or current_fiscal_year()
+    return fiscal_year_from(request.GET.get("fy"), default=current_fiscal_year())
 
 
 def _with_charts(results):
@@ -92,13 +92,10 @@ def administration_create(request):
         raise PermissionDenied
     form = AdministrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            administration = services.administration_create(user=request.user, **form.cleaned_data)
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        administration = save_in_scope(
+            form, lambda: services.administration_create(user=request.user, **form.cleaned_data)
+        )
+        if administration:
             messages.success(request, _("実施を登録しました。回答を入力してください。"))
             return redirect(administration)
     return render(request, "assessments/administration_form.html", {"form": form})
@@ -314,13 +311,10 @@ def survey_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         respondent_types = data.pop("respondent_types")
-        try:
-            survey = services_survey.survey_create(user=request.user, respondent_types=respondent_types, **data)
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        survey = save_in_scope(
+            form, lambda: services_survey.survey_create(user=request.user, respondent_types=respondent_types, **data)
+        )
+        if survey:
             messages.success(request, _("実態調査を作成しました。内容を確認して依頼を送ってください。"))
             return redirect(survey)
     return render(request, "assessments/survey_form.html", {"form": form})
@@ -450,13 +444,8 @@ def practice_create(request):
         raise PermissionDenied
     form = PracticeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            practice = services_survey.practice_create(user=request.user, **form.cleaned_data)
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        practice = save_in_scope(form, lambda: services_survey.practice_create(user=request.user, **form.cleaned_data))
+        if practice:
             messages.success(request, _("連携ポイントを登録しました。"))
             return redirect(practice)
     return render(request, "assessments/practice_form.html", {"form": form})

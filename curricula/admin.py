@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from curricula import services_sessions
 from curricula.models import ClassSession, DayLog, DayLogEvent, Destination, JointProject, Placement, Student, Subject
+from curricula.services.sessions import class_session_delete, class_session_save
 
 
 @admin.register(Subject)
@@ -22,14 +22,14 @@ class ClassSessionAdmin(admin.ModelAdmin):
 
     # Through the service, so that the 産業実務家教員 hours follow changes made here as well.
     def save_model(self, request, obj, form, change):
-        services_sessions.class_session_save(user=request.user, session=obj)
+        class_session_save(user=request.user, session=obj)
 
     def delete_model(self, request, obj):
-        services_sessions.class_session_delete(user=request.user, session=obj)
+        class_session_delete(user=request.user, session=obj)
 
     def delete_queryset(self, request, queryset):
         for session in queryset.select_related("subject"):
-            services_sessions.class_session_delete(user=request.user, session=session)
+            class_session_delete(user=request.user, session=session)
 
 
 @admin.register(JointProject)

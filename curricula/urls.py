@@ -2,7 +2,8 @@ import datetime
 
 from django.urls import path, register_converter
 
-from curricula import views, views_allocation, views_rosters, views_sessions
+from curricula import views
+from curricula.views import allocation, rosters, sessions
 
 
 class IsoDateConverter:
@@ -22,9 +23,9 @@ register_converter(IsoDateConverter, "isodate")
 
 app_name = "curricula"
 urlpatterns = [
-    path("allocations/", views_allocation.allocation_list, name="allocation_list"),
-    path("allocations/new/", views_allocation.allocation_create, name="allocation_create"),
-    path("allocations/<int:pk>/", views_allocation.allocation_detail, name="allocation_detail"),
+    path("allocations/", allocation.allocation_list, name="allocation_list"),
+    path("allocations/new/", allocation.allocation_create, name="allocation_create"),
+    path("allocations/<int:pk>/", allocation.allocation_detail, name="allocation_detail"),
     path("", views.subject_list, name="subject_list"),
     path("log/", views.log_start, name="log_start"),
     path("log/<isodate:day>/", views.log_day, name="log_day"),
@@ -43,21 +44,19 @@ urlpatterns = [
     path("graduates/", views.destination_summary, name="destination_summary"),
     path("students/<int:pk>/record.pdf", views.student_record_pdf, name="student_record_pdf"),
 ]
-# Class sessions with industry and joint projects (views_sessions).
+# Class sessions with industry and joint projects (views.sessions).
 urlpatterns += [
-    path("sessions/", views_sessions.class_session_list, name="class_session_list"),
-    path("sessions/new/", views_sessions.class_session_create, name="class_session_create"),
-    path("sessions/<int:pk>/edit/", views_sessions.class_session_edit, name="class_session_edit"),
-    path("sessions/<int:pk>/delete/", views_sessions.class_session_delete, name="class_session_delete"),
-    path("projects/", views_sessions.joint_project_list, name="joint_project_list"),
-    path("projects/new/", views_sessions.joint_project_create, name="joint_project_create"),
-    path("projects/<int:pk>/edit/", views_sessions.joint_project_edit, name="joint_project_edit"),
+    path("sessions/", sessions.class_session_list, name="class_session_list"),
+    path("sessions/new/", sessions.class_session_create, name="class_session_create"),
+    path("sessions/<int:pk>/edit/", sessions.class_session_edit, name="class_session_edit"),
+    path("sessions/<int:pk>/delete/", sessions.class_session_delete, name="class_session_delete"),
+    path("projects/", sessions.joint_project_list, name="joint_project_list"),
+    path("projects/new/", sessions.joint_project_create, name="joint_project_create"),
+    path("projects/<int:pk>/edit/", sessions.joint_project_edit, name="joint_project_edit"),
 ]
-# The school's roster: its import and the April rollover (views_rosters).
+# The school's roster: its import and the April rollover (views.rosters).
 urlpatterns += [
-    path("students/roster/", views_rosters.roster_import, name="roster_import"),
-    path(
-        "students/roster/template/<slug:fmt>/", views_rosters.roster_template_download, name="roster_template_download"
-    ),
-    path("students/rollover/<int:school_pk>/", views_rosters.rollover, name="rollover"),
+    path("students/roster/", rosters.roster_import, name="roster_import"),
+    path("students/roster/template/<slug:fmt>/", rosters.roster_template_download, name="roster_template_download"),
+    path("students/rollover/<int:school_pk>/", rosters.rollover, name="rollover"),
 ]

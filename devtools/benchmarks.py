@@ -393,7 +393,7 @@ def roster_import(*, rows: int = 30_000, school=None) -> dict:
     from django.db import transaction
 
     from curricula.rosters import RosterImporter
-    from curricula.services_rollover import rollover_run
+    from curricula.services.rollover import rollover_run
     from meister.fiscal import current_fiscal_year
     from meister.importing import import_commit
     from partners.models import School

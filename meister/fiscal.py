@@ -11,7 +11,13 @@ Western calendar instead, so one stored value cannot break a page for everyone w
 import datetime
 from dataclasses import dataclass
 
+from django.http import Http404
+from django.utils.translation import get_language
+
 from meister import clock
+
+FIRST_FISCAL_YEAR = 2021  # the programme began in 令和3年度
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -83,3 +89,36 @@ def fiscal_year_label(fy: int, language: str = "ja") -> str:
 
 def current_fiscal_year(today: datetime.date | None = None) -> int:
     return fiscal_year(today or clock.today())
+
+
+def programme_years() -> range:
+    """The fiscal years of the programme a form offers, newest first: from next year back to the first."""
+    return range(current_fiscal_year() + 1, FIRST_FISCAL_YEAR - 1, -1)
+
+
+def fiscal_year_choices(language: str | None = None) -> list[tuple[int, str]]:
+    """The programme's years as choices, labelled in `language` (the active language when not given)."""
+    language = language or get_language() or "ja"
+    return [(fy, fiscal_year_label(fy, language)) for fy in programme_years()]
+
+
+def fiscal_year_from(
+    value, *, default: int | None = None, lowest: int = 1, highest: int = 9999, strict: bool = False
+) -> int | None:
+    """The fiscal year a query, form or URL value names, when it plainly is one in [lowest, highest].
+
+    Full-width digits (２０２６, as a Japanese keyboard types them) are the same year. Nothing given answers
+    `default`. Anything else (letters, signs, a year out of range, thousands of digits) answers `default` too, so
+    that a list filter ignores it, or, when `strict` (a page about one year), raises Http404.
+    """
+    if value is None or value == "":
+        return default
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    text = text.translate(_WIDE_DIGITS) if isinstance(text, str) else ""
+    if text.isascii() and text.isdigit() and len(text.lstrip("0")) <= len(str(highest)):
+        year = int(text)
+        if lowest <= year <= highest:
+            return year
+    if strict:
+        raise Http404
+    return default

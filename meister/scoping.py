@@ -15,7 +15,9 @@ only what is inside the user's scope (`limit_choices_to_scope`); and the write i
 could no longer keep it (`may_save`), and changes nothing when it refuses.
 """
 
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -23,6 +25,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+
+T = TypeVar("T")
 
 
 class ScopeKind(models.TextChoices):
@@ -231,6 +235,27 @@ class OutsideScope(ValidationError):
 
     def add_to(self, form) -> None:
         form.add_error(self.field if self.field in form.fields else None, self)
+
+
+def save_in_scope(form, write: Callable[[], T]) -> T | None:
+    """Run `write`, a service call that saves what `form` holds, and answer what it saved, or None if it refused.
+
+    The write answers the saved row, so that a view can go to it. A refusal goes onto the form instead of failing
+    the page: a write out of scope (`OutsideScope`) next to the choice that caused it, and any other rule of the model
+    the form did not check (its `clean()`) on its field, or above the form when the form has no such field. Services
+    refuse inside their transaction, so a refused write has changed nothing.
+    """
+    try:
+        return write()
+    except OutsideScope as refusal:
+        refusal.add_to(form)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    return None
 
 
 def _relations_deciding_scope(model):

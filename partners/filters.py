@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from meister.fiscal import current_fiscal_year, fiscal_year_label
+from meister.fiscal import fiscal_year_choices
 from partners.models import (
     Agreement,
     Company,
@@ -44,10 +44,6 @@ class RegistryFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return _search(queryset, self.search_fields, value)
-
-
-def _fiscal_year_choices():
-    return [(fy, fiscal_year_label(fy)) for fy in range(current_fiscal_year() + 1, 2020, -1)]
 
 
 class SchoolFilter(RegistryFilterSet):
@@ -111,7 +107,7 @@ class ConsortiumFilter(RegistryFilterSet):
         label=_("事業区分"), choices=DesignationType.choices, method="filter_designation"
     )
     designation_year = django_filters.TypedChoiceFilter(
-        label=_("指定年度"), choices=_fiscal_year_choices, coerce=int, method="filter_designation"
+        label=_("指定年度"), choices=fiscal_year_choices, coerce=int, method="filter_designation"
     )
     sort = django_filters.OrderingFilter(
         label=_("並べ替え"),

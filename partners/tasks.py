@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from partners.services_matching import proposals_remind
+from partners.services.matching import proposals_remind
 
 
 @shared_task

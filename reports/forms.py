@@ -1,19 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meister.fiscal import current_fiscal_year, fiscal_year_label
+from meister.fiscal import current_fiscal_year, fiscal_year_choices
 from meister.scoping import ScopeKind, visible_to
 from partners.models import Consortium, Prefecture
 from reports.metrics import metric_choices
 from reports.models import KIND_SCOPES, Kpi, KpiSource, KpiTarget, PdcaReview, ReportKind
 
-FIRST_FISCAL_YEAR = 2021  # the programme began in 令和3年度
 OWN_SCOPE = ""
-
-
-def fiscal_year_choices(language: str):
-    years = range(current_fiscal_year() + 1, FIRST_FISCAL_YEAR - 1, -1)
-    return [(fy, fiscal_year_label(fy, language)) for fy in years]
 
 
 class ReportRunForm(forms.Form):

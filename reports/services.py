@@ -11,15 +11,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meister.scoping import ScopeKind, visible_to
+from meister.scoping import ScopeKind, saving_in_scope, visible_to
 from partners.models import Consortium
 from reports.documents import ReportScope
-from reports.models import KIND_SCOPES, ReportRun, RunStatus
+from reports.models import KIND_SCOPES, Kpi, KpiTarget, PdcaReview, ReportRun, RunStatus
 from reports.rendering import build_report_files
 
 
@@ -61,6 +61,41 @@ def report_run_start(
     run.save()
     transaction.on_commit(lambda: enqueue(run.pk))
     return run
+
+
+# --- PDCA: the KPI list, each consortium's targets and notes ---------------------------------------------------------
+
+
+@transaction.atomic
+def pdca_save(*, user, targets: list[KpiTarget], review: PdcaReview) -> PdcaReview:
+    """Save a consortium's targets for a year's KPIs and its PDCA notes, all or none, as written by `user`."""
+    for record in [*targets, review]:
+        record.updated_by = user
+        with saving_in_scope(user, record):
+            record.save()
+    return review
+
+
+def kpi_save(*, user, kpi: Kpi) -> Kpi:
+    with saving_in_scope(user, kpi):
+        kpi.save()
+    return kpi
+
+
+def kpi_copy_previous_year(*, fiscal_year: int) -> list[Kpi]:
+    """Start a year's KPI list from the previous year's; refused when the year has its list already."""
+    taken = ValidationError(_("この年度のKPIはすでに登録されています。"))
+    if Kpi.objects.filter(fiscal_year=fiscal_year).exists():
+        raise taken
+    previous = list(Kpi.objects.filter(fiscal_year=fiscal_year - 1))
+    for kpi in previous:
+        kpi.pk = None
+        kpi.fiscal_year = fiscal_year
+    try:
+        with transaction.atomic():
+            return Kpi.objects.bulk_create(previous)
+    except IntegrityError:  # the same copy sent twice at once
+        raise taken from None
 
 
 logger = logging.getLogger(__name__)

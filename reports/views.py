@@ -3,23 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meister.fiscal import current_fiscal_year, fiscal_year_label
+from meister.fiscal import current_fiscal_year, fiscal_year_from, fiscal_year_label, programme_years
 from meister.models import Role
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, saving_in_scope, visible_to
+from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from partners.models import Consortium
 from reports import tasks
 from reports.documents import ReportScope
-from reports.forms import FIRST_FISCAL_YEAR, KpiForm, KpiTargetForm, PdcaReviewForm, ReportRunForm
+from reports.forms import KpiForm, KpiTargetForm, PdcaReviewForm, ReportRunForm
 from reports.metrics import METRICS, TOTAL
 from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportRun
-from reports.services import report_run_start
+from reports.services import kpi_copy_previous_year, kpi_save, pdca_save, report_run_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDCA_ROLES = {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE, Role.COORDINATOR}
@@ -100,22 +99,15 @@ def run_download_xlsx(request, pk):
 # --- PDCA: the KPI list, each consortium's targets and notes ---------------------------------------------------------
 
 
-def _fiscal_year(value, default=None) -> int:
-    try:
-        fy = int(value) if value not in (None, "") else (default or current_fiscal_year())
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not FIRST_FISCAL_YEAR <= fy <= current_fiscal_year() + 1:
-        raise Http404
-    return fy
+def _fiscal_year(value) -> int:
+    """The year a PDCA page is about: this year when none is given, a 404 for one outside the programme's."""
+    years = programme_years()
+    return fiscal_year_from(value, default=current_fiscal_year(), lowest=years[-1], highest=years[0], strict=True)
 
 
 def _year_links(fy: int) -> list[tuple[int, str, bool]]:
     language = get_language()
-    return [
-        (year, fiscal_year_label(year, language), year == fy)
-        for year in range(current_fiscal_year() + 1, FIRST_FISCAL_YEAR - 1, -1)
-    ]
+    return [(year, fiscal_year_label(year, language), year == fy) for year in programme_years()]
 
 
 def _require_pdca_role(user) -> None:
@@ -177,16 +169,15 @@ def pdca_edit(request, pk, fy):
     )
     if request.method == "POST":
         if all(row["form"].is_valid() for row in rows) and review_form.is_valid():
-            try:
-                with transaction.atomic():
-                    for form in [row["form"] for row in rows] + [review_form]:
-                        record = form.save(commit=False)
-                        record.updated_by = request.user
-                        with saving_in_scope(request.user, record):
-                            record.save()
-            except OutsideScope as refusal:
-                refusal.add_to(review_form)
-            else:
+            saved = save_in_scope(
+                review_form,
+                lambda: pdca_save(
+                    user=request.user,
+                    targets=[row["form"].save(commit=False) for row in rows],
+                    review=review_form.save(commit=False),
+                ),
+            )
+            if saved:
                 messages.success(request, _("PDCAの目標と記述を保存しました。"))
                 return redirect("reports:pdca_edit", pk=consortium.pk, fy=fy)
         messages.error(
@@ -232,13 +223,8 @@ def _kpi_form_view(request, kpi: Kpi | None):
         raise PermissionDenied
     form = KpiForm(request.POST or None, instance=kpi, language=get_language())
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        try:
-            with saving_in_scope(request.user, saved):
-                saved.save()
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        saved = save_in_scope(form, lambda: kpi_save(user=request.user, kpi=form.save(commit=False)))
+        if saved:
             messages.success(request, _("KPIを保存しました。"))
             return redirect(_kpi_list_url(saved.fiscal_year))
     return render(request, "reports/kpi_form.html", {"form": form, "kpi": kpi})
@@ -271,18 +257,10 @@ def kpi_copy(request):
     if not may_create(request.user, Kpi):
         raise PermissionDenied
     fy = _fiscal_year(request.POST.get("fy"))
-    if Kpi.objects.filter(fiscal_year=fy).exists():
-        messages.error(request, _("この年度のKPIはすでに登録されています。"))
+    try:
+        copied = kpi_copy_previous_year(fiscal_year=fy)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        previous = list(Kpi.objects.filter(fiscal_year=fy - 1))
-        for kpi in previous:
-            kpi.pk = None
-            kpi.fiscal_year = fy
-        try:
-            with transaction.atomic():
-                Kpi.objects.bulk_create(previous)
-        except IntegrityError:  # the same copy sent twice at once
-            messages.error(request, _("この年度のKPIはすでに登録されています。"))
-            return redirect(_kpi_list_url(fy))
-        messages.success(request, _("前年度のKPIを%(n)d件コピーしました。") % {"n": len(previous)})
+        messages.success(request, _("前年度のKPIを%(n)d件コピーしました。") % {"n": len(copied)})
     return redirect(_kpi_list_url(fy))

@@ -2,6 +2,7 @@
 
 import io
 import uuid
+from collections.abc import Iterable
 
 import pypdfium2
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meister.scoping import saving_in_scope
+from meister.scoping import OutsideScope, saving_in_scope
 from meister.sniffing import PDF, Sniffed, sniff_upload
 from meister.uploads import replacing_files
 from showcase.models import Material, MaterialKind, PublicationStatus
@@ -34,14 +35,20 @@ def publication_set(*, user, obj, published: bool) -> None:
     obj.save()
 
 
-def record_save(*, user, obj, m2m_form=None) -> None:
-    """Save a page or profile as edited (its publication state unchanged), with its author in the history."""
+def record_save(*, user, obj, projects: Iterable | None = None, engagements: Iterable | None = None):
+    """Save a page or profile as edited (its publication state unchanged), with its author in the history.
+
+    A consortium's page shows the joint projects and engagements given, in place of those it showed.
+    """
     obj._history_user = user
     obj.full_clean()
     with saving_in_scope(user, obj):
         obj.save()
-        if m2m_form is not None:
-            m2m_form.save_m2m()
+        if projects is not None:
+            obj.projects.set(projects)
+        if engagements is not None:
+            obj.engagements.set(engagements)
+    return obj
 
 
 def check_upload(upload) -> tuple[Sniffed, bytes | None]:
@@ -124,8 +131,21 @@ def material_save(*, user, material: Material, upload=None) -> Material:
     """Store a material with its file (checked by content) or its link; all or nothing.
 
     A file is written only once it has been checked, and its preview drawn, once; a replaced file and preview
-    leave storage when the change is saved, and the new ones when it is not.
+    leave storage when the change is saved, and the new ones when it is not. What is wrong with the file (or its
+    absence) is refused under the name `upload`, the file as it came; a refusal out of scope keeps its own field.
     """
+    try:
+        return _material_store(user=user, material=material, upload=upload)
+    except OutsideScope:
+        raise
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise ValidationError({"upload": error.error_list}) from error
+        named = {"upload" if field == "file" else field: errors for field, errors in error.error_dict.items()}
+        raise ValidationError(named) from error
+
+
+def _material_store(*, user, material: Material, upload) -> Material:
     preview = None
     if upload is not None:
         sniffed, preview = check_upload(upload)

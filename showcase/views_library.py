@@ -7,14 +7,14 @@ page, its edit page too; one they read but may not change answers 403 there.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meister.scoping import OutsideScope, may_change, may_create
+from meister.scoping import may_change, may_create, save_in_scope
 from partners.models import CourseCategory
 from showcase import selectors, services
 from showcase.forms import MaterialForm
@@ -130,20 +130,14 @@ def material_edit(request, pk):
 def _material_form(request, material, title):
     form = MaterialForm(request.POST or None, request.FILES or None, instance=material, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.material_save(
+        # A refused form stays bound, so everything typed is shown again; only the file must be chosen again.
+        saved = save_in_scope(
+            form,
+            lambda: services.material_save(
                 user=request.user, material=form.save(commit=False), upload=form.cleaned_data.get("upload")
-            )
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        except ValidationError as error:
-            # The form stays bound, so everything typed is shown again; only the file must be chosen again.
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else "upload" if field == "file" else None, errors)
-            else:
-                form.add_error("upload", error)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _("教材を保存しました。公開するまで他の人には表示されません。"))
             return redirect(saved)
     context = {"form": form, "title": title, "material": material}

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create
+from meister.scoping import get_for_user, may_change, may_create, save_in_scope
 from partners.models import Company, Consortium, CourseCategory
 from showcase import selectors, services
 from showcase.forms import CompanyProfileForm, ConsortiumPageForm
@@ -80,11 +80,16 @@ def consortium_page_edit(request, consortium_pk):
         page.introduction = consortium.summary
     form = ConsortiumPageForm(request.POST or None, instance=page, consortium=consortium, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_save(user=request.user, obj=form.save(commit=False), m2m_form=form)
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        saved = save_in_scope(
+            form,
+            lambda: services.record_save(
+                user=request.user,
+                obj=form.save(commit=False),
+                projects=form.cleaned_data["projects"],
+                engagements=form.cleaned_data["engagements"],
+            ),
+        )
+        if saved:
             messages.success(request, _("公開ページを保存しました。公開するまで一般には表示されません。"))
             return redirect("showcase:consortium_page_edit", consortium_pk=consortium.pk)
     context = {
@@ -108,11 +113,7 @@ def company_profile_edit(request, company_pk):
         profile.what_we_do = company.description
     form = CompanyProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_save(user=request.user, obj=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(form, lambda: services.record_save(user=request.user, obj=form.save(commit=False))):
             messages.success(request, _("企業プロフィールを保存しました。公開するまで一般には表示されません。"))
             return redirect("showcase:company_profile_edit", company_pk=company.pk)
     context = {

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services_survey
 from assessments.models import IssueKind, Practice, Recipient, Survey, SurveyAnswer
+from assessments.services import survey as services_survey
 
 
 def _survey():

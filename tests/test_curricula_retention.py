@@ -5,7 +5,7 @@ import datetime
 from django.core.management import call_command
 
 from curricula.models import DayLog, DayLogEvent, Destination, DestinationKind, Student
-from curricula.services_retention import students_anonymise
+from curricula.services.retention import students_anonymise
 
 TODAY = datetime.date(2026, 11, 24)  # FY2026
 

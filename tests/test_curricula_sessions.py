@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curricula.models import ClassSession, JointProject, ProjectKind, SessionKind, Subject
-from curricula.services_sessions import class_session_delete, class_session_save
+from curricula.services.sessions import class_session_delete, class_session_save
 from partners.models import Company, Person, PersonRole, PractitionerTeaching
 
 pytestmark = pytest.mark.django_db

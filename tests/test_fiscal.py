@@ -68,3 +68,99 @@ def test_template_filters_follow_the_language():
         assert template.render(context) == "令和元年度 令和元年5月1日"
     with translation.override("en"):
         assert template.render(context).startswith("FY2019 ")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2026", 2026),
+        (2026, 2026),
+        ("２０２６", 2026),  # full-width digits, as a Japanese keyboard types them
+        ("02026", 2026),
+        (None, None),
+        ("", None),
+        ("abc", None),
+        ("2026年", None),
+        ("-2026", None),
+        ("+2026", None),
+        (" 2026", None),
+        ("²", None),
+        ("0", None),
+        ("10000", None),
+        ("9" * 5000, None),
+        (["2026"], None),
+    ],
+)
+def test_fiscal_year_from_reads_plain_years_only(value, expected):
+    assert fiscal.fiscal_year_from(value) == expected
+
+
+def test_fiscal_year_from_answers_the_default_for_nothing_and_for_nonsense():
+    assert fiscal.fiscal_year_from("", default=2025) == 2025
+    assert fiscal.fiscal_year_from("x", default=2025) == 2025
+    assert fiscal.fiscal_year_from("2019", default=2025, lowest=2021, highest=2027) == 2025
+
+
+def test_strict_fiscal_year_from_refuses_nonsense_with_404_but_not_nothing():
+    from django.http import Http404
+
+    assert fiscal.fiscal_year_from(None, default=2025, strict=True) == 2025
+    assert fiscal.fiscal_year_from("２０２６", lowest=2021, highest=2027, strict=True) == 2026
+    for value in ("x", "2019", "2028", "１２３４５"):
+        with pytest.raises(Http404):
+            fiscal.fiscal_year_from(value, lowest=2021, highest=2027, strict=True)
+
+
+def test_programme_years_run_from_next_year_back_to_the_first(travel):
+    travel(D(2026, 3, 31))
+    assert list(fiscal.programme_years()) == [2026, 2025, 2024, 2023, 2022, 2021]
+    assert fiscal.fiscal_year_choices("ja")[0] == (2026, "令和8年度")
+    assert fiscal.fiscal_year_choices("en")[-1] == (2021, "FY2021")
+
+
+# The pages that read a year from the query string: a list's filter ignores what is no year, a page about one year
+# answers 404 for it; none of them fails.
+YEAR_PAGES = [
+    ("curricula:destination_summary", "teacher", "year", "year"),
+    ("curricula:class_session_list", "teacher", "year", "year"),
+    ("reports:pdca_list", "ministry", "fy", "fy"),
+    ("reports:kpi_list", "ministry", "fy", "fy"),
+]
+
+
+@pytest.mark.parametrize("url_name, persona, param, shown", YEAR_PAGES)
+def test_year_in_the_query_string(client, demo, url_name, persona, param, shown):
+    from django.urls import reverse
+
+    this_year = fiscal.current_fiscal_year()
+    client.force_login(demo.users[persona])
+    url = reverse(url_name)
+    strict = url_name.startswith("reports:")
+    wide = str(this_year).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    for value in (str(this_year), wide):
+        response = client.get(url, {param: value})
+        assert response.status_code == 200 and response.context[shown] == this_year, value
+    for value in ("abc", "0", "99999", "-1", "9" * 5000, *(["2000"] if strict else [])):
+        response = client.get(url, {param: value})
+        if strict:
+            assert response.status_code == 404, value
+        else:
+            assert response.status_code == 200 and response.context[shown] is None, value
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context[shown] == (this_year if strict else None)
+
+
+def test_results_year_falls_back_to_this_year(client, demo):
+    from django.urls import reverse
+
+    from assessments.models import Administration
+
+    administration = Administration.objects.filter(school=demo.hikone).order_by("pk")[0]
+    client.force_login(demo.users["teacher"])
+    url = reverse("assessments:cohort_results", args=[demo.hikone.pk, administration.entry_year])
+    wide = str(administration.fiscal_year).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert client.get(url, {"fy": wide}).context["fiscal_year"] == administration.fiscal_year
+    for value in ("", "abc", "0", "99999", "9" * 5000):
+        response = client.get(url, {"fy": value})
+        assert response.status_code == 200 and response.context["fiscal_year"] == fiscal.current_fiscal_year()

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assessments.models import Recipient, Survey, SurveyAnswer
-from assessments.services_survey import survey_send, surveys_remind
+from assessments.services.survey import survey_send, surveys_remind
 from curricula.models import AllocationRound, ClassSession, DayLog, LogStatus, Placement, Student, Subject
 from curricula.services import confirmation_reminders_send, placement_day_reminders_send
 from meister import fiscal
 from partners.models import Agreement, Company, Person, Proposal, SchoolNeed
-from partners.services_matching import proposals_remind, proposals_send
+from partners.services.matching import proposals_remind, proposals_send
 from tests import hostile
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from partners.models import (
     ProposalStatus,
     SchoolNeed,
 )
-from partners.services_matching import proposal_token, proposals_remind
+from partners.services.matching import proposal_token, proposals_remind
 
 
 @pytest.fixture

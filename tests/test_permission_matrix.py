@@ -11,12 +11,12 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Administration, Instrument, Practice, Survey
-from assessments.services_survey import recipient_token
+from assessments.services.survey import recipient_token
 from curricula.links import confirmation_token
 from curricula.models import ClassSession
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
-from partners.services_matching import proposal_token
+from partners.services.matching import proposal_token
 from reports.models import Kpi, ReportKind, ReportRun, RunStatus
 from tests.conftest import PERSONAS
 

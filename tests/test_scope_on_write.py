@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from meister.scoping import OutsideScope, may_save, saving_in_scope
-from partners import services, services_matching
+from partners import services
 from partners.models import Agreement, Company, Engagement, Prefecture, SchoolNeed
+from partners.services import matching as services_matching
 from showcase.models import Material, MaterialKind, PublicationStatus
 
 

@@ -19,7 +19,7 @@ from assessments.models import (
     Timing,
 )
 from assessments.scoring import InstrumentSpec
-from assessments.services_survey import survey_create
+from assessments.services.survey import survey_create
 from curricula.models import Student
 from meister import clock
 from meister.fiscal import fiscal_year

@@ -20,7 +20,7 @@ from partners.models import (
     SchoolNeed,
     SizeBand,
 )
-from partners.services_matching import default_message
+from partners.services.matching import default_message
 
 # Demo addresses on a domain reserved for examples; the console email backend prints the mail.
 EMAILS = {

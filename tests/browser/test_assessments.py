@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Administration, Instrument, Survey, SurveyAnswer
-from assessments.services_survey import recipient_token
+from assessments.services.survey import recipient_token
 from meister.fiscal import current_fiscal_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from assessments.services_survey import surveys_remind
+from assessments.services.survey import surveys_remind
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from curricula.services_retention import students_anonymise, students_due_for_anonymising
+from curricula.services.retention import students_anonymise, students_due_for_anonymising
 
 
 class Command(BaseCommand):

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
-from partners import services_matching as services
-from partners.forms_matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
+from partners.forms.matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
 from partners.matching import FACTORS, rank_candidates
 from partners.models import Company, Engagement, Proposal, ProposalStatus, SchoolNeed
+from partners.services import matching as services
 
 
 def _need(user, pk, *, change=False) -> SchoolNeed:
@@ -42,11 +42,7 @@ def need_create(request):
     need = SchoolNeed(created_by=request.user)
     form = NeedForm(request.POST or None, instance=need, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            need = services.need_save(user=request.user, need=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(form, lambda: services.need_save(user=request.user, need=form.save(commit=False))):
             messages.success(request, _("ニーズを登録しました。"))
             return redirect(need)
     return render(request, "partners/edit.html", {"form": form, "object": None, "kind": _("学校のニーズ")})
@@ -177,16 +173,16 @@ def engagement_detail(request, pk):
     if may_change(request.user, engagement):
         form = FeedbackForm(request.POST or None, instance=engagement)
         if request.method == "POST" and form.is_valid():
-            try:
-                services.engagement_feedback(
+            saved = save_in_scope(
+                form,
+                lambda: services.engagement_feedback(
                     user=request.user,
                     engagement=engagement,
                     would_host_again=form.cleaned_data["would_host_again"],
                     feedback=form.cleaned_data["feedback"],
-                )
-            except OutsideScope as refusal:
-                refusal.add_to(form)
-            else:
+                ),
+            )
+            if saved:
                 messages.success(request, _("振り返りを保存しました。"))
                 return redirect(engagement)
     elif request.method == "POST":

@@ -33,12 +33,20 @@ from curricula.models import (
     may_see_guardian,
     may_see_names,
 )
-from curricula.views_rosters import roster_context
+from curricula.views.rosters import roster_context
 from meister import clock
 from meister.calendar import holiday_name
+from meister.fiscal import fiscal_year_from
 from meister.models import Role
 from meister.replica import reads_replica
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, may_see_full_names, visible_to
+from meister.scoping import (
+    get_for_user,
+    may_change,
+    may_create,
+    may_see_full_names,
+    save_in_scope,
+    visible_to,
+)
 from meister.validators import plain_int
 from partners.models import WEEKDAYS, Person
 
@@ -527,8 +535,7 @@ def subject_list(request):
 @reads_replica
 def destination_summary(request):
     """Graduates' destinations as counts only, so every role (the ministry too) may see them."""
-    year = request.GET.get("year")
-    fiscal_year = plain_int(year, highest=9999)
+    fiscal_year = fiscal_year_from(request.GET.get("year"))
     context = selectors.destination_summary(user=request.user, fiscal_year=fiscal_year)
     context["year"] = fiscal_year
     return render(request, "curricula/destination_summary.html", context)
@@ -540,11 +547,10 @@ def placement_create(request):
         raise PermissionDenied
     form = PlacementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            placement = services.placement_save(user=request.user, placement=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        placement = save_in_scope(
+            form, lambda: services.placement_save(user=request.user, placement=form.save(commit=False))
+        )
+        if placement:
             messages.success(request, _("実習の受入れを登録しました。"))
             return redirect(placement)
     return render(
@@ -560,11 +566,7 @@ def student_create(request):
         raise PermissionDenied
     form = StudentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.student_save(user=request.user, student=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(form, lambda: services.student_save(user=request.user, student=form.save(commit=False))):
             messages.success(request, _("生徒を登録しました。"))
             return redirect("curricula:student_list")
     return render(

@@ -6,43 +6,30 @@ else in scope reads them. No student is named here, so the ministry sees the lis
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from curricula import services_sessions
-from curricula.forms_sessions import ClassSessionForm, JointProjectForm
+from curricula.forms.sessions import ClassSessionForm, JointProjectForm
 from curricula.models import ClassSession, JointProject, ProjectKind, SessionKind
-from meister.fiscal import fiscal_year_bounds
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
-from meister.validators import plain_int
+from curricula.services import sessions as services
+from meister.fiscal import fiscal_year_bounds, fiscal_year_from
+from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 
 PAGE_SIZE = 50
 
 
 def _year(request) -> int | None:
-    value = request.GET.get("year") or ""
-    return plain_int(value, lowest=2000, highest=2100)
+    return fiscal_year_from(request.GET.get("year"), lowest=2000, highest=2100)
 
 
 def _render_form(request, form, title, cancel_url, *, delete_url=None):
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "title": title, "cancel_url": cancel_url, "delete_url": delete_url}
     return render(request, "curricula/record_form.html", context, status=status)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    # A model rule the form did not check (clean() of the model) lands on its field, or above the form.
-    if isinstance(error, OutsideScope):
-        error.add_to(form)
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- class sessions ------------------------------------------------------------------------------
@@ -88,11 +75,10 @@ def class_session_edit(request, pk):
 def _session_form(request, session, title, *, delete_url=None):
     form = ClassSessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services_sessions.class_session_save(user=request.user, session=form.save(commit=False))
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+        saved = save_in_scope(
+            form, lambda: services.class_session_save(user=request.user, session=form.save(commit=False))
+        )
+        if saved:
             messages.success(request, _("授業の記録を保存しました。"))
             return redirect("curricula:class_session_list")
     return _render_form(request, form, title, reverse("curricula:class_session_list"), delete_url=delete_url)
@@ -102,7 +88,7 @@ def _session_form(request, session, title, *, delete_url=None):
 @require_POST
 def class_session_delete(request, pk):
     session = get_for_user(request.user, ClassSession.objects.select_related("subject"), change=True, pk=pk)
-    services_sessions.class_session_delete(user=request.user, session=session)
+    services.class_session_delete(user=request.user, session=session)
     messages.success(request, _("授業の記録を削除しました。"))
     return redirect("curricula:class_session_list")
 
@@ -150,11 +136,17 @@ def joint_project_edit(request, pk):
 def _project_form(request, project, title):
     form = JointProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services_sessions.joint_project_save(user=request.user, project=form.save(commit=False), form=form)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+        data = form.cleaned_data
+        saved = save_in_scope(
+            form,
+            lambda: services.joint_project_save(
+                user=request.user,
+                project=form.save(commit=False),
+                companies=data["companies"],
+                organisations=data["organisations"],
+            ),
+        )
+        if saved:
             messages.success(request, _("共同プロジェクトを保存しました。"))
             return redirect("curricula:joint_project_list")
     return _render_form(request, form, title, reverse("curricula:joint_project_list"))

@@ -4,11 +4,10 @@ import unicodedata
 
 from django import forms
 from django.forms import inlineformset_factory
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meister import clock
-from meister.fiscal import current_fiscal_year, fiscal_year_label
+from meister.fiscal import current_fiscal_year, fiscal_year_choices
 from meister.scoping import limit_choices_to_scope
 from partners.models import (
     MONTHS,
@@ -270,7 +269,3 @@ class TeachingForm(forms.ModelForm):
             label=_("年度"), coerce=int, choices=fiscal_year_choices(), initial=current_fiscal_year()
         )
         limit_choices_to_scope(self, user)
-
-
-def fiscal_year_choices():
-    return [(fy, fiscal_year_label(fy, get_language() or "ja")) for fy in range(current_fiscal_year() + 1, 2020, -1)]

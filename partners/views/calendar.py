@@ -16,10 +16,10 @@ from meister.importing import Importer
 from meister.models import ImportKind
 from meister.scoping import OutsideScope, changeable_pks, get_for_user, may_create, visible_to
 from meister.validators import plain_int
-from partners import services_calendar
-from partners.forms_calendar import CalendarCopyForm, ClosedPeriodForm
+from partners.forms.calendar import CalendarCopyForm, ClosedPeriodForm
 from partners.importers import importer_for
 from partners.models import ClosedPeriod
+from partners.services import calendar as services_calendar
 
 PAGE_SIZE = 100
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from meister.exporting import Column, ListExporter
-from meister.scoping import OutsideScope, may_change, may_create
+from meister.scoping import may_change, may_create, save_in_scope
 from partners import selectors, services
 from partners.filters import AgreementFilter
 from partners.forms import AgreementForm
@@ -71,11 +71,18 @@ def agreement_edit(request, pk):
 def _agreement_form(request, agreement):
     form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_save(user=request.user, form=form)
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        data = form.cleaned_data
+        saved = save_in_scope(
+            form,
+            lambda: services.agreement_save(
+                user=request.user,
+                agreement=form.save(commit=False),
+                organisations=data["organisations"],
+                companies=data["companies"],
+                schools=data["schools"],
+            ),
+        )
+        if saved:
             messages.success(request, _("連携協定を保存しました。"))
             return redirect(agreement)
     return render(

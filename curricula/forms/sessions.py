@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from curricula.models import ClassSession, JointProject, SessionKind, Subject
-from meister.fiscal import current_fiscal_year
+from meister.fiscal import current_fiscal_year, fiscal_year_choices
 from meister.scoping import limit_choices_to_scope
-from partners.forms import fiscal_year_choices
 from partners.models import Engagement, Person
 
 # The kinds that happen at or with a company, so the company has to be named.

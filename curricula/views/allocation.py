@@ -7,16 +7,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from curricula import services_allocation as services
 from curricula.forms import AllocationRoundForm
 from curricula.models import AllocationRound, AllocationStatus, Student, may_see_names
+from curricula.services import allocation as services
 from meister.scoping import (
-    OutsideScope,
     get_for_user,
     may_change,
     may_create,
     may_see_full_names,
-    saving_in_scope,
+    save_in_scope,
     visible_to,
 )
 from meister.validators import plain_int
@@ -42,14 +41,10 @@ def allocation_create(request):
         raise PermissionDenied
     form = AllocationRoundForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        round = form.save(commit=False)
-        round.full_clean()
-        try:
-            with saving_in_scope(request.user, round):
-                round.save()
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        round = save_in_scope(
+            form, lambda: services.allocation_round_create(user=request.user, round=form.save(commit=False))
+        )
+        if round:
             messages.success(request, _("割り当てを作成しました。生徒ごとの希望を入力してください。"))
             return redirect(round)
     return render(

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from curricula.models import AllocationChoice, AllocationRound, AllocationStatus, Placement, Student
-from meister.scoping import may_change, visible_to
+from meister.scoping import may_change, saving_in_scope, visible_to
 from partners.allocation import Allocation, Preference, allocate
 from partners.models import Company, CompanyOffer, Person, PersonRole
 
@@ -30,6 +30,14 @@ def offered_places(*, user, round: AllocationRound) -> dict[int, tuple[Company, 
 def _fits_days(company: Company, round: AllocationRound) -> bool:
     days = [int(d) for d in round.weekdays]
     return not company.weekdays or all(d in company.weekdays for d in days)
+
+
+def allocation_round_create(*, user, round: AllocationRound) -> AllocationRound:
+    """Open a round for a school's cohort; its preferences come next."""
+    round.full_clean()
+    with saving_in_scope(user, round):
+        round.save()
+    return round
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from curricula.models import DestinationKind, EnrolmentStatus, Placement, Rollover, Student
 from curricula.oneroster import ONEROSTER_FILES, oneroster_table
 from curricula.rosters import RosterImporter, duplicate_notes, likely_duplicates, roster_template
-from curricula.services_rollover import (
+from curricula.services.rollover import (
     destination_choice,
     rollover_plan,
     rollover_run,

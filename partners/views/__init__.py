@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year
 from meister.models import Role
-from meister.scoping import OutsideScope, may_change, may_create, visible_to
+from meister.scoping import may_change, may_create, save_in_scope, visible_to
 from partners import selectors, services
 from partners.filters import CompanyFilter, ConsortiumFilter, PersonFilter, SchoolFilter
 from partners.forms import CompanyForm, ContactLogForm, OfferFormSet, PersonForm, SchoolForm
@@ -112,11 +112,7 @@ def school_edit(request, pk):
 def _school_form(request, school):
     form = SchoolForm(request.POST or None, instance=school, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            school = services.school_save(user=request.user, school=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(form, lambda: services.school_save(user=request.user, school=form.save(commit=False))):
             messages.success(request, _("学校の情報を保存しました。"))
             return redirect("partners:school_detail", pk=school.pk)
     return render(
@@ -193,11 +189,16 @@ def _company_form(request, company):
     form = CompanyForm(request.POST or None, instance=company, user=request.user)
     offers = OfferFormSet(request.POST or None, instance=company, prefix="offers")
     if request.method == "POST" and form.is_valid() and offers.is_valid():
-        try:
-            company = services.company_save(user=request.user, company=form.save(commit=False), offers=offers)
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        saved = save_in_scope(
+            form,
+            lambda: services.company_save(
+                user=request.user,
+                company=form.save(commit=False),
+                offers=offers.save(commit=False),
+                offers_removed=offers.deleted_objects,
+            ),
+        )
+        if saved:
             messages.success(request, _("企業の情報を保存しました。"))
             return redirect("partners:company_detail", pk=company.pk)
     return render(request, "partners/company_form.html", {"form": form, "offers": offers, "object": company})
@@ -222,11 +223,7 @@ def _contact_form(request, log, people, target):
         raise PermissionDenied
     form = ContactLogForm(request.POST or None, instance=log, people=people, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_log_record(user=request.user, log=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(form, lambda: services.contact_log_record(user=request.user, log=form.save(commit=False))):
             messages.success(request, _("連絡記録を追加しました。"))
             return redirect(target.get_absolute_url() + "#contacts")
     return render(request, "partners/contact_form.html", {"form": form, "target": target})
@@ -239,11 +236,7 @@ def company_person_create(request, pk):
         raise PermissionDenied
     form = PersonForm(request.POST or None, instance=Person(company=company))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.person_add(user=request.user, person=form.save(commit=False))
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(form, lambda: services.person_add(user=request.user, person=form.save(commit=False))):
             messages.success(request, _("担当者を追加しました。"))
             return redirect(company.get_absolute_url() + "#people")
     return render(request, "partners/person_form.html", {"form": form, "target": company})

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from meister.scoping import OutsideScope, get_for_user, may_change, saving_in_scope
-from meister.validators import plain_int
-from partners import selectors
+from meister.fiscal import fiscal_year_from
+from meister.scoping import get_for_user, may_change, save_in_scope
+from partners import selectors, services
 from partners.forms import (
     ActionItemFormSet,
     ConsultationForm,
@@ -50,14 +50,16 @@ def _meeting_form(request, meeting):
     form = MeetingForm(request.POST or None, instance=meeting)
     items = ActionItemFormSet(request.POST or None, instance=meeting, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
-        try:
-            with saving_in_scope(request.user, meeting):
-                meeting = form.save()
-                items.instance = meeting
-                items.save()
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        saved = save_in_scope(
+            form,
+            lambda: services.meeting_save(
+                user=request.user,
+                meeting=form.save(commit=False),
+                action_items=items.save(commit=False),
+                action_items_removed=items.deleted_objects,
+            ),
+        )
+        if saved:
             messages.success(request, _("会議の記録を保存しました。"))
             return redirect(meeting.consortium.get_absolute_url() + "#meetings")
     return _render(request, form, meeting.consortium, _("会議の記録"), formset=items)
@@ -82,9 +84,8 @@ def consultation_edit(request, pk):
 @login_required
 def stage_record(request, pk):
     consortium = _consortium_for_recording(request, pk, ConsortiumStage)
-    fy = request.POST.get("fiscal_year")
     # One stage per year: recording a year again updates it instead of failing.
-    fy = plain_int(fy, highest=9999)
+    fy = fiscal_year_from(request.POST.get("fiscal_year"))
     existing = consortium.stages.filter(fiscal_year=fy).first() if fy else None
     return _simple_form(request, StageForm, existing or ConsortiumStage(consortium=consortium), _("連携段階"))
 
@@ -99,12 +100,9 @@ def _simple_form(request, form_class, instance, title, *, with_user=False):
     extra = {"user": request.user} if with_user else {}
     form = form_class(request.POST or None, instance=instance, **extra)
     if request.method == "POST" and form.is_valid():
-        try:
-            with saving_in_scope(request.user, instance):
-                form.save()
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(
+            form, lambda: services.consortium_record_save(user=request.user, record=form.save(commit=False))
+        ):
             messages.success(request, _("保存しました。"))
             return redirect(instance.consortium.get_absolute_url())
     return _render(request, form, instance.consortium, title)
@@ -118,12 +116,7 @@ def teaching_create(request, pk):
     teaching = PractitionerTeaching(school=school)
     form = TeachingForm(request.POST or None, instance=teaching, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            with saving_in_scope(request.user, teaching):
-                form.save()
-        except OutsideScope as refusal:
-            refusal.add_to(form)
-        else:
+        if save_in_scope(form, lambda: services.teaching_record(user=request.user, teaching=form.save(commit=False))):
             messages.success(request, _("産業実務家教員の授業時間を記録しました。"))
             return redirect(school.get_absolute_url())
     return render(

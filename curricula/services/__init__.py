@@ -17,7 +17,7 @@ from curricula.models import (
     LogStatus,
     Placement,
 )
-from curricula.services_rollover import student_enrolment_ensure
+from curricula.services.rollover import student_enrolment_ensure
 from meister import clock, mailing
 from meister.fiscal import current_fiscal_year
 from meister.models import Role

@@ -5,6 +5,7 @@ A session taught by an industry practitioner is also 産業実務家教員 teach
 transaction as the change, so the annual report never disagrees with the session log.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -131,8 +132,10 @@ def class_session_delete(*, user, session: ClassSession) -> None:
 
 
 @transaction.atomic
-def joint_project_save(*, user, project: JointProject, form=None) -> JointProject:
-    """Save a project with its partners; `form` saves the many-to-many fields once the row exists."""
+def joint_project_save(
+    *, user, project: JointProject, companies: Iterable | None = None, organisations: Iterable | None = None
+) -> JointProject:
+    """Save a project with its partners: the companies and organisations given replace those it had."""
     if project.pk is None:
         if not may_create(user, JointProject):
             raise PermissionDenied
@@ -141,6 +144,8 @@ def joint_project_save(*, user, project: JointProject, form=None) -> JointProjec
     project.full_clean()
     with saving_in_scope(user, project):
         project.save()
-        if form is not None:
-            form.save_m2m()
+        if companies is not None:
+            project.companies.set(companies)
+        if organisations is not None:
+            project.organisations.set(organisations)
     return project
