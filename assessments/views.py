@@ -2,11 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,10 +21,11 @@ from assessments.forms import (
     SurveyForm,
 )
 from assessments.importers import ResponseImporter
-from assessments.models import Administration, Instrument, Practice, Recipient, Response, Survey, SurveyAnswer
+from assessments.models import Administration, Instrument, Practice, Response, Survey, SurveyAnswer
 from assessments.scoring import InstrumentSpec
 from assessments.selectors import cohort_responses, cohorts_for, results_for, suppression_threshold
 from assessments.selectors_survey import response_rates, tabulation
+from meister import signed_links
 from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
@@ -388,10 +387,8 @@ def survey_answer_link(request, token):
     """The respondent's answer through the emailed link: no account, the signed link is the permission."""
     try:
         recipient = services_survey.recipient_from_token(token)
-    except signing.SignatureExpired:
-        return render(request, "assessments/survey_link_invalid.html", {"expired": True}, status=410)
-    except (signing.BadSignature, Recipient.DoesNotExist):
-        raise Http404 from None
+    except signed_links.BadLink as error:
+        return signed_links.refused(request, error, services_survey.ANSWER_LINK)
     existing = SurveyAnswer.objects.filter(recipient=recipient).first()
     form = SurveyAnswerForm(request.POST or None, instance=existing)
     done = False

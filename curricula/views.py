@@ -9,7 +9,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -33,11 +32,11 @@ from curricula.models import (
     may_see_guardian,
     may_see_names,
 )
-from meister import clock
+from meister import clock, signed_links
 from meister.models import Role
 from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
 from meister.validators import plain_int
-from partners.models import WEEKDAYS, Person
+from partners.models import WEEKDAYS
 
 PAGE_SIZE = 50
 SUNDAY_FIRST = [WEEKDAYS[6], *WEEKDAYS[:6]]
@@ -229,10 +228,8 @@ def confirm_link(request, token):
     """The same page through a signed, expiring link: no account needed, only that mentor's days."""
     try:
         mentor = links.mentor_for_token(token)
-    except signing.SignatureExpired:
-        return render(request, "curricula/confirm_expired.html", {"expired": True}, status=403)
-    except (signing.BadSignature, Person.DoesNotExist, ValueError):
-        return render(request, "curricula/confirm_expired.html", {"expired": False}, status=403)
+    except signed_links.BadLink as error:
+        return signed_links.refused(request, error, links.CONFIRMATION)
     logs = list(selectors.pending_logs_for_mentor(mentor=mentor))
     failed = None
     if request.method == "POST":
