@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import services, services_survey
 from assessments.charts import change_chart
+from assessments.exporters import ResultsExporter
 from assessments.forms import (
     AdministrationForm,
     PracticeForm,
@@ -26,7 +27,6 @@ from assessments.scoring import InstrumentSpec
 from assessments.selectors import cohort_responses, cohorts_for, results_for, suppression_threshold
 from assessments.selectors_survey import response_rates, tabulation
 from meister import signed_links
-from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.models import Role
@@ -207,7 +207,7 @@ def cohort_results(request, school_pk, entry_year):
     with_names = _may_see_names(request.user)
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
-        return results_exporter(results_for(responses), school=school, entry_year=entry_year).response(export)
+        return ResultsExporter(results_for(responses), school=school, entry_year=entry_year).response(export)
     context = {
         "school": school,
         "entry_year": entry_year,
@@ -220,44 +220,6 @@ def cohort_results(request, school_pk, entry_year):
         "threshold": suppression_threshold(),
     }
     return render(request, "assessments/results.html", context)
-
-
-def results_exporter(results, *, school, entry_year) -> ListExporter:
-    """One row per instrument and subscale: the figures of the page, aggregates only (no student names);
-    suppressed groups stay empty."""
-    rows = []
-    for result in results:
-        for sub in result.subscales:
-            row = {"instrument": str(result.instrument), "subscale": sub.name}
-            for timing in sub.timings[:3]:
-                shown = not timing.suppressed
-                row[timing.timing] = (
-                    timing.summary.n if shown else "",
-                    _round(timing.summary.mean) if shown else "",
-                    _round(timing.summary.sd) if shown else "",
-                )
-            change = sub.change if sub.change is not None and not sub.change_suppressed else None
-            row["change"] = (
-                (change.n, _round(change.mean_diff), _round(change.ci_low), _round(change.ci_high), _round(change.d_z))
-                if change
-                else ("", "", "", "", "")
-            )
-            rows.append(row)
-    columns = [Column(_("尺度"), lambda r: r["instrument"]), Column(_("下位尺度"), lambda r: r["subscale"])]
-    for timing, label in (("pre", _("事前")), ("mid", _("中間")), ("post", _("事後"))):
-        for index, name in enumerate(("n", _("平均"), "SD")):
-            columns.append(Column(f"{label} {name}", lambda r, t=timing, i=index: r.get(t, ("", "", ""))[i]))
-    for index, name in enumerate(
-        (_("対応のある n"), _("変化"), _("95%信頼区間（下限）"), _("95%信頼区間（上限）"), "d_z")
-    ):
-        columns.append(Column(name, lambda r, i=index: r["change"][i]))
-    return ListExporter(
-        title=_("アセスメントの結果"), filename=f"assessment_{school.code}_{entry_year}", rows=rows, columns=columns
-    )
-
-
-def _round(value):
-    return "" if value is None else round(value, 3)
 
 
 @login_required

@@ -276,7 +276,7 @@ def placement_list(request):
     if state in STATES:
         rows = [row for row in rows if _state_matches(row, state)]
     if request.GET.get("export") in {"csv", "xlsx"}:
-        return exporters.placement_exporter(rows).response(request.GET["export"])
+        return exporters.PlacementExporter(rows).response(request.GET["export"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -444,7 +444,7 @@ def day_log_list(request):
     if state in LogStatus.values:
         logs = logs.filter(status=state)
     if request.GET.get("export") in {"csv", "xlsx"}:
-        return exporters.day_log_exporter(logs).response(request.GET["export"])
+        return exporters.DayLogExporter(logs).response(request.GET["export"])
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "state": state, "states": LOG_STATES, "missing": False}
     return render(request, "curricula/day_log_list.html", context)

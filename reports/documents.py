@@ -5,13 +5,14 @@ template reads it for the PDF and `sheets_*` turns the same dictionary into work
 always agree. Student names never enter these dictionaries.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 
 from meister import clock
+from meister.exporting import Sheet
 from meister.fiscal import fiscal_year_bounds, fiscal_year_label, wareki_date
 from meister.scoping import ScopeKind, within_scope
 from partners.models import Company, Consortium, Designation, Prefecture, School
@@ -69,14 +70,6 @@ class ReportScope:
         if self.kind == ScopeKind.CONSORTIUM:
             return prefectures.filter(consortia=self.ident)
         return prefectures
-
-
-@dataclass
-class Sheet:
-    title: str
-    header: list[str]
-    rows: list = field(default_factory=list)
-    widths: list[int] = field(default_factory=list)
 
 
 def _number(value, digits: int = 0) -> str:
