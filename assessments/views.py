@@ -2,11 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import services
 from assessments.charts import change_chart
+from assessments.exporters import ResultsExporter
 from assessments.forms import (
     AdministrationForm,
     PracticeForm,
@@ -23,12 +22,12 @@ from assessments.forms import (
     SurveyForm,
 )
 from assessments.importers import ResponseImporter
-from assessments.models import Administration, Instrument, Practice, Recipient, Response, Survey, SurveyAnswer
+from assessments.models import Administration, Instrument, Practice, Response, Survey, SurveyAnswer
 from assessments.scoring import InstrumentSpec
 from assessments.selectors import cohort_responses, cohorts_for, results_for, suppression_threshold
 from assessments.selectors.survey import response_rates, tabulation
 from assessments.services import survey as services_survey
-from meister.exporting import Column, ListExporter
+from meister import signed_links
 from meister.fiscal import current_fiscal_year, fiscal_year_from
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.models import Role
@@ -206,7 +205,7 @@ def cohort_results(request, school_pk, entry_year):
     with_names = _may_see_names(request.user)
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
-        return results_exporter(results_for(responses), school=school, entry_year=entry_year).response(export)
+        return ResultsExporter(results_for(responses), school=school, entry_year=entry_year).response(export)
     context = {
         "school": school,
         "entry_year": entry_year,
@@ -219,44 +218,6 @@ def cohort_results(request, school_pk, entry_year):
         "threshold": suppression_threshold(),
     }
     return render(request, "assessments/results.html", context)
-
-
-def results_exporter(results, *, school, entry_year) -> ListExporter:
-    """One row per instrument and subscale: the figures of the page, aggregates only (no student names);
-    suppressed groups stay empty."""
-    rows = []
-    for result in results:
-        for sub in result.subscales:
-            row = {"instrument": str(result.instrument), "subscale": sub.name}
-            for timing in sub.timings[:3]:
-                shown = not timing.suppressed
-                row[timing.timing] = (
-                    timing.summary.n if shown else "",
-                    _round(timing.summary.mean) if shown else "",
-                    _round(timing.summary.sd) if shown else "",
-                )
-            change = sub.change if sub.change is not None and not sub.change_suppressed else None
-            row["change"] = (
-                (change.n, _round(change.mean_diff), _round(change.ci_low), _round(change.ci_high), _round(change.d_z))
-                if change
-                else ("", "", "", "", "")
-            )
-            rows.append(row)
-    columns = [Column(_("尺度"), lambda r: r["instrument"]), Column(_("下位尺度"), lambda r: r["subscale"])]
-    for timing, label in (("pre", _("事前")), ("mid", _("中間")), ("post", _("事後"))):
-        for index, name in enumerate(("n", _("平均"), "SD")):
-            columns.append(Column(f"{label} {name}", lambda r, t=timing, i=index: r.get(t, ("", "", ""))[i]))
-    for index, name in enumerate(
-        (_("対応のある n"), _("変化"), _("95%信頼区間（下限）"), _("95%信頼区間（上限）"), "d_z")
-    ):
-        columns.append(Column(name, lambda r, i=index: r["change"][i]))
-    return ListExporter(
-        title=_("アセスメントの結果"), filename=f"assessment_{school.code}_{entry_year}", rows=rows, columns=columns
-    )
-
-
-def _round(value):
-    return "" if value is None else round(value, 3)
 
 
 @login_required
@@ -384,10 +345,8 @@ def survey_answer_link(request, token):
     """The respondent's answer through the emailed link: no account, the signed link is the permission."""
     try:
         recipient = services_survey.recipient_from_token(token)
-    except signing.SignatureExpired:
-        return render(request, "assessments/survey_link_invalid.html", {"expired": True}, status=410)
-    except (signing.BadSignature, Recipient.DoesNotExist):
-        raise Http404 from None
+    except signed_links.BadLink as error:
+        return signed_links.refused(request, error, services_survey.ANSWER_LINK)
     existing = SurveyAnswer.objects.filter(recipient=recipient).first()
     form = SurveyAnswerForm(request.POST or None, instance=existing)
     done = False

@@ -1,4 +1,4 @@
-"""Printable documents of one placement or student, rendered with WeasyPrint and the IPAex fonts.
+"""Printable documents of one placement or student, printed by meister.printing in the IPAex fonts.
 
 These are one or two pages and take well under a second, so they are built in the request; the
 report runs (reports/) are for the long national and prefectural documents.
@@ -8,18 +8,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from meister import clock
+from meister import clock, printing
 from meister.fiscal import wareki_date
-
-
-def _pdf(html: str, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    from weasyprint import HTML
-
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def agreement_html(placement, *, show_guardian: bool = True) -> str:
@@ -42,7 +32,7 @@ def agreement_html(placement, *, show_guardian: bool = True) -> str:
 
 
 def agreement_response(placement, *, show_guardian: bool = True) -> HttpResponse:
-    return _pdf(agreement_html(placement, show_guardian=show_guardian), f"三者協定_{placement.pk}.pdf")
+    return printing.pdf_response(agreement_html(placement, show_guardian=show_guardian), f"三者協定_{placement.pk}.pdf")
 
 
 def student_record_html(student, placements, logs) -> str:
@@ -59,4 +49,4 @@ def student_record_html(student, placements, logs) -> str:
 
 
 def student_record_response(student, placements, logs) -> HttpResponse:
-    return _pdf(student_record_html(student, placements, logs), f"実習記録_{student.pk}.pdf")
+    return printing.pdf_response(student_record_html(student, placements, logs), f"実習記録_{student.pk}.pdf")

@@ -1,5 +1,7 @@
-from django.db.models import QuerySet
+"""Downloads of placements and of day logs (the prefecture's runs to 100,000 rows and more)."""
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from curricula.models import Attendance, LogStatus
 from meister.exporting import Column, ListExporter
@@ -22,15 +24,20 @@ DAY_LOG_EXPORT_FIELDS = (
 )
 
 
-def day_log_exporter(logs: QuerySet):
-    # Labels translated once for the file, not once per row.
-    attendance = {value: str(label) for value, label in Attendance.choices}
-    status = {value: str(label) for value, label in LogStatus.choices}
-    return ListExporter(
-        title=_("実習日の記録"),
-        filename="day_logs",
-        rows=logs.values_list(*DAY_LOG_EXPORT_FIELDS, named=True),
-        columns=[
+class DayLogExporter(ListExporter):
+    """Day logs as plain rows of DAY_LOG_EXPORT_FIELDS; give it a queryset of DayLog."""
+
+    title = gettext_lazy("実習日の記録")
+    filename = "day_logs"
+
+    def __init__(self, logs):
+        super().__init__(logs.values_list(*DAY_LOG_EXPORT_FIELDS, named=True))
+
+    def columns(self):
+        # Labels translated once for the file, not once per row.
+        attendance = {value: str(label) for value, label in Attendance.choices}
+        status = {value: str(label) for value, label in LogStatus.choices}
+        return [
             Column(_("実習日"), lambda log: log.day),
             Column(_("生徒"), lambda log: log.placement__student__kana_name),
             Column(_("組"), lambda log: log.placement__student__class_name),
@@ -43,16 +50,17 @@ def day_log_exporter(logs: QuerySet):
             Column(_("状態"), lambda log: status.get(log.status, log.status)),
             Column(_("指導担当者のコメント"), lambda log: log.feedback),
             Column(_("差し戻しの理由"), lambda log: log.rejection_reason),
-        ],
-    )
+        ]
 
 
-def placement_exporter(rows):
-    return ListExporter(
-        title=_("実習の受入れ"),
-        filename="placements",
-        rows=rows,
-        columns=[
+class PlacementExporter(ListExporter):
+    """Placements with their progress (rows from `selectors.with_progress`)."""
+
+    title = gettext_lazy("実習の受入れ")
+    filename = "placements"
+
+    def columns(self):
+        return [
             Column(_("生徒"), lambda p: p.student.kana_name),
             Column(_("組"), lambda p: p.student.class_name),
             Column(_("出席番号"), lambda p: p.student.number),
@@ -67,5 +75,4 @@ def placement_exporter(rows):
             Column(_("未記録の日数"), lambda p: len(p.progress.missing)),
             Column(_("確認待ち"), lambda p: p.progress.pending),
             Column(_("三者協定"), lambda p: p.get_agreement_status_display()),
-        ],
-    )
+        ]

@@ -264,7 +264,7 @@ def excel_export(*, persona_name: str = "prefecture", limit: int | None = None) 
     against openpyxl write-only writing the same values; peak Python memory at a quarter and at all of the rows."""
     from openpyxl import Workbook
 
-    from curricula.exporters import day_log_exporter
+    from curricula.exporters import DayLogExporter
     from curricula.selectors import day_logs_for_user
 
     user = persona(persona_name)
@@ -276,12 +276,12 @@ def excel_export(*, persona_name: str = "prefecture", limit: int | None = None) 
     rows = logs(limit).count()
 
     def portal(n=limit):
-        response = day_log_exporter(logs(n)).xlsx_response()
+        response = DayLogExporter(logs(n)).response("xlsx")
         # Not response.close(): that signals the end of a request, which closes the database connection.
         response.file_to_stream.close()
 
-    values = list(day_log_exporter(logs(limit))._values())
-    headers = [str(column.header) for column in day_log_exporter(logs(1)).columns]
+    values = list(DayLogExporter(logs(limit)).values())
+    headers = [str(column.header) for column in DayLogExporter(logs(1)).columns()]
 
     def bare():
         workbook = Workbook(write_only=True)

@@ -1,29 +1,41 @@
-"""The one exporter interface: a list of columns over a queryset, written as .xlsx or .csv.
+"""The one exporter interface, and the one workbook writer every download and report goes through.
 
-Exporters stream rows (openpyxl's write-only mode for Excel, a generator for CSV) so memory does
-not grow with the number of rows. Cells that a spreadsheet would run as a formula are escaped.
+An exporter is a small class with a `title`, a `filename` and its sheets. A list exporter (`ListExporter`) is one
+sheet of `columns` over the rows of a list page and can also be CSV; a report hands `write_workbook` several sheets.
+`render` writes the file and reports its progress (0–100) to a callback; `response` is the download for a view.
+
+Rows are streamed (openpyxl's write-only mode for Excel, a generator for CSV) so memory does not grow with the
+number of rows. Cells that a spreadsheet would run as a formula are escaped, headers included.
 """
 
 import csv
 import io
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 
 from meister import clock
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIME = "text/csv; charset=utf-8"
+FORMATS = ("csv", "xlsx")
+
+Progress = Callable[[int], None]
 
 
 def escape_cell(value: Any) -> Any:
     """Text that a spreadsheet would evaluate gets a leading apostrophe; numbers and dates stay as they are."""
     if value is None:
         return ""
+    if isinstance(value, Promise):  # a lazily translated label
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -35,68 +47,124 @@ class Column:
     value: Callable[[Any], Any]
 
 
-class ListExporter:
-    """Columns over the rows of a list page; `filename` without extension."""
+@dataclass
+class Sheet:
+    """One table of a workbook: a header row, then rows of values; `widths` in characters, per column."""
 
-    def __init__(self, *, title: str, columns: list[Column], rows: Iterable[Any], filename: str):
-        self.title = title
-        self.columns = columns
-        self.rows = rows
-        self.filename = filename
+    title: str
+    header: list[str]
+    rows: Iterable = field(default_factory=list)
+    widths: list[int] = field(default_factory=list)
+    freeze_header: bool = True
 
-    def _values(self):
-        # A queryset is read in chunks rather than cached whole, so memory stays flat however many rows there are.
-        rows = self.rows.iterator(chunk_size=2000) if isinstance(self.rows, QuerySet) else self.rows
-        for row in rows:
-            yield [escape_cell(column.value(row)) for column in self.columns]
 
-    def _stamped(self, extension: str) -> str:
-        return f"{self.filename}_{clock.today():%Y%m%d}.{extension}"
+def write_workbook(sheets: Iterable[Sheet], target: str | IO[bytes]) -> None:
+    """The workbook writer: write-only, so memory stays flat however many rows there are; every cell escaped."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    def csv_response(self) -> StreamingHttpResponse:
-        def lines():
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            # A BOM so that Excel opens the UTF-8 file with Japanese intact.
-            buffer.write("\ufeff")
-            writer.writerow([str(column.header) for column in self.columns])
-            for values in self._values():
-                writer.writerow(values)
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-            yield buffer.getvalue()
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = _attachment(self._stamped("csv"))
-        return response
-
-    def xlsx_response(self) -> FileResponse:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=str(self.title)[:31])
-        bold = Font(bold=True)
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(title=str(sheet.title)[:31])
+        for index, width in enumerate(sheet.widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+        if sheet.freeze_header:
+            worksheet.freeze_panes = "A2"
         header = []
-        for column in self.columns:
-            cell = WriteOnlyCell(sheet, value=str(column.header))
+        for text in sheet.header:
+            cell = WriteOnlyCell(worksheet, value=escape_cell(str(text)))
             cell.font = bold
             header.append(cell)
-        sheet.append(header)
-        for values in self._values():
-            sheet.append(values)
+        worksheet.append(header)
+        for row in sheet.rows:
+            worksheet.append([escape_cell(value) for value in row])
+    workbook.save(target)
+
+
+class Exporter:
+    """A download: `title` (the first sheet's name), `filename` (without date or extension) and `sheets()`."""
+
+    title: str = ""
+    filename: str = "export"
+    formats: tuple[str, ...] = ("xlsx",)
+
+    def sheets(self, progress: Progress | None = None) -> list[Sheet]:
+        raise NotImplementedError
+
+    def stamped(self, extension: str) -> str:
+        return f"{self.filename}_{clock.today():%Y%m%d}.{extension}"
+
+    def render(self, fmt: str = "xlsx", progress: Progress | None = None) -> tuple[str, str, IO[bytes]]:
+        """(file name, MIME type, a temporary file at its start) for the format; `progress` hears 0–100."""
+        if fmt not in self.formats:
+            raise ValueError(f"{type(self).__name__} writes {', '.join(self.formats)}, not {fmt}")
         handle = tempfile.TemporaryFile()
-        workbook.save(handle)
+        if fmt == "csv":
+            for chunk in self.csv_chunks(progress):
+                handle.write(chunk.encode("utf-8"))
+        else:
+            write_workbook(self.sheets(progress), handle)
+        if progress:
+            progress(100)
         handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=self._stamped("xlsx"), content_type=XLSX_MIME)
+        return self.stamped(fmt), CSV_MIME if fmt == "csv" else XLSX_MIME, handle
+
+    def csv_chunks(self, progress: Progress | None = None) -> Iterator[str]:
+        raise NotImplementedError
 
     def response(self, fmt: str):
-        return self.xlsx_response() if fmt == "xlsx" else self.csv_response()
+        """The download a view returns: CSV streamed as it is written, Excel from a temporary file."""
+        if fmt == "csv":
+            response = StreamingHttpResponse(self.csv_chunks(), content_type=CSV_MIME)
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(self.stamped('csv'))}"
+            return response
+        filename, mime, handle = self.render(fmt)
+        return FileResponse(handle, as_attachment=True, filename=filename, content_type=mime)
 
 
-def _attachment(filename: str) -> str:
-    from urllib.parse import quote
+class ListExporter(Exporter):
+    """Columns over the rows of a list page (a queryset is read in chunks), as .xlsx or .csv."""
 
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
+    formats = FORMATS
+
+    def __init__(self, rows: Iterable[Any]):
+        self.rows = rows
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def values(self, progress: Progress | None = None) -> Iterator[list]:
+        """Each row's cells, as the columns read them; `progress` hears how far through the rows the writing is."""
+        columns = self.columns()
+        # A queryset is read in chunks rather than cached whole, so memory stays flat however many rows there are.
+        if isinstance(self.rows, QuerySet):
+            total = self.rows.count() if progress else 0
+            rows = self.rows.iterator(chunk_size=2000)
+        else:
+            total = len(self.rows) if progress and hasattr(self.rows, "__len__") else 0
+            rows = self.rows
+        step = max(1, total // 100)
+        for done, row in enumerate(rows, start=1):
+            yield [column.value(row) for column in columns]
+            if total and done % step == 0:
+                progress(min(99, done * 100 // total))
+
+    def sheets(self, progress: Progress | None = None) -> list[Sheet]:
+        header = [column.header for column in self.columns()]
+        return [Sheet(self.title, header, self.values(progress), freeze_header=False)]
+
+    def csv_chunks(self, progress: Progress | None = None) -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        # A BOM so that Excel opens the UTF-8 file with Japanese intact.
+        buffer.write("\ufeff")
+        writer.writerow([escape_cell(str(column.header)) for column in self.columns()])
+        for values in self.values(progress):
+            writer.writerow([escape_cell(value) for value in values])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()

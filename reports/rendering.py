@@ -1,4 +1,4 @@
-"""Writing a report's files: the PDF through WeasyPrint from a print template, the workbook row by row."""
+"""Writing a report's files: the PDF by the house printer from a print template, the workbook by the house writer."""
 
 import io
 import os
@@ -10,13 +10,9 @@ import tempfile
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.functional import Promise
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from meister.exporting import escape_cell
+from meister import printing
+from meister.exporting import write_workbook
 from meister.replica import data_as_of, replica_reads
 from reports.documents import BUILDERS, ReportScope
 
@@ -38,9 +34,7 @@ def write_pdf(html: str, path: str, processes: int | None = None) -> None:
     """
     processes = settings.REPORT_RENDER_PROCESSES if processes is None else processes
     if processes <= 1 or PART_MARK not in html:
-        from weasyprint import HTML
-
-        HTML(string=html).write_pdf(path)
+        printing.write_pdf(path, html=html)
         return
     with tempfile.TemporaryDirectory(prefix="report-parts-") as folder:
         sources = []
@@ -98,7 +92,6 @@ def _render_parts(jobs, processes: int) -> None:
 
 def _join_and_number(parts: list[str], html: str, path: str) -> None:
     from pypdf import PdfReader, PdfWriter
-    from weasyprint import HTML
 
     writer = PdfWriter()
     for part in parts:
@@ -107,39 +100,13 @@ def _join_and_number(parts: list[str], html: str, path: str) -> None:
     # One blank page per page of the report, carrying only its number, laid over the report's pages.
     numbers_style = NUMBERS_STYLE.search(html).group(0)
     blank_pages = '<div style="break-after: page"></div>' * (total - 1)
-    numbers = HTML(
-        string=f'<html><head><meta charset="utf-8">{numbers_style}</head><body>{blank_pages}<div></div></body></html>'
-    ).write_pdf()
+    numbers = printing.pdf_bytes(
+        f'<html><head><meta charset="utf-8">{numbers_style}</head><body>{blank_pages}<div></div></body></html>'
+    )
     for page, number in zip(writer.pages, PdfReader(io.BytesIO(numbers)).pages, strict=True):
         page.merge_page(number)
     with open(path, "wb") as handle:
         writer.write(handle)
-
-
-def write_workbook(sheets, path: str) -> None:
-    """A sheet per table; write-only, so memory stays flat however many detail rows there are."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for sheet in sheets:
-        worksheet = workbook.create_sheet(sheet.title[:31])
-        for index, width in enumerate(sheet.widths, start=1):
-            worksheet.column_dimensions[get_column_letter(index)].width = width
-        worksheet.freeze_panes = "A2"
-        header = []
-        for text in sheet.header:
-            cell = WriteOnlyCell(worksheet, value=escape_cell(str(text)))
-            cell.font = bold
-            header.append(cell)
-        worksheet.append(header)
-        for row in sheet.rows:
-            worksheet.append([_cell(value) for value in row])
-    workbook.save(path)
-
-
-def _cell(value):
-    if isinstance(value, Promise):
-        value = str(value)
-    return escape_cell(value)
 
 
 def build_report_files(kind: str, fy: int, scope: ReportScope, *, pdf_path=None, xlsx_path=None, progress=None):

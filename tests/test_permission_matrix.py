@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Administration, Instrument, Practice, Survey
 from assessments.services.survey import recipient_token
-from curricula.links import confirmation_token
+from curricula.links import CONFIRMATION
 from curricula.models import ClassSession
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
@@ -304,7 +304,7 @@ EXPECTATIONS.update(
         ),
         "curricula:confirmations": (None, expect(403, company=200, company_niigata=200, admin=200)),
         "curricula:confirm_link": (
-            lambda d: {"token": confirmation_token(d.kotoh.placements.order_by("pk")[0].mentor)},
+            lambda d: {"token": CONFIRMATION.token(d.kotoh.placements.order_by("pk")[0].mentor_id)},
             expect(200, anonymous=200),
         ),
         "curricula:placement_list": (None, expect(200)),

@@ -2,34 +2,41 @@
 
 from datetime import timedelta
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Practice, Recipient, RespondentType, Survey, SurveyAnswer
 from meister import clock, mailing
-from meister.links import absolute_url
 from meister.scoping import saving_in_scope
+from meister.signed_links import BadLink, LinkKind
 from meister.validators import one_line
 from partners.models import Company, OrganisationKind, Person, Prefecture, School
 
-ANSWER_SALT = "assessments.survey.answer"
 # A link lives a little past any sensible deadline; the deadline itself is checked on the answer.
 ANSWER_MAX_AGE = timedelta(days=120)
 REMIND_BEFORE = timedelta(days=7)
 
+ANSWER_LINK = LinkKind(
+    salt="assessments.survey.answer",
+    url_name="assessments:survey_answer_link",
+    max_age=ANSWER_MAX_AGE,
+    ask=gettext_lazy("お手数ですが、調査の担当者にご連絡ください。"),
+)
+
 
 def recipient_token(recipient: Recipient) -> str:
-    return signing.dumps({"recipient": recipient.pk}, salt=ANSWER_SALT, compress=True)
+    return ANSWER_LINK.token(recipient.pk)
 
 
 def recipient_from_token(token: str) -> Recipient:
-    """The recipient a link names; raises signing.BadSignature (also for an expired link) or DoesNotExist."""
-    data = signing.loads(token, salt=ANSWER_SALT, max_age=ANSWER_MAX_AGE)
-    return Recipient.objects.select_related("survey", "prefecture").get(pk=data["recipient"])
+    """The recipient a link names; raises ExpiredLink or BadLink."""
+    try:
+        return Recipient.objects.select_related("survey", "prefecture").get(pk=ANSWER_LINK.read_id(token))
+    except Recipient.DoesNotExist:
+        raise BadLink from None
 
 
 def _first_email(people) -> str:
@@ -93,7 +100,7 @@ def survey_create(*, user, respondent_types, **values) -> Survey:
 
 
 def _send(recipient: Recipient, *, reminder: bool) -> None:
-    link = absolute_url(reverse("assessments:survey_answer_link", args=[recipient_token(recipient)]))
+    link = ANSWER_LINK.url(recipient.pk)
     with translation.override("ja"):
         subject = (_("【再送】") if reminder else "") + _("ご協力のお願い：%(title)s") % {
             "title": one_line(recipient.survey.title)

@@ -142,8 +142,8 @@ def mentor_request_confirmation(*, mentor) -> bool:
         context = {
             "mentor": mentor,
             "logs": pending,
-            "url": links.confirmation_url(mentor),
-            "days": links.max_age_seconds() // 86400,
+            "url": links.CONFIRMATION.url(mentor.pk),
+            "days": links.CONFIRMATION.age().days,
         }
         subject = _("【マイスター・ハイスクール】実習日の確認のお願い（%(count)s件）") % {"count": len(pending)}
         body = render_to_string("curricula/email/confirmation_request.txt", context)
@@ -224,7 +224,7 @@ def placement_day_reminders_send(*, day: datetime.date) -> int:
             subject = _("【マイスター・ハイスクール】明日の実習のお知らせ（%(count)s人）") % {"count": len(rows)}
             body = render_to_string(
                 "curricula/email/placement_day.txt",
-                {"mentor": mentor, "day": day, "rows": rows, "url": links.confirmation_url(mentor)},
+                {"mentor": mentor, "day": day, "rows": rows, "url": links.CONFIRMATION.url(mentor.pk)},
             )
         mailing.send(subject, body, mentor.email)
 

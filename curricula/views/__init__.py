@@ -9,7 +9,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -34,7 +33,7 @@ from curricula.models import (
     may_see_names,
 )
 from curricula.views.rosters import roster_context
-from meister import clock
+from meister import clock, signed_links
 from meister.calendar import holiday_name
 from meister.fiscal import fiscal_year_from
 from meister.models import Role
@@ -48,7 +47,7 @@ from meister.scoping import (
     visible_to,
 )
 from meister.validators import plain_int
-from partners.models import WEEKDAYS, Person
+from partners.models import WEEKDAYS
 
 PAGE_SIZE = 50
 SUNDAY_FIRST = [WEEKDAYS[6], *WEEKDAYS[:6]]
@@ -241,10 +240,8 @@ def confirm_link(request, token):
     """The same page through a signed, expiring link: no account needed, only that mentor's days."""
     try:
         mentor = links.mentor_for_token(token)
-    except signing.SignatureExpired:
-        return render(request, "curricula/confirm_expired.html", {"expired": True}, status=403)
-    except (signing.BadSignature, Person.DoesNotExist, ValueError):
-        return render(request, "curricula/confirm_expired.html", {"expired": False}, status=403)
+    except signed_links.BadLink as error:
+        return signed_links.refused(request, error, links.CONFIRMATION)
     logs = list(selectors.pending_logs_for_mentor(mentor=mentor))
     failed = None
     if request.method == "POST":
@@ -292,7 +289,7 @@ def placement_list(request):
     if state in STATES:
         rows = [row for row in rows if _state_matches(row, state)]
     if request.GET.get("export") in {"csv", "xlsx"}:
-        return exporters.placement_exporter(rows).response(request.GET["export"])
+        return exporters.PlacementExporter(rows).response(request.GET["export"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -474,7 +471,7 @@ def day_log_list(request):
     if state in LogStatus.values:
         logs = logs.filter(status=state)
     if request.GET.get("export") in {"csv", "xlsx"}:
-        return exporters.day_log_exporter(logs).response(request.GET["export"])
+        return exporters.DayLogExporter(logs).response(request.GET["export"])
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.flag_closed_logs(page.object_list)
     context = {"page": page, "state": state, "states": LOG_STATES, "missing": False}

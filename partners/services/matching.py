@@ -2,33 +2,40 @@
 
 from datetime import timedelta
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meister import mailing
-from meister.links import absolute_url
 from meister.scoping import saving_in_scope
+from meister.signed_links import BadLink, LinkKind
 from meister.validators import one_line
 from partners.models import Engagement, NeedStatus, Person, PersonRole, Proposal, ProposalStatus, SchoolNeed
 
-ANSWER_SALT = "partners.proposal.answer"
 ANSWER_MAX_AGE = timedelta(days=21)
 REMIND_AFTER = timedelta(days=5)
 
+ANSWER_LINK = LinkKind(
+    salt="partners.proposal.answer",
+    url_name="partners:proposal_answer_link",
+    max_age=ANSWER_MAX_AGE,
+    ask=gettext_lazy("お手数ですが、コーディネーターにご連絡ください。新しいリンクをお送りします。"),
+)
+
 
 def proposal_token(proposal: Proposal) -> str:
-    return signing.dumps({"proposal": proposal.pk}, salt=ANSWER_SALT, compress=True)
+    return ANSWER_LINK.token(proposal.pk)
 
 
 def proposal_from_token(token: str) -> Proposal:
-    """The proposal a link names; raises signing.BadSignature (also for an expired link) or DoesNotExist."""
-    data = signing.loads(token, salt=ANSWER_SALT, max_age=ANSWER_MAX_AGE)
-    return Proposal.objects.select_related("need", "need__school", "company").get(pk=data["proposal"])
+    """The proposal a link names; raises ExpiredLink or BadLink."""
+    try:
+        return Proposal.objects.select_related("need", "need__school", "company").get(pk=ANSWER_LINK.read_id(token))
+    except Proposal.DoesNotExist:
+        raise BadLink from None
 
 
 def _recipient(company) -> str:
@@ -44,7 +51,7 @@ def _recipient(company) -> str:
 
 def _send(proposal: Proposal, *, reminder: bool, now=None) -> None:
     """Mail the proposal's link and record it as mailed (or reminded) once the mail server has taken it."""
-    link = absolute_url(reverse("partners:proposal_answer_link", args=[proposal_token(proposal)]))
+    link = ANSWER_LINK.url(proposal.pk)
     with translation.override("ja"):
         subject = (_("【再送】") if reminder else "") + _("連携のお願い：%(title)s") % {
             "title": one_line(proposal.need.title)

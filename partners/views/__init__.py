@@ -7,11 +7,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from meister.exporting import Column, ListExporter
 from meister.fiscal import current_fiscal_year
 from meister.models import Role
 from meister.scoping import may_change, may_create, save_in_scope, visible_to
-from partners import selectors, services
+from partners import exporters, selectors, services
 from partners.filters import CompanyFilter, ConsortiumFilter, PersonFilter, SchoolFilter
 from partners.forms import CompanyForm, ContactLogForm, OfferFormSet, PersonForm, SchoolForm
 from partners.models import (
@@ -39,32 +38,6 @@ def registry_list(request, *, filterset, template, exporter=None, extra=None):
     return render(request, template, {"filter": filterset, "page": page, **(extra or {})})
 
 
-def _fill_rate(school):
-    if not school.capacity_total:
-        return ""
-    return round(school.enrolment_total / school.capacity_total * 100, 1)
-
-
-def school_exporter(rows):
-    return ListExporter(
-        title=_("学校"),
-        filename="schools",
-        rows=rows,
-        columns=[
-            Column(_("学校コード"), lambda s: s.code),
-            Column(_("学校名"), lambda s: s.name),
-            Column(_("よみがな"), lambda s: s.kana),
-            Column(_("都道府県"), lambda s: s.prefecture.name),
-            Column(_("市区町村"), lambda s: s.municipality),
-            Column(_("住所"), lambda s: s.address),
-            Column(_("設置者"), lambda s: s.get_establishment_display()),
-            Column(_("定員"), lambda s: s.capacity_total),
-            Column(_("在籍者数"), lambda s: s.enrolment_total),
-            Column(_("定員充足率（%）"), _fill_rate),
-        ],
-    )
-
-
 @login_required
 def school_list(request):
     filterset = SchoolFilter(request.GET, queryset=selectors.schools_for_user(user=request.user))
@@ -72,7 +45,7 @@ def school_list(request):
         request,
         filterset=filterset,
         template="partners/school_list.html",
-        exporter=school_exporter,
+        exporter=exporters.SchoolExporter,
         extra={"may_create": may_create(request.user, School), "fiscal_year": current_fiscal_year()},
     )
 
@@ -120,25 +93,6 @@ def _school_form(request, school):
     )
 
 
-def company_exporter(rows):
-    return ListExporter(
-        title=_("企業"),
-        filename="companies",
-        rows=rows,
-        columns=[
-            Column(_("法人番号"), lambda c: c.corporate_number or ""),
-            Column(_("企業名"), lambda c: c.name),
-            Column(_("よみがな"), lambda c: c.kana),
-            Column(_("都道府県"), lambda c: c.prefecture.name),
-            Column(_("市区町村"), lambda c: c.municipality),
-            Column(_("住所"), lambda c: c.address),
-            Column(_("産業分類"), lambda c: c.industry.code if c.industry else ""),
-            Column(_("企業規模"), lambda c: c.get_size_band_display()),
-            Column(_("提供できること"), lambda c: "、".join(o.get_kind_display() for o in c.offers.all())),
-        ],
-    )
-
-
 @login_required
 def company_list(request):
     filterset = CompanyFilter(request.GET, queryset=selectors.companies_for_user(user=request.user))
@@ -146,7 +100,7 @@ def company_list(request):
         request,
         filterset=filterset,
         template="partners/company_list.html",
-        exporter=company_exporter,
+        exporter=exporters.CompanyExporter,
         extra={"may_create": may_create(request.user, Company)},
     )
 
@@ -242,20 +196,11 @@ def company_person_create(request, pk):
     return render(request, "partners/person_form.html", {"form": form, "target": company})
 
 
-def consortium_exporter(rows):
-    return ListExporter(
-        title=_("管理機関"),
-        filename="consortia",
-        rows=rows,
-        columns=[Column(_("名称"), lambda c: c.name), Column(_("都道府県"), lambda c: c.prefecture.name)],
-    )
-
-
 @login_required
 def consortium_list(request):
     filterset = ConsortiumFilter(request.GET, queryset=selectors.consortia_for_user(user=request.user))
     return registry_list(
-        request, filterset=filterset, template="partners/consortium_list.html", exporter=consortium_exporter
+        request, filterset=filterset, template="partners/consortium_list.html", exporter=exporters.ConsortiumExporter
     )
 
 
@@ -280,23 +225,6 @@ def consortium_detail(request, pk):
     return render(request, "partners/consortium_detail.html", context)
 
 
-def person_exporter(rows):
-    return ListExporter(
-        title=_("担当者"),
-        filename="people",
-        rows=rows,
-        columns=[
-            Column(_("氏名"), lambda p: p.name),
-            Column(_("よみがな"), lambda p: p.kana),
-            Column(_("役割"), lambda p: p.get_role_display()),
-            Column(_("役職"), lambda p: p.title),
-            Column(_("所属"), lambda p: str(p.affiliation or "")),
-            Column(_("メールアドレス"), lambda p: p.email),
-            Column(_("電話番号"), lambda p: p.phone),
-        ],
-    )
-
-
 @login_required
 def person_list(request):
     filterset = PersonFilter(request.GET, queryset=selectors.people_for_user(user=request.user))
@@ -304,6 +232,6 @@ def person_list(request):
         request,
         filterset=filterset,
         template="partners/person_list.html",
-        exporter=person_exporter,
+        exporter=exporters.PersonExporter,
         extra={"may_create": may_create(request.user, Person)},
     )

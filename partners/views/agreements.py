@@ -7,28 +7,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from meister.exporting import Column, ListExporter
 from meister.scoping import may_change, may_create, save_in_scope
-from partners import selectors, services
+from partners import exporters, selectors, services
 from partners.filters import AgreementFilter
 from partners.forms import AgreementForm
 from partners.models import Agreement
 from partners.views import registry_list
-
-
-def agreement_exporter(rows):
-    return ListExporter(
-        title=_("連携協定"),
-        filename="agreements",
-        rows=rows,
-        columns=[
-            Column(_("名称"), lambda a: a.title),
-            Column(_("都道府県"), lambda a: a.prefecture.name),
-            Column(_("管理機関"), lambda a: a.consortium.name if a.consortium else ""),
-            Column(_("締結日"), lambda a: a.signed_on),
-            Column(_("協定の範囲・内容"), lambda a: a.scope),
-        ],
-    )
 
 
 @login_required
@@ -38,7 +22,7 @@ def agreement_list(request):
         request,
         filterset=filterset,
         template="partners/agreement_list.html",
-        exporter=agreement_exporter,
+        exporter=exporters.AgreementExporter,
         extra={"may_create": may_create(request.user, Agreement)},
     )
 

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from meister import signed_links
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
 from partners.forms.matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
@@ -137,10 +136,8 @@ def proposal_answer_link(request, token):
     """The company's answer through the emailed link: no account, the signed link is the permission."""
     try:
         proposal = services.proposal_from_token(token)
-    except signing.SignatureExpired:
-        return render(request, "partners/proposal_link_invalid.html", {"expired": True}, status=410)
-    except (signing.BadSignature, Proposal.DoesNotExist):
-        raise Http404 from None
+    except signed_links.BadLink as error:
+        return signed_links.refused(request, error, services.ANSWER_LINK)
     return _answer(request, proposal, base="base_public.html")
 
 

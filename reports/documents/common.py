@@ -1,11 +1,12 @@
 """What every report shares: its scope, the sheet a table becomes, the mark for a hidden figure, number formatting,
 the heading figures and the closing notes."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 
 from meister import clock
+from meister.exporting import Sheet
 from meister.fiscal import fiscal_year_label, wareki_date
 from meister.scoping import ScopeKind
 from partners.models import Consortium, Prefecture, School
@@ -54,14 +55,6 @@ class ReportScope:
         if self.kind == ScopeKind.CONSORTIUM:
             return prefectures.filter(consortia=self.ident)
         return prefectures
-
-
-@dataclass
-class Sheet:
-    title: str
-    header: list[str]
-    rows: list = field(default_factory=list)
-    widths: list[int] = field(default_factory=list)
 
 
 def format_number(value, digits: int = 0) -> str:
