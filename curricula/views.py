@@ -30,22 +30,27 @@ from curricula.models import (
     Placement,
     PlacementKind,
     Student,
-    may_see_guardian,
-    may_see_names,
 )
 from meister import clock
-from meister.models import Role
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.scoping import (
+    OutsideScope,
+    get_for_user,
+    may_change,
+    may_confirm_days,
+    may_create,
+    may_see_guardian_contact,
+    may_see_named_students,
+    visible_to,
+)
 from meister.validators import plain_int
 from partners.models import WEEKDAYS, Person
 
 PAGE_SIZE = 50
 SUNDAY_FIRST = [WEEKDAYS[6], *WEEKDAYS[:6]]
-REVIEW_ROLES = {Role.COMPANY, Role.ADMIN}
 
 
 def _require_names(user):
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         raise PermissionDenied
 
 
@@ -208,7 +213,7 @@ def _log_words(log):
 def confirmations(request):
     """The company's pending days for a logged-in mentor."""
     user = request.user
-    if user.role not in REVIEW_ROLES and not user.is_superuser:
+    if not may_confirm_days(user):
         raise PermissionDenied
     logs = list(selectors.pending_logs_for_user(user=user))
     failed = None
@@ -269,7 +274,7 @@ def placement_list(request):
     kind = request.GET.get("kind")
     if kind in PlacementKind.values:
         placements = placements.filter(kind=kind)
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         return _placement_counts(request, placements)
     company = plain_int(request.GET.get("company"))
     if company:
@@ -337,7 +342,7 @@ def placement_detail(request, pk):
         "next_month": (month + datetime.timedelta(days=32)).replace(day=1),
         "logs": DayLog.objects.filter(placement=placement).order_by("-day"),
         "can_change": may_change(user, placement),
-        "show_guardian": may_see_guardian(user),
+        "show_guardian": may_see_guardian_contact(user),
         "agreement_form": AgreementForm(initial={"agreement_status": placement.agreement_status}),
         "weekday_header": [label for _day, label in SUNDAY_FIRST],
         "history": selectors.placement_history(placement=placement),
@@ -403,7 +408,7 @@ def placement_agreement(request, pk):
 def placement_agreement_pdf(request, pk):
     _require_names(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
-    return documents.agreement_response(placement, show_guardian=may_see_guardian(request.user))
+    return documents.agreement_response(placement, show_guardian=may_see_guardian_contact(request.user))
 
 
 @login_required
@@ -429,7 +434,7 @@ def day_log_list(request):
     """Logged days by status, or the expected days without a log (`?state=missing`); Excel of the logs."""
     user = request.user
     state = request.GET.get("state") or ""
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         logs = selectors.day_logs_for_user(user=user).order_by()
         counts = logs.values("status").annotate(n=Count("pk"), hours=Sum("hours"))
         labels = dict(LogStatus.choices)
@@ -457,7 +462,7 @@ def day_log_list(request):
 def student_list(request):
     user = request.user
     students = selectors.students_for_user(user=user)
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         counts = (
             students.order_by()
             .values("school__prefecture__name", "school__prefecture__code")

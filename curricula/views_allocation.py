@@ -9,8 +9,16 @@ from django.utils.translation import gettext as _
 
 from curricula import services_allocation as services
 from curricula.forms import AllocationRoundForm
-from curricula.models import AllocationRound, AllocationStatus, may_see_names
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, saving_in_scope, visible_to
+from curricula.models import AllocationRound, AllocationStatus
+from meister.scoping import (
+    OutsideScope,
+    get_for_user,
+    may_change,
+    may_create,
+    may_see_named_students,
+    saving_in_scope,
+    visible_to,
+)
 from meister.validators import plain_int
 
 
@@ -59,7 +67,7 @@ def allocation_create(request):
 def allocation_detail(request, pk):
     user = request.user
     round = get_for_user(user, AllocationRound.objects.select_related("school", "subject"), pk=pk)
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         raise PermissionDenied  # the grid names students
     can_change = may_change(user, round) and round.status == AllocationStatus.OPEN
     if request.method == "POST":

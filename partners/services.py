@@ -2,8 +2,7 @@
 
 from django.db import transaction
 
-from meister.models import Role
-from meister.scoping import saving_in_scope
+from meister.scoping import coordinates_consortium, saving_in_scope
 from meister.uploads import replacing_files
 from partners.models import Agreement, Company, ContactLog, Person, School
 
@@ -18,7 +17,7 @@ def company_save(*, user, company: Company, offers=None) -> Company:
         if offers is not None:
             offers.instance = company
             offers.save()
-        if is_new and user.role == Role.COORDINATOR and user.consortium_id:
+        if is_new and coordinates_consortium(user):
             user.consortium.companies.add(company)
     return company
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, visible_to
+from meister.scoping import OutsideScope, acts_for_company, get_for_user, may_change, may_create, visible_to
 from meister.validators import plain_int
 from partners import services_matching as services
 from partners.forms_matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
@@ -158,7 +158,7 @@ def proposal_list(request):
 @login_required
 def proposal_answer(request, pk):
     proposal = get_for_user(request.user, Proposal.objects.select_related("need", "need__school", "company"), pk=pk)
-    if request.user.company_id != proposal.company_id and not request.user.is_superuser:
+    if not acts_for_company(request.user, proposal.company_id):
         raise PermissionDenied  # only the company itself answers
     return _answer(request, proposal, answered_by_default=request.user.get_full_name(), base="base.html")
 

@@ -13,7 +13,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meister.scoping import ScopeKind, visible_to
+from meister.scoping import ScopeKind, may_change_some, visible_to
 from partners.models import Consortium
 from reports.documents import ReportScope, registry_summary_rows  # noqa: F401 - part of this module's interface
 from reports.models import KIND_SCOPES, ReportRun, RunStatus
@@ -26,7 +26,7 @@ def report_run_start(*, user, kind: str, fiscal_year: int, prefecture=None, cons
     With no prefecture or consortium given, the run covers the user's own scope. A national user may narrow it to
     one prefecture or consortium, a prefecture user to one of its consortia; the kind decides which scopes fit.
     """
-    if user.role not in ReportRun.change_roles and not user.is_superuser:
+    if not may_change_some(user, ReportRun):
         raise PermissionDenied
     kind_of_scope, ident = user.scope
     if kind_of_scope != ScopeKind.NATIONAL and ident is None:

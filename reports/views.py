@@ -11,8 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meister.fiscal import current_fiscal_year, fiscal_year_label
-from meister.models import Role
-from meister.scoping import OutsideScope, get_for_user, may_change, may_create, saving_in_scope, visible_to
+from meister.scoping import (
+    OutsideScope,
+    get_for_user,
+    may_change,
+    may_create,
+    may_work_on_pdca,
+    saving_in_scope,
+    visible_to,
+)
 from partners.models import Consortium
 from reports.documents import ReportScope
 from reports.forms import FIRST_FISCAL_YEAR, KpiForm, KpiTargetForm, PdcaReviewForm, ReportRunForm
@@ -21,7 +28,6 @@ from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportRun
 from reports.services import report_run_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDCA_ROLES = {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE, Role.COORDINATOR}
 
 
 def get_run_for_user(user, pk) -> ReportRun:
@@ -117,7 +123,7 @@ def _year_links(fy: int) -> list[tuple[int, str, bool]]:
 
 
 def _require_pdca_role(user) -> None:
-    if not user.is_superuser and user.role not in PDCA_ROLES:
+    if not may_work_on_pdca(user):
         raise PermissionDenied
 
 
@@ -140,7 +146,7 @@ def pdca_list(request):
             "fy": fy,
             "years": _year_links(fy),
             "rows": [(c, c.pk in filled) for c in consortia],
-            "kpi_count": Kpi.objects.filter(fiscal_year=fy).count(),
+            "kpi_count": visible_to(Kpi.objects.filter(fiscal_year=fy), request.user).count(),
         },
     )
 
@@ -153,7 +159,7 @@ def pdca_edit(request, pk, fy):
     editable = may_change(request.user, KpiTarget(consortium=consortium))
     if request.method == "POST" and not editable:
         raise PermissionDenied
-    kpis = list(Kpi.objects.filter(fiscal_year=fy).select_related("instrument"))
+    kpis = list(visible_to(Kpi.objects.filter(fiscal_year=fy).select_related("instrument"), request.user))
     targets = {t.kpi_id: t for t in KpiTarget.objects.filter(consortium=consortium, kpi__in=kpis)}
     reviews = {r.fiscal_year: r for r in PdcaReview.objects.filter(consortium=consortium, fiscal_year__in=[fy - 1, fy])}
     data = request.POST if request.method == "POST" else None
@@ -210,7 +216,7 @@ def pdca_edit(request, pk, fy):
 def kpi_list(request):
     _require_pdca_role(request.user)
     fy = _fiscal_year(request.GET.get("fy"))
-    kpis = Kpi.objects.filter(fiscal_year=fy).select_related("instrument")
+    kpis = visible_to(Kpi.objects.filter(fiscal_year=fy).select_related("instrument"), request.user)
     return render(
         request,
         "reports/kpi_list.html",
@@ -219,7 +225,7 @@ def kpi_list(request):
             "years": _year_links(fy),
             "kpis": kpis,
             "may_edit": may_create(request.user, Kpi),
-            "previous_count": Kpi.objects.filter(fiscal_year=fy - 1).count(),
+            "previous_count": visible_to(Kpi.objects.filter(fiscal_year=fy - 1), request.user).count(),
             "metrics": METRICS,
         },
     )
@@ -256,10 +262,7 @@ def kpi_create(request):
 @login_required
 def kpi_edit(request, pk):
     _require_pdca_role(request.user)
-    kpi = Kpi.objects.filter(pk=pk).first()
-    if kpi is None:
-        raise Http404
-    return _kpi_form_view(request, kpi)
+    return _kpi_form_view(request, get_for_user(request.user, Kpi, change=True, pk=pk))
 
 
 @login_required
@@ -269,10 +272,11 @@ def kpi_copy(request):
     if not may_create(request.user, Kpi):
         raise PermissionDenied
     fy = _fiscal_year(request.POST.get("fy"))
-    if Kpi.objects.filter(fiscal_year=fy).exists():
+    kpis = visible_to(Kpi.objects.all(), request.user)
+    if kpis.filter(fiscal_year=fy).exists():
         messages.error(request, _("この年度のKPIはすでに登録されています。"))
     else:
-        previous = list(Kpi.objects.filter(fiscal_year=fy - 1))
+        previous = list(kpis.filter(fiscal_year=fy - 1))
         for kpi in previous:
             kpi.pk = None
             kpi.fiscal_year = fy
