@@ -295,7 +295,7 @@ def placement_list(request):
         "companies": _companies_of(user),
         "company": str(company or ""),
         "can_log": may_create(user, DayLog),
-        "can_create": may_create(user, Placement),
+        "may_create": may_create(user, Placement),
     }
     return render(request, "curricula/placement_list.html", context)
 
@@ -471,7 +471,7 @@ def student_list(request):
         )
         return render(request, "curricula/student_counts.html", {"counts": counts})
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "fiscal_year": _fy(), "can_create": may_create(user, Student)}
+    context = {"page": page, "fiscal_year": _fy(), "may_create": may_create(user, Student)}
     return render(request, "curricula/student_list.html", context)
 
 
