@@ -501,7 +501,6 @@ def subject_list(request):
         "subjects": subjects,
         "sessions": selectors.sessions_for_user(user=user)[:30],
         "projects": selectors.projects_for_user(user=user)[:30],
-        "may_edit": user.is_staff and may_create(user, Placement),
         "agreement_statuses": AgreementStatus.choices,
     }
     return render(request, "curricula/subject_list.html", context)

@@ -103,6 +103,21 @@ def within_scope(queryset, kind: str | None, ident: int | None):
     return queryset if condition is None else queryset.filter(condition)
 
 
+def owned_within_scope(queryset, kind: str | None, ident: int | None):
+    """Rows a scope holds as its own, which its reports count: where the model narrows changes for the kind
+    (`change_scope_paths`: a prefecture's own schools, not a neighbour's school that joined one of its consortia),
+    those paths; otherwise the rows inside the scope, as `within_scope`."""
+    narrower = getattr(queryset.model, "change_scope_paths", {}).get(kind)
+    if kind == ScopeKind.NATIONAL or not narrower:
+        return within_scope(queryset, kind, ident)
+    if ident is None:
+        return queryset.none()
+    condition = Q()
+    for path in narrower:
+        condition |= Q(**{path: ident})
+    return queryset.filter(condition)
+
+
 def may_change(user, obj) -> bool:
     """Whether a user who can see `obj` may also change it.
 
@@ -307,6 +322,11 @@ def may_work_on_pdca(user) -> bool:
 def may_see_fill_rates(user) -> bool:
     """Enrolment against capacity by prefecture is for those who oversee prefectures."""
     return user.role in {Role.MINISTRY, Role.PREFECTURE, Role.ADMIN}
+
+
+def may_open_back_office(user) -> bool:
+    """The back office (Django's admin site) lets in staff accounts only; the menu offers it to them alone."""
+    return user.is_staff
 
 
 def must_confirm_second_factor(user, roles) -> bool:
