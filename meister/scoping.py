@@ -9,6 +9,10 @@ list sees nothing. `change_roles` lists the roles that may change a visible row,
 Every list and detail view goes through `visible_to` / `get_for_user`, so an object outside the
 user's scope answers 404 and never leaks its existence.
 
+A model that every scope shares (the practice library, the KPI list) declares `SHARED_BY_EVERY_SCOPE`.
+What a role may see or do beyond the rows of its scope (results, student names, the PDCA pages, the
+confirmation page) is a named rule here as well, so that no view, service or template tests a role itself.
+
 Writes keep to the same scope, twice over. A form offers, in every choice that decides where a row lies,
 only what is inside the user's scope (`limit_choices_to_scope`); and the write itself goes through
 `saving_in_scope`, which refuses a row pointed at anything outside the scope or written where its writer
@@ -410,7 +414,7 @@ def may_save(user, obj) -> bool:
     """Whether the row `obj`, as written in the current transaction, lies where the user may keep it.
 
     The user can see it (`visible_to`), and where the model narrows changes (`change_scope_paths`) it lies inside
-    those too. Rows of a model without a scope (the practice library, the KPI list) are shared by everyone.
+    those too. Rows of a model every scope shares (the practice library, the KPI list) are everyone's to keep.
     Ask it after saving, inside the transaction that saved, and roll back when it answers False:
     `saving_in_scope` does both.
     """
