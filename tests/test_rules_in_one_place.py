@@ -8,7 +8,9 @@ fails here, with the few lines that are not access rules allowed by name and rea
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.urls import reverse
 
 PRODUCT_PACKAGES = ("meister", "partners", "curricula", "assessments", "showcase", "reports", "portal")
 SCOPING = Path("meister/scoping.py")
@@ -87,3 +89,22 @@ def test_the_scan_sees_the_usual_shapes_of_a_role_rule():
     assert len(list(rules_in(Path("example.py"), "\n".join(lines)))) == len(lines)
     innocent = ["change_roles = {Role.ADMIN}", "role = models.CharField(...)", 'list_filter = ["role", "is_staff"]']
     assert list(rules_in(Path("example.py"), "\n".join(innocent))) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "create"),
+    [
+        ("curricula:student_list", "curricula:student_create"),
+        ("curricula:placement_list", "curricula:placement_create"),
+        ("curricula:class_session_list", "curricula:class_session_create"),
+        ("curricula:joint_project_list", "curricula:joint_project_create"),
+        ("library:list", "library:create"),
+    ],
+)
+def test_a_list_offers_its_create_button_to_those_who_may_create(client, demo, page, create):
+    # The flag is may_create everywhere, read from the rule of the same name.
+    client.force_login(demo.users["teacher"])
+    assert reverse(create) in client.get(reverse(page)).content.decode()
+    client.force_login(demo.users["prefecture"])
+    response = client.get(reverse(page))
+    assert response.status_code == 200 and reverse(create) not in response.content.decode()
