@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meister.models import Role
-from meister.scoping import ScopedQuerySet, ScopeKind
+from meister.scoping import SHARED_BY_EVERY_SCOPE, ScopedQuerySet, ScopeKind
 from meister.validators import validate_fiscal_year, validate_record_date, validate_text_line
 from partners.models import CollaborationStage
 
@@ -353,6 +353,7 @@ class Practice(models.Model):
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
     # The library is read by everyone signed in (regions learn from each other); these roles add to it.
+    scope_paths = SHARED_BY_EVERY_SCOPE
     create_roles = {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE, Role.COORDINATOR}
     change_roles = {Role.ADMIN}
 

@@ -3,8 +3,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meister.models import Role
+from assessments.models import Survey
 from meister.navigation import NavItem, own_world
+from meister.scoping import may_change_some
 
 
 def entries(user) -> list[NavItem]:
@@ -12,6 +13,6 @@ def entries(user) -> list[NavItem]:
     if world == "company":
         return []
     items = [NavItem(_("アセスメント"), reverse("assessments:index"), 40)]
-    if world is None and user.role in {Role.MINISTRY, Role.PREFECTURE, Role.ADMIN}:
+    if world is None and may_change_some(user, Survey):
         items.append(NavItem(_("実態調査"), reverse("assessments:survey_list"), 41))
     return items

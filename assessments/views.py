@@ -30,23 +30,21 @@ from assessments.services import survey as services_survey
 from meister import signed_links
 from meister.fiscal import current_fiscal_year, fiscal_year_from
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
-from meister.models import Role
 from meister.replica import reads_replica
-from meister.scoping import ScopeKind, get_for_user, may_change, may_create, save_in_scope, visible_to
+from meister.scoping import (
+    get_for_user,
+    may_change,
+    may_change_some,
+    may_create,
+    may_see_result_summary,
+    may_see_results,
+    may_see_results_by_student,
+    save_in_scope,
+    sees_national_figures_only,
+    visible_to,
+)
 from meister.validators import plain_int
 from partners.models import Department, School
-
-# Results are aggregates for those who run the programme; companies see none, the ministry only national figures.
-RESULT_ROLES = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.TEACHER}
-
-
-def _may_see_results(user) -> bool:
-    return user.is_superuser or user.role in RESULT_ROLES
-
-
-def _may_see_names(user) -> bool:
-    """Student names stay in the school: every level above it sees aggregates only."""
-    return user.scope_kind == ScopeKind.SCHOOL
 
 
 def _fiscal_year(request) -> int:
@@ -69,11 +67,11 @@ def index(request):
     page = Paginator(administrations, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "cohorts": list(cohorts_for(request.user)[:50]) if _may_see_results(request.user) else [],
+        "cohorts": list(cohorts_for(request.user)[:50]) if may_see_results(request.user) else [],
         "instruments": Instrument.objects.all(),
         "may_create": may_create(request.user, Administration),
-        "may_see_results": _may_see_results(request.user),
-        "may_see_summary": request.user.role != Role.COMPANY,
+        "may_see_results": may_see_results(request.user),
+        "may_see_summary": may_see_result_summary(request.user),
     }
     return render(request, "assessments/index.html", context)
 
@@ -192,7 +190,7 @@ def administration_import(request, pk):
 @login_required
 def cohort_results(request, school_pk, entry_year):
     school = get_for_user(request.user, School, pk=school_pk)
-    if not _may_see_results(request.user):
+    if not may_see_results(request.user):
         raise PermissionDenied
     fiscal_year = _fiscal_year(request)
     department = None
@@ -202,7 +200,7 @@ def cohort_results(request, school_pk, entry_year):
     responses = cohort_responses(
         user=request.user, school=school, entry_year=entry_year, fiscal_year=fiscal_year, department=department
     )
-    with_names = _may_see_names(request.user)
+    with_names = may_see_results_by_student(request.user)
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
         return ResultsExporter(results_for(responses), school=school, entry_year=entry_year).response(export)
@@ -224,9 +222,9 @@ def cohort_results(request, school_pk, entry_year):
 @reads_replica
 def summary(request):
     """Aggregates over the user's whole area (the nation for the ministry), or one school in it."""
-    if request.user.role == Role.COMPANY and not request.user.is_superuser:
+    if not may_see_result_summary(request.user):
         raise PermissionDenied
-    national_only = request.user.role == Role.MINISTRY
+    national_only = sees_national_figures_only(request.user)
     schools = School.objects.none() if national_only else visible_to(School.objects.all(), request.user)
     form = SummaryForm(request.GET or None, schools=schools)
     fiscal_year, school = current_fiscal_year(), None
@@ -253,7 +251,7 @@ def summary(request):
 
 @login_required
 def survey_list(request):
-    if not (request.user.is_superuser or request.user.role in Survey.change_roles):
+    if not may_change_some(request.user, Survey):
         # Respondents answer by link; the list is the owners' work.
         raise PermissionDenied
     surveys = visible_to(Survey.objects.select_related("prefecture"), request.user)
@@ -368,7 +366,7 @@ def survey_answer_link(request, token):
 @login_required
 def practice_list(request):
     form = PracticeSearchForm(request.GET or None)
-    practices = Practice.objects.select_related("consortium", "prefecture")
+    practices = visible_to(Practice.objects.select_related("consortium", "prefecture"), request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -393,7 +391,7 @@ def practice_list(request):
 
 @login_required
 def practice_detail(request, pk):
-    practice = get_object_or_404(Practice.objects.select_related("consortium", "prefecture"), pk=pk)
+    practice = get_for_user(request.user, Practice.objects.select_related("consortium", "prefecture"), pk=pk)
     return render(request, "assessments/practice_detail.html", {"practice": practice})
 
 

@@ -2,7 +2,7 @@
 
 Students carry only what the programme needs: kana name, school, class and number, and a guardian
 contact kept for the 三者協定. Company users reach students only through their own placements, and
-the ministry sees counts, never names (the views enforce the latter: `may_see_names`).
+the ministry sees counts, never names (the views enforce the latter: `meister.scoping.may_see_named_students`).
 """
 
 import datetime
@@ -45,16 +45,6 @@ def valid_weekdays(digits: str | None) -> bool:
     """A weekday pattern: one or more distinct digits 0 (Monday) … 6 (Sunday)."""
     digits = digits or ""
     return bool(digits) and all(c in "0123456" for c in digits) and len(set(digits)) == len(digits)
-
-
-def may_see_names(user) -> bool:
-    """Student names and diaries stay below the ministry: national statistics need counts only."""
-    return user.role != Role.MINISTRY
-
-
-def may_see_guardian(user) -> bool:
-    """The guardian's contact is for the school that signs the 三者協定 with them."""
-    return user.is_superuser or user.role in {Role.TEACHER, Role.ADMIN}
 
 
 class InvolvementKind(models.TextChoices):

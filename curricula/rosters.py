@@ -17,10 +17,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from curricula.models import Enrolment, EnrolmentStatus, Student
 from curricula.models_roster import cached_class_name
 from meister.exporting import Column, ListExporter
-from meister.importing import Importer, ImportField, instance_in_scope, keep_text, name_key, nfkc
+from meister.importing import Importer, ImportField, keep_text, name_key, nfkc
 from meister.importing import normalise_code as _code
 from meister.models import Role
-from meister.scoping import visible_to
+from meister.scoping import lies_in_change_scope, visible_to
 from partners.models import Department
 
 BATCH = 2000
@@ -125,7 +125,7 @@ class RosterImporter(Importer):
         }
         context.cache["in_file"] = {row.get("student_number") for row in rows}
         context.cache["file_seats"] = {}
-        context.cache["school_in_scope"] = context.user is None or instance_in_scope(
+        context.cache["school_in_scope"] = context.user is None or lies_in_change_scope(
             context.user, Student(school=self.school)
         )
 

@@ -19,6 +19,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from meister.scoping import must_confirm_second_factor
+
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
@@ -68,9 +70,8 @@ class SessionLimitMiddleware:
 
 
 def two_factor_required(user) -> bool:
-    """Whether the user's role must confirm a one-time code; a superuser can do all an admin can, so counts as one."""
-    roles = settings.TWO_FACTOR_REQUIRED_ROLES
-    return user.role in roles or (user.is_superuser and "admin" in roles)
+    """Whether the user's role must confirm a one-time code (the roles are a setting)."""
+    return must_confirm_second_factor(user, settings.TWO_FACTOR_REQUIRED_ROLES)
 
 
 class TwoFactorMiddleware:

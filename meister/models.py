@@ -5,17 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from meister.scoping import ScopeKind
-
-
-class Role(models.TextChoices):
-    MINISTRY = "ministry", _("文部科学省")
-    PREFECTURE = "prefecture", _("都道府県")
-    COORDINATOR = "coordinator", _("コーディネーター")
-    TEACHER = "teacher", _("教員")
-    COMPANY = "company", _("企業")
-    ADMIN = "admin", _("運用管理者")
-
+from meister.scoping import Role, ScopeKind
 
 # Which scope each role works in; the scoping object itself is data on the user.
 ROLE_SCOPE = {

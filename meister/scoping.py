@@ -9,6 +9,10 @@ list sees nothing. `change_roles` lists the roles that may change a visible row,
 Every list and detail view goes through `visible_to` / `get_for_user`, so an object outside the
 user's scope answers 404 and never leaks its existence.
 
+A model that every scope shares (the practice library, the KPI list) declares `SHARED_BY_EVERY_SCOPE`.
+What a role may see or do beyond the rows of its scope (results, student names, the PDCA pages, the
+confirmation page) is a named rule here as well, so that no view, service or template tests a role itself.
+
 Writes keep to the same scope, twice over. A form offers, in every choice that decides where a row lies,
 only what is inside the user's scope (`limit_choices_to_scope`); and the write itself goes through
 `saving_in_scope`, which refuses a row pointed at anything outside the scope or written where its writer
@@ -37,6 +41,26 @@ class ScopeKind(models.TextChoices):
     COMPANY = "company", "企業"
 
 
+class Role(models.TextChoices):
+    MINISTRY = "ministry", _("文部科学省")
+    PREFECTURE = "prefecture", _("都道府県")
+    COORDINATOR = "coordinator", _("コーディネーター")
+    TEACHER = "teacher", _("教員")
+    COMPANY = "company", _("企業")
+    ADMIN = "admin", _("運用管理者")
+
+
+# A scope path that matches every row: a model whose every path is this one is shared by every scope
+# (the practice library, the KPI list), read by everyone signed in and placing nothing in a scope.
+EVERY_ROW = "*"
+SHARED_BY_EVERY_SCOPE = {kind: (EVERY_ROW,) for kind in ScopeKind.values}
+
+
+def shared_by_every_scope(model) -> bool:
+    declared = getattr(model, "scope_paths", None) or {}
+    return bool(declared) and all(tuple(paths) == (EVERY_ROW,) for paths in declared.values())
+
+
 def _crosses_many(model, path: str) -> bool:
     for part in path.split("__"):
         if part == "pk":
@@ -62,7 +86,7 @@ def scope_filter(model, user) -> Q | None:
 
 def scope_condition(model, kind: str | None, ident: int | None) -> Q | None:
     """The Q that limits `model` to one scope (a kind and the scoping object's id)."""
-    if kind == ScopeKind.NATIONAL:
+    if kind == ScopeKind.NATIONAL or shared_by_every_scope(model):
         return None
     paths = getattr(model, "scope_paths", {}).get(kind, ())
     if ident is None or not paths:
@@ -85,6 +109,21 @@ def within_scope(queryset, kind: str | None, ident: int | None):
     """Rows of `queryset` inside a scope that is not a user's, such as a report run's."""
     condition = scope_condition(queryset.model, kind, ident)
     return queryset if condition is None else queryset.filter(condition)
+
+
+def owned_within_scope(queryset, kind: str | None, ident: int | None):
+    """Rows a scope holds as its own, which its reports count: where the model narrows changes for the kind
+    (`change_scope_paths`: a prefecture's own schools, not a neighbour's school that joined one of its consortia),
+    those paths; otherwise the rows inside the scope, as `within_scope`."""
+    narrower = getattr(queryset.model, "change_scope_paths", {}).get(kind)
+    if kind == ScopeKind.NATIONAL or not narrower:
+        return within_scope(queryset, kind, ident)
+    if ident is None:
+        return queryset.none()
+    condition = Q()
+    for path in narrower:
+        condition |= Q(**{path: ident})
+    return queryset.filter(condition)
 
 
 def may_change(user, obj) -> bool:
@@ -182,12 +221,190 @@ class ScopedQuerySet(models.QuerySet):
         return visible_to(self, user)
 
 
+def changeable_by(model, user) -> Q:
+    """Rows of `model` the user may change, as a condition: the SQL form of `may_change` over the rows in scope."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
+    if user.role not in getattr(model, "change_roles", ()):
+        return Q(pk__in=[])
+    in_scope = Q(pk__in=visible_to(model._base_manager.all(), user).values("pk"))
+    kind, ident = user.scope
+    narrower = getattr(model, "change_scope_paths", {}).get(kind)
+    if narrower is None or kind == ScopeKind.NATIONAL:
+        return in_scope
+    condition = Q()
+    for path in narrower:
+        condition |= Q(**{path: ident})
+    return in_scope & condition
+
+
+def may_change_some(user, model) -> bool:
+    """Whether the user's role changes rows of `model` at all (the owners' lists: surveys, report runs)."""
+    return user.is_superuser or user.role in getattr(model, "change_roles", ())
+
+
+def lies_in_change_scope(user, instance: models.Model) -> bool:
+    """Whether `instance`, saved or not, lies where the user may change it: the model's scope paths, read from it.
+
+    The narrower `change_scope_paths` count where the model declares them. A row that is not saved yet cannot be
+    found with `visible_to`; its forward relations are followed in Python, and a many-valued relation (a consortium's
+    members) is asked of the database for the saved object it starts from.
+    """
+    kind, ident = user.scope
+    model = type(instance)
+    if kind == ScopeKind.NATIONAL or shared_by_every_scope(model):
+        return True
+    paths = getattr(model, "change_scope_paths", {}).get(kind) or getattr(model, "scope_paths", {}).get(kind, ())
+    return ident is not None and any(_path_matches(instance, path, ident) for path in paths)
+
+
+def _path_matches(obj: models.Model, path: str, ident: int) -> bool:
+    parts = path.split("__")
+    for index, part in enumerate(parts):
+        if part == "pk":
+            return obj.pk is not None and obj.pk == ident
+        model_field = obj._meta.get_field(part)
+        if model_field.many_to_many or model_field.one_to_many:
+            if obj.pk is None:
+                return False
+            rest = "__".join(parts[index:])
+            return type(obj)._base_manager.filter(pk=obj.pk, **{rest: ident}).exists()
+        related_id = getattr(obj, model_field.attname)
+        if related_id is None:
+            return False
+        if index == len(parts) - 1:
+            return related_id == ident
+        obj = getattr(obj, part)
+    return False
+
+
+def may_import(user, model, *, roles=None) -> bool:
+    """Whether the user may import rows of `model` from a file: the roles given, or by default those that may both
+    add and change the model (`create_roles`, `change_roles`). No user is the command line, run by whoever holds
+    the database already."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if roles is None:
+        change_roles = set(getattr(model, "change_roles", ()))
+        roles = set(getattr(model, "create_roles", change_roles)) & change_roles
+    return user.is_superuser or user.role in roles
+
+
+def own_school_id(user) -> int | None:
+    """The school a school-scoped user works at; None for anyone whose scope is wider (a superuser's is national)."""
+    if user.is_superuser:
+        return None
+    kind, ident = user.scope
+    return ident if kind == ScopeKind.SCHOOL else None
+
+
+def own_work_visible_to(queryset, user, *, owner: str = "created_by"):
+    """Rows that are their author's own work (an import batch is its uploader's): the author sees theirs, an admin
+    sees all of them."""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return queryset
+    return queryset.filter(**{owner: user})
+
+
+# --- what a role may see and do beyond the rows of its scope ------------------------------------------------------
+
+
+def may_see_named_students(user) -> bool:
+    """Student names and diaries stay below the ministry: national statistics need counts only."""
+    return user.role != Role.MINISTRY
+
+
+def may_see_guardian_contact(user) -> bool:
+    """The guardian's contact is for the school that signs the 三者協定 with them."""
+    return user.is_superuser or user.role in {Role.TEACHER, Role.ADMIN}
+
+
+def may_confirm_days(user) -> bool:
+    """The confirmation page is for the host companies' mentors (and admins): each confirms their company's days."""
+    return user.is_superuser or user.role in {Role.COMPANY, Role.ADMIN}
+
+
+def acts_for_company(user, company_id) -> bool:
+    """Whether the user answers for the company `company_id` itself: confirms its days, answers its proposals."""
+    return user.is_superuser or (speaks_for_company(user) and user.company_id == company_id)
+
+
+def speaks_for_company(user) -> bool:
+    """Whether the user is a host company's staff: what they add or write names their company."""
+    return user.role == Role.COMPANY
+
+
+def teaches_at_school(user) -> bool:
+    """Whether the user is a school's teacher: what they contribute names their school."""
+    return user.role == Role.TEACHER
+
+
+def coordinates_consortium(user) -> bool:
+    """Whether the user coordinates a consortium: a company they add joins it, so that it stays in their scope."""
+    return user is not None and user.role == Role.COORDINATOR and user.consortium_id is not None
+
+
+def own_world(user) -> str | None:
+    """ "school" for a teacher of a school, "company" for a company's staff: their menus centre on it."""
+    if teaches_at_school(user) and user.school_id:
+        return "school"
+    if speaks_for_company(user) and user.company_id:
+        return "company"
+    return None
+
+
+def may_see_results(user) -> bool:
+    """Assessment results per cohort are aggregates for those who run the programme; companies see none, and the
+    ministry only the national figures of the summary."""
+    return user.is_superuser or user.role in {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR, Role.TEACHER}
+
+
+def may_see_results_by_student(user) -> bool:
+    """Students' own results stay in the school: every level above it sees aggregates only."""
+    return user.scope_kind == ScopeKind.SCHOOL
+
+
+def may_see_result_summary(user) -> bool:
+    """The summary of results over the user's area is for everyone but the companies."""
+    return user.is_superuser or user.role != Role.COMPANY
+
+
+def sees_national_figures_only(user) -> bool:
+    """The ministry reads results for the nation as a whole, never one school's."""
+    return user.role == Role.MINISTRY
+
+
+def may_work_on_pdca(user) -> bool:
+    """The PDCA pages (the KPI list, each consortium's targets) are for the ministry down to the coordinators."""
+    return user.is_superuser or user.role in {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE, Role.COORDINATOR}
+
+
+def may_see_fill_rates(user) -> bool:
+    """Enrolment against capacity by prefecture is for those who oversee prefectures."""
+    return user.role in {Role.MINISTRY, Role.PREFECTURE, Role.ADMIN}
+
+
+def may_open_back_office(user) -> bool:
+    """The back office (Django's admin site) lets in staff accounts only; the menu offers it to them alone."""
+    return user.is_staff
+
+
+def must_confirm_second_factor(user, roles) -> bool:
+    """Whether the user's role is among `roles` that must confirm a one-time code; a superuser can do all an admin
+    can, so counts as one."""
+    return user.role in roles or (user.is_superuser and Role.ADMIN in roles)
+
+
 # --- writing ----------------------------------------------------------------------------------------------------
 
 
 def decides_scope(model) -> bool:
     """Whether rows of `model` lie in scopes, so that choosing one (a prefecture, a school) decides where a row lies."""
-    return bool(getattr(model, "scope_paths", None))
+    return bool(getattr(model, "scope_paths", None)) and not shared_by_every_scope(model)
 
 
 def _is_national(user) -> bool:
@@ -278,7 +495,7 @@ def may_save(user, obj) -> bool:
     """Whether the row `obj`, as written in the current transaction, lies where the user may keep it.
 
     The user can see it (`visible_to`), and where the model narrows changes (`change_scope_paths`) it lies inside
-    those too. Rows of a model without a scope (the practice library, the KPI list) are shared by everyone.
+    those too. Rows of a model every scope shares (the practice library, the KPI list) are everyone's to keep.
     Ask it after saving, inside the transaction that saved, and roll back when it answers False:
     `saving_in_scope` does both.
     """

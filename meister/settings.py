@@ -177,7 +177,7 @@ if env_bool("BEHIND_PROXY", False):
 # coordinators (the schools, companies and contacts of a whole consortium, bulk imports, other people's
 # placements). A teacher changes their own school's records and company staff their own company's; for them it
 # stays a choice. Demo logins have no authenticator, so the demo requires it of no one.
-ROLE_NAMES = ("ministry", "prefecture", "coordinator", "teacher", "company", "admin")  # meister.models.Role
+ROLE_NAMES = ("ministry", "prefecture", "coordinator", "teacher", "company", "admin")  # meister.scoping.Role
 TWO_FACTOR_DEFAULT_ROLES = ["admin", "ministry", "prefecture", "coordinator"]
 TWO_FACTOR_REQUIRED_ROLES = env_list(
     "TWO_FACTOR_REQUIRED_ROLES", [] if DEMO_ENABLED else TWO_FACTOR_DEFAULT_ROLES, choices=ROLE_NAMES

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from meister.fiscal import fiscal_year
 from meister.importing import Importer, ImportField, Problems, keep_text, name_key, nfkc, normalise_code
-from meister.models import ImportKind, Role
-from meister.scoping import visible_to
+from meister.models import ImportKind
+from meister.scoping import coordinates_consortium, visible_to
 from partners.models import (
     SCHOOL_KINDS,
     ClosedPeriod,
@@ -285,14 +285,14 @@ class CompanyImporter(Importer):
 
     def in_scope(self, instance, existing, context):
         user = context.user
-        if not existing and user is not None and user.role == Role.COORDINATOR and user.consortium_id:
+        if not existing and coordinates_consortium(user):
             # A coordinator's new company joins their consortium (as on the form), so it stays in their scope.
             return True
         return super().in_scope(instance, existing, context)
 
     def after_save(self, instance, *, created, context):
         user = context.user
-        if created and user is not None and user.role == Role.COORDINATOR and user.consortium_id:
+        if created and coordinates_consortium(user):
             user.consortium.companies.add(instance)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments import navigation as assessments
 from curricula import navigation as curricula
 from meister.navigation import NavItem
+from meister.scoping import may_open_back_office
 from partners import navigation as partners
 from reports import navigation as reports
 
@@ -16,6 +17,6 @@ def navigation(user) -> list[NavItem]:
     items = [NavItem(_("ダッシュボード"), reverse("portal:dashboard"), 0)]
     for entries in SOURCES:
         items.extend(entries(user))
-    if user.is_staff:
+    if may_open_back_office(user):
         items.append(NavItem(_("管理画面"), reverse("admin:index"), 90))
     return sorted(items, key=lambda item: item.order)

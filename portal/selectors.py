@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from meister.fiscal import current_fiscal_year
-from meister.scoping import visible_to
+from meister.scoping import may_see_fill_rates, visible_to
 from partners.models import Company, Consortium, Designation, School
 from partners.selectors import fill_rate_by_prefecture
 
@@ -24,4 +24,5 @@ def dashboard_figures(*, user) -> dict:
         "designation_count": designations.count(),
         "designations": designations.select_related("consortium", "consortium__prefecture")[:10],
         "fill_rates": list(fill_rate_by_prefecture(user=user, fiscal_year=fy)),
+        "may_see_fill_rates": may_see_fill_rates(user),
     }

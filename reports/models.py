@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meister.models import Role
-from meister.scoping import ScopedQuerySet, ScopeKind
+from meister.scoping import SHARED_BY_EVERY_SCOPE, ScopedQuerySet, ScopeKind
 from meister.validators import validate_text_line
 
 
@@ -151,6 +151,8 @@ class Kpi(models.Model):
     subscale = models.CharField(_("下位尺度コード"), max_length=40, blank=True)
     description = models.TextField(_("説明"), blank=True)
 
+    # One national list, read by everyone who works on the PDCA; the ministry keeps it.
+    scope_paths = SHARED_BY_EVERY_SCOPE
     change_roles = {Role.ADMIN, Role.MINISTRY}
 
     class Meta:

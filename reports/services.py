@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meister.scoping import ScopeKind, saving_in_scope, visible_to
+from meister.scoping import ScopeKind, may_change_some, saving_in_scope, visible_to
 from partners.models import Consortium
 from reports.documents import ReportScope
 from reports.models import KIND_SCOPES, Kpi, KpiTarget, PdcaReview, ReportRun, RunStatus
@@ -34,7 +34,7 @@ def report_run_start(
     With no prefecture or consortium given, the run covers the user's own scope. A national user may narrow it to
     one prefecture or consortium, a prefecture user to one of its consortia; the kind decides which scopes fit.
     """
-    if user.role not in ReportRun.change_roles and not user.is_superuser:
+    if not may_change_some(user, ReportRun):
         raise PermissionDenied
     kind_of_scope, ident = user.scope
     if kind_of_scope != ScopeKind.NATIONAL and ident is None:

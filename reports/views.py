@@ -10,8 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meister.fiscal import current_fiscal_year, fiscal_year_from, fiscal_year_label, programme_years
-from meister.models import Role
-from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
+from meister.scoping import (
+    get_for_user,
+    may_change,
+    may_create,
+    may_work_on_pdca,
+    save_in_scope,
+    visible_to,
+)
 from partners.models import Consortium
 from reports import tasks
 from reports.documents import ReportScope
@@ -21,7 +27,6 @@ from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportRun
 from reports.services import kpi_copy_previous_year, kpi_save, pdca_save, report_run_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDCA_ROLES = {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE, Role.COORDINATOR}
 
 
 def get_run_for_user(user, pk) -> ReportRun:
@@ -111,7 +116,7 @@ def _year_links(fy: int) -> list[tuple[int, str, bool]]:
 
 
 def _require_pdca_role(user) -> None:
-    if not user.is_superuser and user.role not in PDCA_ROLES:
+    if not may_work_on_pdca(user):
         raise PermissionDenied
 
 
@@ -134,7 +139,7 @@ def pdca_list(request):
             "fy": fy,
             "years": _year_links(fy),
             "rows": [(c, c.pk in filled) for c in consortia],
-            "kpi_count": Kpi.objects.filter(fiscal_year=fy).count(),
+            "kpi_count": visible_to(Kpi.objects.filter(fiscal_year=fy), request.user).count(),
         },
     )
 
@@ -147,7 +152,7 @@ def pdca_edit(request, pk, fy):
     editable = may_change(request.user, KpiTarget(consortium=consortium))
     if request.method == "POST" and not editable:
         raise PermissionDenied
-    kpis = list(Kpi.objects.filter(fiscal_year=fy).select_related("instrument"))
+    kpis = list(visible_to(Kpi.objects.filter(fiscal_year=fy).select_related("instrument"), request.user))
     targets = {t.kpi_id: t for t in KpiTarget.objects.filter(consortium=consortium, kpi__in=kpis)}
     reviews = {r.fiscal_year: r for r in PdcaReview.objects.filter(consortium=consortium, fiscal_year__in=[fy - 1, fy])}
     data = request.POST if request.method == "POST" else None
@@ -203,7 +208,7 @@ def pdca_edit(request, pk, fy):
 def kpi_list(request):
     _require_pdca_role(request.user)
     fy = _fiscal_year(request.GET.get("fy"))
-    kpis = Kpi.objects.filter(fiscal_year=fy).select_related("instrument")
+    kpis = visible_to(Kpi.objects.filter(fiscal_year=fy).select_related("instrument"), request.user)
     return render(
         request,
         "reports/kpi_list.html",
@@ -212,7 +217,7 @@ def kpi_list(request):
             "years": _year_links(fy),
             "kpis": kpis,
             "may_edit": may_create(request.user, Kpi),
-            "previous_count": Kpi.objects.filter(fiscal_year=fy - 1).count(),
+            "previous_count": visible_to(Kpi.objects.filter(fiscal_year=fy - 1), request.user).count(),
             "metrics": METRICS,
         },
     )
@@ -244,10 +249,7 @@ def kpi_create(request):
 @login_required
 def kpi_edit(request, pk):
     _require_pdca_role(request.user)
-    kpi = Kpi.objects.filter(pk=pk).first()
-    if kpi is None:
-        raise Http404
-    return _kpi_form_view(request, kpi)
+    return _kpi_form_view(request, get_for_user(request.user, Kpi, change=True, pk=pk))
 
 
 @login_required

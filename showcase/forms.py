@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from curricula.models import JointProject
-from meister.models import Role
-from meister.scoping import limit_choices_to_scope, visible_to
+from meister.scoping import limit_choices_to_scope, speaks_for_company, teaches_at_school, visible_to
 from partners.models import Company, Consortium, Engagement
 from showcase.models import CompanyProfile, ConsortiumPage, Material
 
@@ -93,10 +92,10 @@ class MaterialForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         # Teachers contribute for their school and company staff for their company; others name a member company.
-        if user.role == Role.TEACHER:
+        if teaches_at_school(user):
             del self.fields["company"]
             self.fields["school"].required = True
-        elif user.role == Role.COMPANY:
+        elif speaks_for_company(user):
             del self.fields["school"]
             self.fields["company"].required = True
         else:

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from curricula.models import Subject
-from meister.scoping import ScopeKind, visible_to
+from meister.scoping import changeable_by, speaks_for_company, visible_to
 from partners.models import Company, Consortium, CourseCategory, Department, Prefecture, School
 from showcase.models import CompanyProfile, ConsortiumPage, Material, PublicationStatus, UsageTerms
 
@@ -21,27 +21,8 @@ def _signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def changeable_condition(model, user) -> Q:
-    """Rows of `model` the user may change, as a condition (the SQL form of `may_change`)."""
-    if not _signed_in(user):
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
-    if user.role not in model.change_roles:
-        return Q(pk__in=[])
-    in_scope = Q(pk__in=visible_to(model._base_manager.all(), user).values("pk"))
-    kind, ident = user.scope
-    narrower = getattr(model, "change_scope_paths", {}).get(kind)
-    if narrower is None or kind == ScopeKind.NATIONAL:
-        return in_scope
-    condition = Q()
-    for path in narrower:
-        condition |= Q(**{path: ident})
-    return in_scope & condition
-
-
 def _readable(model, user) -> Q:
-    return PUBLISHED | changeable_condition(model, user)
+    return PUBLISHED | changeable_by(model, user)
 
 
 def get_readable(user, queryset, **lookups):
@@ -129,7 +110,7 @@ def pages_to_manage(user):
     """Consortia and companies in the user's scope whose page or profile the user may keep."""
     consortia = visible_to(Consortium.objects.select_related("prefecture", "public_page"), user)
     companies = visible_to(Company.objects.select_related("prefecture", "public_profile"), user)
-    if user.role == "company":
+    if speaks_for_company(user):
         companies = companies.filter(pk=user.company_id)
     else:
         # Profiles are the companies' own: others see those that exist, not every company in scope.
@@ -148,7 +129,7 @@ def materials_for_user(user):
     if _signed_in(user):
         open_terms.append(UsageTerms.SCHOOLS)
         in_scope = visible_to(Material.objects.all(), user).filter(PUBLISHED).values("pk")
-        condition = Q(pk__in=in_scope) | changeable_condition(Material, user)
+        condition = Q(pk__in=in_scope) | changeable_by(Material, user)
     condition |= PUBLISHED & Q(usage__in=open_terms)
     return Material.objects.filter(condition)
 
@@ -186,7 +167,7 @@ def get_material_to_change(user, pk):
     """A material for its edit and publish pages: 404 where its own page is 404 (someone else's draft), 403 where
     the user reads it but may not change it."""
     material = get_material_for_user(user, pk)
-    if not Material.objects.filter(changeable_condition(Material, user), pk=material.pk).exists():
+    if not Material.objects.filter(changeable_by(Material, user), pk=material.pk).exists():
         raise PermissionDenied
     return material
 

@@ -49,7 +49,7 @@ def material_list(request):
         "categories": CourseCategory.choices,
         "kinds": MaterialKind.choices,
         "usages": UsageTerms.choices,
-        "can_create": may_create(request.user, Material),
+        "may_create": may_create(request.user, Material),
     }
     return render(request, "showcase/material_list.html", context)
 

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from meister.models import Role, User
-from meister.scoping import get_for_user, may_change, visible_to
-from partners.models import Company, Consortium, Designation, School
+from meister.scoping import ScopeKind, get_for_user, may_change, owned_within_scope, visible_to, within_scope
+from partners.models import Company, Consortium, Designation, Prefecture, School
 
 
 def names(queryset):
@@ -131,3 +131,22 @@ def test_scope_is_data(demo):
     teacher.school = demo.kaiyo
     teacher.save()
     assert names(visible_to(School.objects.all(), teacher)) == ["新潟県立海洋高等学校"]
+
+
+def test_a_prefecture_holds_its_own_schools_not_a_neighbours_member(demo):
+    # A Fukui school joins the Shiga consortium: Shiga's staff see it, but it is Fukui's school, and Shiga's
+    # figures (its reports) count Shiga's own schools only; a consortium holds every member.
+    neighbour = School.objects.create(
+        code="D118299999990",
+        name="福井県立越前工業高等学校",
+        prefecture=Prefecture.objects.get(code="18"),
+        establishment="2",
+    )
+    demo.shiga_consortium.schools.add(neighbour)
+    shiga = demo.shiga_consortium.prefecture_id
+    assert neighbour in within_scope(School.objects.all(), ScopeKind.PREFECTURE, shiga)
+    owned = owned_within_scope(School.objects.all(), ScopeKind.PREFECTURE, shiga)
+    assert neighbour not in owned and demo.hikone in owned
+    members = owned_within_scope(School.objects.all(), ScopeKind.CONSORTIUM, demo.shiga_consortium.pk)
+    assert set(members) == set(demo.shiga_consortium.schools.all()) and neighbour in members
+    assert owned_within_scope(School.objects.all(), ScopeKind.NATIONAL, None).count() == School.objects.count()

@@ -20,8 +20,12 @@ from curricula.models import (
 from curricula.services.rollover import student_enrolment_ensure
 from meister import clock, mailing
 from meister.fiscal import current_fiscal_year
-from meister.models import Role
-from meister.scoping import may_change, may_create, saving_in_scope
+from meister.scoping import (
+    acts_for_company,
+    may_change,
+    may_create,
+    saving_in_scope,
+)
 from meister.uploads import replacing_files
 
 LOG_FIELDS = ("attendance", "hours", "activities", "reflection")
@@ -93,7 +97,7 @@ def day_log_correct(*, user, log: DayLog, data: dict) -> DayLog:
 def _may_review(user, log: DayLog) -> bool:
     if user is None:
         return True  # the caller checked a signed link
-    return user.is_superuser or (user.role == Role.COMPANY and user.company_id == log.placement.company_id)
+    return acts_for_company(user, log.placement.company_id)
 
 
 @transaction.atomic

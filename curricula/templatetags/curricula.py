@@ -3,9 +3,8 @@
 from django import template
 
 from curricula import selectors
-from curricula.models import DayLog, LogStatus, may_see_names
-from meister.models import Role
-from meister.scoping import may_create
+from curricula.models import DayLog, LogStatus
+from meister.scoping import may_create, may_see_named_students, speaks_for_company
 
 register = template.Library()
 
@@ -19,7 +18,7 @@ def progress_percent(progress, required) -> int:
 def curricula_cards(context):
     """This week's students at their companies, missing and pending days, hours done vs required."""
     user = context["request"].user
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         return {"show": False}
     placements = selectors.with_progress(selectors.placements_for_user(user=user))
     return {
@@ -30,7 +29,7 @@ def curricula_cards(context):
         "rejected": sum(p.progress.rejected for p in placements),
         "placements": placements,
         "can_log": may_create(user, DayLog),
-        "is_company": user.role == Role.COMPANY,
+        "is_company": speaks_for_company(user),
         "pending_status": LogStatus.PENDING,
     }
 

@@ -29,20 +29,20 @@ from curricula.models import (
     Placement,
     PlacementKind,
     Student,
-    may_see_guardian,
-    may_see_names,
 )
 from curricula.views.rosters import roster_context
 from meister import clock, signed_links
 from meister.calendar import holiday_name
 from meister.fiscal import fiscal_year_from
-from meister.models import Role
 from meister.replica import reads_replica
 from meister.scoping import (
     get_for_user,
     may_change,
+    may_confirm_days,
     may_create,
     may_see_full_names,
+    may_see_guardian_contact,
+    may_see_named_students,
     save_in_scope,
     visible_to,
 )
@@ -51,11 +51,10 @@ from partners.models import WEEKDAYS
 
 PAGE_SIZE = 50
 SUNDAY_FIRST = [WEEKDAYS[6], *WEEKDAYS[:6]]
-REVIEW_ROLES = {Role.COMPANY, Role.ADMIN}
 
 
 def _require_names(user):
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         raise PermissionDenied
 
 
@@ -219,7 +218,7 @@ def _log_words(log):
 def confirmations(request):
     """The company's pending days for a logged-in mentor."""
     user = request.user
-    if user.role not in REVIEW_ROLES and not user.is_superuser:
+    if not may_confirm_days(user):
         raise PermissionDenied
     logs = list(selectors.pending_logs_for_user(user=user))
     failed = None
@@ -279,7 +278,7 @@ def placement_list(request):
     kind = request.GET.get("kind")
     if kind in PlacementKind.values:
         placements = placements.filter(kind=kind)
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         return _placement_counts(request, placements)
     company = plain_int(request.GET.get("company"))
     if company:
@@ -300,7 +299,7 @@ def placement_list(request):
         "companies": _companies_of(user),
         "company": str(company or ""),
         "can_log": may_create(user, DayLog),
-        "can_create": may_create(user, Placement),
+        "may_create": may_create(user, Placement),
         "full_names": may_see_full_names(user, Student),
     }
     return render(request, "curricula/placement_list.html", context)
@@ -348,7 +347,7 @@ def placement_detail(request, pk):
         "next_month": (month + datetime.timedelta(days=32)).replace(day=1),
         "logs": _flagged(placement, DayLog.objects.filter(placement=placement).order_by("-day")),
         "can_change": may_change(user, placement),
-        "show_guardian": may_see_guardian(user),
+        "show_guardian": may_see_guardian_contact(user),
         "agreement_form": AgreementForm(initial={"agreement_status": placement.agreement_status}),
         "weekday_header": [label for _day, label in SUNDAY_FIRST],
         "history": selectors.placement_history(placement=placement),
@@ -426,7 +425,7 @@ def placement_agreement(request, pk):
 def placement_agreement_pdf(request, pk):
     _require_names(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
-    return documents.agreement_response(placement, show_guardian=may_see_guardian(request.user))
+    return documents.agreement_response(placement, show_guardian=may_see_guardian_contact(request.user))
 
 
 @login_required
@@ -453,7 +452,7 @@ def day_log_list(request):
     """Logged days by status, or the expected days without a log (`?state=missing`); Excel of the logs."""
     user = request.user
     state = request.GET.get("state") or ""
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         logs = selectors.day_logs_for_user(user=user).order_by()
         counts = logs.values("status").annotate(n=Count("pk"), hours=Sum("hours"))
         labels = dict(LogStatus.choices)
@@ -482,7 +481,7 @@ def day_log_list(request):
 def student_list(request):
     user = request.user
     students = selectors.students_for_user(user=user)
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         counts = (
             students.order_by()
             .values("school__prefecture__name", "school__prefecture__code")
@@ -491,7 +490,7 @@ def student_list(request):
         )
         return render(request, "curricula/student_counts.html", {"counts": counts})
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "fiscal_year": _fy(), "can_create": may_create(user, Student)}
+    context = {"page": page, "fiscal_year": _fy(), "may_create": may_create(user, Student)}
     context.update(roster_context(user, page))
     return render(request, "curricula/student_list.html", context)
 
@@ -522,7 +521,6 @@ def subject_list(request):
         "subjects": subjects,
         "sessions": selectors.sessions_for_user(user=user)[:30],
         "projects": selectors.projects_for_user(user=user)[:30],
-        "may_edit": user.is_staff and may_create(user, Placement),
         "agreement_statuses": AgreementStatus.choices,
     }
     return render(request, "curricula/subject_list.html", context)

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from curricula.forms import AllocationRoundForm
-from curricula.models import AllocationRound, AllocationStatus, Student, may_see_names
+from curricula.models import AllocationRound, AllocationStatus, Student
 from curricula.services import allocation as services
 from meister.scoping import (
     get_for_user,
     may_change,
     may_create,
     may_see_full_names,
+    may_see_named_students,
     save_in_scope,
     visible_to,
 )
@@ -62,7 +63,7 @@ def allocation_create(request):
 def allocation_detail(request, pk):
     user = request.user
     round = get_for_user(user, AllocationRound.objects.select_related("school", "subject"), pk=pk)
-    if not may_see_names(user):
+    if not may_see_named_students(user):
         raise PermissionDenied  # the grid names students
     can_change = may_change(user, round) and round.status == AllocationStatus.OPEN
     if request.method == "POST":

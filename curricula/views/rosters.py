@@ -24,16 +24,13 @@ from curricula.services.rollover import (
 from meister.fiscal import current_fiscal_year
 from meister.importing import ImportProblem, ImportUploadForm, RowStatus, import_commit, import_preview, map_rows
 from meister.importing.reading import MAX_ROWS, max_upload_bytes, too_large_message
-from meister.models import Role
-from meister.scoping import get_for_user, may_change, may_see_full_names, visible_to
+from meister.scoping import get_for_user, may_change, may_import, may_see_full_names, own_school_id, visible_to
 from meister.validators import plain_int
 from partners.models import School
 
-IMPORT_ROLES = RosterImporter.import_roles
-
 
 def _may_import(user) -> bool:
-    return user.is_superuser or user.role in IMPORT_ROLES
+    return may_import(user, Student, roles=RosterImporter.import_roles)
 
 
 class RosterTargetMixin:
@@ -43,8 +40,8 @@ class RosterTargetMixin:
         self.fields["school"] = forms.ModelChoiceField(label=gettext_lazy("学校"), queryset=School.objects.none())
         self.fields["fiscal_year"] = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
         schools = visible_to(School.objects.order_by("name"), user)
-        if user.role == Role.TEACHER and not user.is_superuser:
-            schools = schools.filter(pk=user.scope[1])
+        if own_school_id(user):
+            schools = schools.filter(pk=own_school_id(user))
         self.fields["school"].queryset = schools
         if schools.count() == 1:
             self.fields["school"].initial = schools.first()
@@ -103,9 +100,7 @@ class OneRosterUploadForm(RosterTargetMixin, forms.Form):
 def roster_context(user, page) -> dict:
     """What the student list adds for the roster: full names where allowed, likely duplicates, the roster's pages."""
     full_names = may_see_full_names(user, Student)
-    school = None
-    if not user.is_superuser and user.role == Role.TEACHER:
-        school = user.scope[1]
+    school = own_school_id(user)
     return {
         "full_names": full_names,
         "duplicates": duplicate_notes(page.object_list, user),

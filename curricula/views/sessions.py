@@ -53,7 +53,7 @@ def class_session_list(request):
         "kinds": SessionKind.choices,
         "kind": kind,
         "year": year,
-        "can_create": may_create(user, ClassSession),
+        "may_create": may_create(user, ClassSession),
     }
     return render(request, "curricula/class_session_list.html", context)
 
@@ -115,7 +115,7 @@ def joint_project_list(request):
         "kinds": ProjectKind.choices,
         "kind": kind,
         "year": year,
-        "can_create": may_create(user, JointProject),
+        "may_create": may_create(user, JointProject),
     }
     return render(request, "curricula/joint_project_list.html", context)
 

@@ -20,7 +20,6 @@ from meister.importing.pipeline import (
     import_batches_for_user,
     import_commit,
     import_preview,
-    instance_in_scope,
     map_rows,
     parse_upload,
 )
@@ -57,7 +56,6 @@ __all__ = [
     "import_batches_for_user",
     "import_commit",
     "import_preview",
-    "instance_in_scope",
     "keep_text",
     "map_rows",
     "max_upload_bytes",

@@ -35,8 +35,8 @@ from meister.importing.reading import (
     too_many_rows,
     upload_format,
 )
-from meister.models import ImportBatch, ImportStatus, Role
-from meister.scoping import ScopeKind, may_change, visible_to
+from meister.models import ImportBatch, ImportStatus
+from meister.scoping import lies_in_change_scope, may_change, may_import, own_work_visible_to, visible_to
 
 # --- importers ----------------------------------------------------------------------------------------------------
 
@@ -142,16 +142,7 @@ class Importer:
     unique_in_prepare: frozenset = frozenset()
 
     def may_import(self, user) -> bool:
-        if user is None:
-            # The command line without --user: whoever runs it holds the database already.
-            return True
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return False
-        if self.import_roles is not None:
-            roles = self.import_roles
-        else:
-            roles = set(getattr(self.model, "create_roles", self.model.change_roles)) & set(self.model.change_roles)
-        return user.is_superuser or user.role in roles
+        return may_import(user, self.model, roles=self.import_roles)
 
     def prepare(self, rows: list[Row], context: ImportContext) -> None:
         """Load in bulk what the rows will look up, so a long file does not cost queries per row."""
@@ -178,7 +169,7 @@ class Importer:
             visible_to(self.model._default_manager.filter(pk=instance.pk), user).exists() and may_change(user, instance)
         ):
             return False
-        return instance_in_scope(user, instance)
+        return lies_in_change_scope(user, instance)
 
     def after_save(self, instance: models.Model, *, created: bool, context: ImportContext) -> None:
         pass
@@ -290,41 +281,6 @@ def _apply(instance: models.Model, values: dict[str, Any], name_fields: frozense
         if changed and not instance._state.adding:
             changes.append(str(model_field.verbose_name))
     return changes
-
-
-def instance_in_scope(user, instance: models.Model) -> bool:
-    """Whether `instance`, saved or not, lies where the user may change it: the model's scope paths, read from it.
-
-    The narrower `change_scope_paths` count where the model declares them. A row that is not saved yet cannot be
-    found with `visible_to`; its forward relations are followed in Python, and a many-valued relation (a consortium's
-    members) is asked of the database for the saved object it starts from.
-    """
-    kind, ident = user.scope
-    if kind == ScopeKind.NATIONAL:
-        return True
-    model = type(instance)
-    paths = getattr(model, "change_scope_paths", {}).get(kind) or getattr(model, "scope_paths", {}).get(kind, ())
-    return ident is not None and any(_path_matches(instance, path, ident) for path in paths)
-
-
-def _path_matches(obj: models.Model, path: str, ident: int) -> bool:
-    parts = path.split("__")
-    for index, part in enumerate(parts):
-        if part == "pk":
-            return obj.pk is not None and obj.pk == ident
-        model_field = obj._meta.get_field(part)
-        if model_field.many_to_many or model_field.one_to_many:
-            if obj.pk is None:
-                return False
-            rest = "__".join(parts[index:])
-            return type(obj)._base_manager.filter(pk=obj.pk, **{rest: ident}).exists()
-        related_id = getattr(obj, model_field.attname)
-        if related_id is None:
-            return False
-        if index == len(parts) - 1:
-            return related_id == ident
-        obj = getattr(obj, part)
-    return False
 
 
 def map_rows(*, importer: Importer, table: list[tuple[int, list[str]]]) -> ParsedFile:
@@ -458,10 +414,7 @@ def import_commit(*, importer: Importer, rows: list[Row], user) -> ImportResult:
 
 def import_batches_for_user(*, user):
     """An import is its uploader's own work; admins see all of them."""
-    batches = ImportBatch.objects.select_related("created_by")
-    if user.is_superuser or user.role == Role.ADMIN:
-        return batches
-    return batches.filter(created_by=user)
+    return own_work_visible_to(ImportBatch.objects.select_related("created_by"), user, owner="created_by")
 
 
 def get_import_batch_for_user(user, pk) -> ImportBatch:

@@ -4,8 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from meister.models import Role
-from meister.scoping import saving_in_scope
+from meister.scoping import coordinates_consortium, saving_in_scope
 from meister.uploads import replacing_files
 from partners.models import (
     ActionItem,
@@ -41,7 +40,7 @@ def company_save(
         for offer in offers:
             offer.company = company
             offer.save()
-        if is_new and user.role == Role.COORDINATOR and user.consortium_id:
+        if is_new and coordinates_consortium(user):
             user.consortium.companies.add(company)
     return company
 

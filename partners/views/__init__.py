@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from meister.fiscal import current_fiscal_year
-from meister.models import Role
-from meister.scoping import may_change, may_create, save_in_scope, visible_to
+from meister.scoping import may_change, may_create, save_in_scope, speaks_for_company, visible_to
 from partners import exporters, selectors, services
 from partners.filters import CompanyFilter, ConsortiumFilter, PersonFilter, SchoolFilter
 from partners.forms import CompanyForm, ContactLogForm, OfferFormSet, PersonForm, SchoolForm
@@ -168,7 +167,7 @@ def company_contact_create(request, pk):
 def school_contact_create(request, pk):
     school = selectors.get_school_for_user(request.user, pk)
     # A company's contact with a school is the company's record too: it names the company, so the company keeps it.
-    log = ContactLog(school=school, company=request.user.company if request.user.role == Role.COMPANY else None)
+    log = ContactLog(school=school, company=request.user.company if speaks_for_company(request.user) else None)
     return _contact_form(request, log, school.people.all(), school)
 
 

@@ -58,7 +58,7 @@ def calendar_list(request):
         "previous_year": year - 1,
         "next_year": year + 1,
         "holidays": holidays_between(first, last).items(),
-        "can_create": may_create(user, ClosedPeriod),
+        "may_create": may_create(user, ClosedPeriod),
         "can_import": importer is not None and importer.may_import(user),
     }
     return render(request, "partners/calendar_list.html", context)

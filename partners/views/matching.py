@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from meister import signed_links
-from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
+from meister.scoping import acts_for_company, get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
 from partners.forms.matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
 from partners.matching import FACTORS, rank_candidates
@@ -151,7 +151,7 @@ def proposal_list(request):
 @login_required
 def proposal_answer(request, pk):
     proposal = get_for_user(request.user, Proposal.objects.select_related("need", "need__school", "company"), pk=pk)
-    if request.user.company_id != proposal.company_id and not request.user.is_superuser:
+    if not acts_for_company(request.user, proposal.company_id):
         raise PermissionDenied  # only the company itself answers
     return _answer(request, proposal, answered_by_default=request.user.get_full_name(), base="base.html")
 
