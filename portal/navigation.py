@@ -8,8 +8,9 @@ from curricula import navigation as curricula
 from meister.navigation import NavItem
 from partners import navigation as partners
 from reports import navigation as reports
+from sso import navigation as sso
 
-SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries)
+SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries, sso.entries)
 
 
 def navigation(user) -> list[NavItem]:
