@@ -16,6 +16,13 @@ class ConfigurationForm(forms.ModelForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
 
+    issuer = forms.URLField(
+        label=SignInConfiguration._meta.get_field("issuer").verbose_name,
+        help_text=SignInConfiguration._meta.get_field("issuer").help_text,
+        max_length=300,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = SignInConfiguration
         fields = ["name", "prefecture", "school", "issuer", "client_id", "email_domains", "enabled"]

@@ -14,7 +14,7 @@ const provider = new Provider(settings.issuer, {
   clients: settings.clients.map((client) => ({
     grant_types: ["authorization_code"],
     response_types: ["code"],
-    token_endpoint_auth_method: "client_secret_basic",
+    token_endpoint_auth_method: "client_secret_post",
     ...client,
   })),
   claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
