@@ -86,13 +86,6 @@ def running_provider(*, redirect_uris: list[str], id_token_ttl: int = 3600):
             process.stdout.close()
 
 
-@pytest.fixture
-def oidc_provider():
-    """The provider, sending the browser back to the test client's portal (SITE_URL http://testserver)."""
-    with running_provider(redirect_uris=["http://testserver/accounts/sso/callback/"]) as provider:
-        yield provider
-
-
 def real_now() -> datetime.datetime:
     now = time_machine.escape_hatch.time.time() if time_machine.escape_hatch.is_travelling() else time.time()
     return datetime.datetime.fromtimestamp(now, tz=datetime.UTC)

@@ -15,13 +15,20 @@ from tests.oidc_provider import (
     CLIENT_ID,
     CLIENT_SECRET,
     DOMAIN,
-    oidc_provider,  # noqa: F401 (a fixture)
     provider_sign_in,
     real_clock,
     running_provider,
 )
 
 pytestmark = pytest.mark.django_db
+CALLBACK = "http://testserver/accounts/sso/callback/"
+
+
+@pytest.fixture
+def oidc_provider():
+    """The provider, sending the browser back to the test client's portal (SITE_URL http://testserver)."""
+    with running_provider(redirect_uris=[CALLBACK]) as provider:
+        yield provider
 
 
 def configuration_for(provider, **fields) -> SignInConfiguration:
@@ -69,7 +76,7 @@ def assert_refused(response, reason: Refusal, status: int = 403):
 
 def test_a_teacher_signs_in_with_a_verified_school_account(client, yamada, oidc_provider, settings):
     settings.TWO_FACTOR_REQUIRED_ROLES = ["teacher"]  # left to the provider: no code asked of a school sign-in
-    configuration = configuration_for(oidc_provider)
+    configuration_for(oidc_provider)
     with real_clock():
         chosen = client.get(reverse("sso:choose"), {"email": yamada.email})
         assert chosen.status_code == 302
@@ -185,7 +192,7 @@ def test_an_issuer_that_is_not_the_configured_one_is_refused(client, yamada, oid
 
 
 def test_an_expired_id_token_is_refused(client, yamada):
-    with running_provider(redirect_uris=["http://testserver/accounts/sso/callback/"], id_token_ttl=60) as provider:
+    with running_provider(redirect_uris=[CALLBACK], id_token_ttl=60) as provider:
         with real_clock():
             # The answer reaches the portal ten minutes after the provider wrote a token good for one.
             response = sign_in(client, configuration_for(provider), "yamada", ahead=datetime.timedelta(minutes=10))
@@ -199,9 +206,7 @@ def _tokens(client, configuration, login: str):
     entry = client.session["oidc_states"][state]
     code = dict(part.split("=", 1) for part in back.query.split("&"))["code"]
     backend = ConfigurationBackend(configuration, entry["endpoints"])
-    tokens = backend.exchange_code(
-        code=code, redirect_uri="http://testserver/accounts/sso/callback/", code_verifier=entry["code_verifier"]
-    )
+    tokens = backend.exchange_code(code=code, redirect_uri=CALLBACK, code_verifier=entry["code_verifier"])
     return tokens, entry
 
 
@@ -233,7 +238,7 @@ def test_token_checks_audience_issuer_and_nonce(client, yamada, oidc_provider):
 
 
 def test_an_unreachable_provider_is_refused_in_words(client, yamada):
-    with running_provider(redirect_uris=["http://testserver/accounts/sso/callback/"]) as provider:
+    with running_provider(redirect_uris=[CALLBACK]) as provider:
         configuration = configuration_for(provider)
     # The provider has stopped.
     assert_refused(client.get(reverse("sso:start", args=[configuration.pk])), Refusal.UNREACHABLE, status=502)
