@@ -40,12 +40,5 @@ class ConfigurationForm(forms.ModelForm):
 class ChooseForm(forms.Form):
     email = forms.EmailField(
         label=_("学校のメールアドレス"),
-        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    configuration = forms.ModelChoiceField(
-        label=_("学校・都道府県"),
-        queryset=SignInConfiguration.objects.filter(enabled=True).select_related("prefecture"),
-        required=False,
-        empty_label=_("（メールアドレスから選ぶ）"),
     )

@@ -31,29 +31,29 @@ def refused(request, refusal: Refused):
 
 
 def choose(request):
-    """Which school account: by the e-mail address's domain, or from the list of configurations."""
-    form = ChooseForm(request.GET or None)
+    """Which school account: the configurations for the e-mail address's domain, or all of them, as links.
+
+    Links, not a form: the page's Content-Security-Policy lets forms go to the portal only (form-action 'self'),
+    and the way to a provider is a redirect to another site.
+    """
+    form = ChooseForm(request.GET if "email" in request.GET else None)
     next_url = _safe_next(request, request.GET.get("next", ""))
-    if form.is_bound and form.is_valid():
-        email, configuration = form.cleaned_data["email"], form.cleaned_data["configuration"]
-        if configuration is None and email:
-            matches = services.configurations_for_email(email)
-            if len(matches) == 1:
-                configuration = matches[0]
-            elif matches:
-                form.fields["configuration"].queryset = matches
-                form.add_error(
-                    "configuration", _("このドメインを使う設定が複数あります。学校・都道府県を選んでください。")
-                )
-            else:
+    configurations = SignInConfiguration.objects.filter(enabled=True).select_related("prefecture", "school")
+    email = ""
+    if form.is_bound:
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            configurations = services.configurations_for_email(email).select_related("prefecture", "school")
+            if not configurations:
                 form.add_error("email", _("このメールアドレスのドメインで使える学校のアカウントの設定はありません。"))
-        elif configuration is None:
-            form.add_error("email", _("メールアドレスを入力するか、学校・都道府県を選んでください。"))
-        if configuration is not None:
-            query = {k: v for k, v in (("login_hint", email), ("next", next_url)) if v}
-            url = reverse("sso:start", args=[configuration.pk])
-            return redirect(f"{url}?{urlencode(query)}" if query else url)
-    return render(request, "sso/choose.html", {"form": form, "next": next_url})
+        else:
+            configurations = configurations.none()
+    query = urlencode({k: v for k, v in (("login_hint", email), ("next", next_url)) if v})
+    choices = [
+        (configuration, reverse("sso:start", args=[configuration.pk]) + (f"?{query}" if query else ""))
+        for configuration in configurations
+    ]
+    return render(request, "sso/choose.html", {"form": form, "next": next_url, "choices": choices, "email": email})
 
 
 def start(request, pk):

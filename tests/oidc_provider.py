@@ -1,4 +1,4 @@
-"""A real OpenID Connect provider for the single sign-on tests: `tests/oidc/provider.mjs` (the npm package
+"""A real OpenID Connect provider for the single sign-on tests: `tests/node/provider.mjs` (the npm package
 oidc-provider, installed by `make setup-test`) in a Node process of its own, on a free port, with one client for
 the portal and a few school accounts; stopped when the test ends.
 
@@ -23,7 +23,7 @@ import pytest
 import requests
 import time_machine
 
-NODE_DIR = Path(__file__).parent / "oidc"
+NODE_DIR = Path(__file__).parent / "node"
 CLIENT_ID = "meister-portal"
 CLIENT_SECRET = "portal-client-secret-for-tests"
 DOMAIN = "hikone.example.jp"
@@ -51,7 +51,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def running_provider(*, redirect_uris: list[str], id_token_ttl: int = 3600):
     if not (NODE_DIR / "node_modules" / "oidc-provider").is_dir():
-        pytest.fail("the test OpenID Connect provider is not installed: run `make setup-test` (npm ci in tests/oidc)")
+        pytest.fail("the test OpenID Connect provider is not installed: run `make setup-test` (npm ci in tests/node)")
     port = _free_port()
     issuer = f"http://127.0.0.1:{port}"
     settings = {

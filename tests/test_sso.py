@@ -79,8 +79,9 @@ def test_a_teacher_signs_in_with_a_verified_school_account(client, yamada, oidc_
     configuration_for(oidc_provider)
     with real_clock():
         chosen = client.get(reverse("sso:choose"), {"email": yamada.email})
-        assert chosen.status_code == 302
-        authorization = client.get(chosen["Location"])["Location"]
+        [(_configuration, start_url)] = chosen.context["choices"]
+        assert f'href="{start_url.replace("&", "&amp;")}"' in chosen.content.decode()
+        authorization = client.get(start_url)["Location"]
     assert authorization.startswith(f"{oidc_provider.issuer}/auth?")
     assert f"login_hint={yamada.email.replace('@', '%40')}" in authorization
     back = urlsplit(provider_sign_in(authorization, "yamada"))
@@ -246,15 +247,28 @@ def test_an_unreachable_provider_is_refused_in_words(client, yamada):
 
 def test_the_chooser_finds_the_configuration_by_domain(client, demo, oidc_provider):
     first = configuration_for(oidc_provider)
-    page = client.get(reverse("sso:choose"), {"email": "someone@unknown.example.org"})
-    assert page.status_code == 200
-    assert "このメールアドレスのドメインで使える学校のアカウントの設定はありません。" in page.content.decode()
-    found = client.get(reverse("sso:choose"), {"email": f"someone@{DOMAIN.upper()}"})
-    assert found["Location"].startswith(reverse("sso:start", args=[first.pk]))
     second = configuration_for(oidc_provider, name="彦根工業高校（Microsoft 365）", school=demo.hikone)
-    several = client.get(reverse("sso:choose"), {"email": f"someone@{DOMAIN}"})
-    assert several.status_code == 200
-    assert first.name in several.content.decode() and second.name in several.content.decode()
+    niigata = Prefecture.objects.get(code="15")
+    configuration_for(oidc_provider, name="新潟県立学校", prefecture=niigata, email_domains="niigata.example.jp")
+    configuration_for(oidc_provider, name="停止中の設定", enabled=False)
+
+    everything = client.get(reverse("sso:choose"))
+    assert {c.name for c, _url in everything.context["choices"]} == {first.name, second.name, "新潟県立学校"}
+    assert "停止中の設定" not in everything.content.decode()
+
+    page = client.get(reverse("sso:choose"), {"email": "someone@unknown.example.org"})
+    assert page.status_code == 200 and page.context["choices"] == []
+    assert "このメールアドレスのドメインで使える学校のアカウントの設定はありません。" in page.content.decode()
+
+    found = client.get(reverse("sso:choose"), {"email": f"someone@{DOMAIN.upper()}", "next": "/curricula/"})
+    assert {c.name for c, _url in found.context["choices"]} == {first.name, second.name}
+    url = dict((c.name, url) for c, url in found.context["choices"])[first.name]
+    assert url.startswith(reverse("sso:start", args=[first.pk]) + "?login_hint=someone%40")
+    assert url.endswith("&next=%2Fcurricula%2F")
+
+    # A next address on another site is dropped.
+    elsewhere = client.get(reverse("sso:choose"), {"email": f"someone@{DOMAIN}", "next": "https://evil.example/"})
+    assert all("evil" not in url for _c, url in elsewhere.context["choices"])
 
 
 def test_the_login_page_offers_the_school_account(client, db):
