@@ -20,8 +20,6 @@ from meister.models import Role, User
 from meister.scoping import ScopedQuerySet, ScopeKind
 
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-# A provider on the same machine (a test, a trial set-up) may answer over plain http.
-LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _SEPARATORS = re.compile(r"[\s,、，;]+")
 
 
@@ -80,7 +78,7 @@ class SignInConfiguration(models.Model):
         super().clean()
         errors = {}
         self.issuer = (self.issuer or "").rstrip("/")
-        if self.issuer and urlsplit(self.issuer).scheme != "https" and urlsplit(self.issuer).hostname not in LOOPBACK:
+        if self.issuer and urlsplit(self.issuer).scheme != "https":
             errors["issuer"] = _("発行者のURLは https:// で始まるものを入力してください。")
         domains = split_domains(self.email_domains)
         wrong = [domain for domain in domains if not DOMAIN.match(domain)]

@@ -32,6 +32,8 @@ def oidc_provider():
 
 
 def configuration_for(provider, **fields) -> SignInConfiguration:
+    """Stored as the back office would; the test provider answers over plain http on loopback, which the form
+    (https only) would not take."""
     values = {
         "name": "滋賀県立学校（Google Workspace）",
         "prefecture": Prefecture.objects.get(code="25"),

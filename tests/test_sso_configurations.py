@@ -71,6 +71,7 @@ def test_a_new_configuration_needs_a_secret(client, demo, shiga):
         ("email_domains", "学校, not a domain", "ドメインとして読めません"),
         ("email_domains", " , ", "ドメインを1つ以上入力してください。"),
         ("issuer", "http://accounts.example.com", "https:// で始まるもの"),
+        ("issuer", "http://127.0.0.1:6379", "https:// で始まるもの"),
     ],
 )
 def test_bad_values_are_refused_in_words(client, demo, shiga, field, value, words):
