@@ -19,6 +19,7 @@ setup:
 setup-test:
 	scripts/install-system-packages test
 	scripts/setup-python
+	scripts/setup-node
 
 lint:
 	.venv/bin/ruff check .

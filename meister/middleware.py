@@ -40,6 +40,8 @@ class ChosenLanguageMiddleware:
 
 
 LOGIN_STAMP = "meister_signed_in_at"
+# Set on a session signed in through a school's identity provider (single sign-on), which confirms the second factor.
+SIGNED_IN_WITH_PROVIDER = "meister_signed_in_with_provider"
 
 
 def stamp_login(sender, request, user, **kwargs):
@@ -76,7 +78,9 @@ def two_factor_required(user) -> bool:
 
 class TwoFactorMiddleware:
     """Users who must (by role) or chose to (by registering an authenticator) confirm a one-time code
-    reach nothing but the code pages, sign-out and language switch until they have."""
+    reach nothing but the code pages, sign-out and language switch until they have.
+
+    A sign-in through a school's identity provider leaves the second factor to that provider."""
 
     ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
 
@@ -89,6 +93,7 @@ class TwoFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not user.is_verified()
+            and not request.session.get(SIGNED_IN_WITH_PROVIDER)
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
             from django_otp import user_has_device

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "showcase",
+    "sso",
     "portal",
     "django.contrib.admin",
     "django.contrib.auth",

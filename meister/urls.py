@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/2fa/setup/", views_2fa.two_factor_setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", views_2fa.two_factor_verify, name="two_factor_verify"),
+    path("", include("sso.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("reports/", include("reports.urls")),

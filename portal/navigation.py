@@ -9,8 +9,9 @@ from meister.navigation import NavItem
 from meister.scoping import may_open_back_office
 from partners import navigation as partners
 from reports import navigation as reports
+from sso import navigation as sso
 
-SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries)
+SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries, sso.entries)
 
 
 def navigation(user) -> list[NavItem]:

@@ -1,6 +1,6 @@
 """The house's layering, read from the import graph, so that it stays true as the code grows.
 
-meister (the core) → partners → curricula → assessments, showcase → reports → portal; devtools sits beside,
+meister (the core) → partners → curricula, sso → assessments, showcase → reports → portal; devtools sits beside,
 on top of everything, and no product module imports it. An app imports only the layers below it; the core
 names no app except in the root URLconf.
 """
@@ -16,6 +16,7 @@ LAYERS = {
     "curricula": 2,
     "assessments": 3,
     "showcase": 3,
+    "sso": 2,
     "reports": 4,
     "portal": 5,
     "devtools": 6,

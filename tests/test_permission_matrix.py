@@ -443,6 +443,35 @@ EXPECTATIONS.update(
 )
 
 
+def _sign_in_configuration(demo, **fields):
+    from sso.models import SignInConfiguration
+
+    configuration = SignInConfiguration.objects.create(
+        name="滋賀県立学校",
+        prefecture=demo.hikone.prefecture,
+        issuer="https://accounts.google.com",
+        client_id="matrix",
+        client_secret="matrix-secret",
+        email_domains="shiga.example.jp",
+        **fields,
+    )
+    return {"pk": configuration.pk}
+
+
+# Single sign-on with school accounts: the way in is open to all (a disabled configuration and an answer that no
+# sign-in here started are refused in words); the configurations are kept by national roles and each prefecture.
+SIGN_IN_KEEPERS = {"ministry": 200, "admin": 200, "prefecture": 200, "prefecture_niigata": 200}
+EXPECTATIONS.update(
+    {
+        "sso:choose": (None, expect(200, anonymous=200)),
+        "sso:start": (lambda d: _sign_in_configuration(d, enabled=False), expect(403, anonymous=403)),
+        "sso:callback": (None, expect(403, anonymous=403)),
+        "sso:configuration_list": (None, expect(403, **SIGN_IN_KEEPERS)),
+        "sso:configuration_create": (None, expect(403, **SIGN_IN_KEEPERS)),
+        "sso:configuration_edit": (_sign_in_configuration, expect(404, ministry=200, admin=200, prefecture=200)),
+    }
+)
+
 # Django's admin: staff only. Non-staff and anonymous users are sent to the admin login (302),
 # except these: (staff, non-staff, anonymous). The autocomplete endpoint refuses a request
 # without its parameters; the admin login shows its form to anyone who is not staff.

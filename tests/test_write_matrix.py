@@ -28,7 +28,7 @@ from meister.scoping import decides_scope, visible_to
 from tests.conftest import PERSONAS
 from tests.test_permission_matrix import ANONYMOUS, EXPECTATIONS, url_names
 
-PORTAL_APPS = ("meister", "partners", "curricula", "assessments", "showcase", "reports")
+PORTAL_APPS = ("meister", "partners", "curricula", "assessments", "showcase", "reports", "sso")
 NATIONAL = ("ministry", "admin")
 
 
@@ -224,6 +224,8 @@ OVERRIDES = {
     "reports:kpi_create": lambda data, form: {"source": "manual", "metric": "", "name": "書き込みの確認"},
     "reports:kpi_edit": lambda data, form: {"source": "manual", "metric": ""},
     "library:create": lambda data, form: {"link": "https://example.jp/教材"},
+    "sso:configuration_create": lambda data, form: {"email_domains": "example.jp"},
+    "sso:configuration_edit": lambda data, form: {"email_domains": "example.jp"},
 }
 
 

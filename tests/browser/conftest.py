@@ -1,6 +1,7 @@
 """Headless Chromium through Playwright, against the live test server."""
 
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -48,3 +49,22 @@ def links_to_the_live_server(request, settings):
     """Emails sent while a browser test runs link to the live server, as they link to the portal's address."""
     if "live_server" in request.fixturenames:
         settings.SITE_URL = request.getfixturevalue("live_server").url
+
+
+AXE = Path(__file__).resolve().parent.parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe():
+    """`axe(page)` runs axe-core (tests/node, installed by `make setup-test`) on the page and returns its violations
+    as "rule: target" lines; a page that passes gives []."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run `make setup-test` (npm ci in tests/node)")
+    source = AXE.read_text(encoding="utf-8")
+
+    def check(page) -> list[str]:
+        page.evaluate(source)
+        violations = page.evaluate("async () => (await axe.run(document)).violations")
+        return [f"{v['id']}: {node['target']}" for v in violations for node in v["nodes"]]
+
+    return check
