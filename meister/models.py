@@ -102,6 +102,7 @@ class ImportKind(models.TextChoices):
     SCHOOLS = "schools", _("学校")
     COMPANIES = "companies", _("企業")
     CONTACTS = "contacts", _("担当者")
+    TEACHER_INVITATIONS = "teacher_invitations", _("教員の招待")
 
 
 class ImportStatus(models.TextChoices):

@@ -3,13 +3,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import navigation as accounts
 from assessments import navigation as assessments
 from curricula import navigation as curricula
 from meister.navigation import NavItem
 from partners import navigation as partners
 from reports import navigation as reports
 
-SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries)
+SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries, accounts.entries)
 
 
 def navigation(user) -> list[NavItem]:
