@@ -55,7 +55,7 @@ def _scope_of(obj) -> object | None:
 def mails_left(user) -> int:
     """How many invitation mails the user may still send in this hour."""
     since = timezone.now() - timedelta(hours=1)
-    sent = InvitationMail.objects.filter(sent_by=user, sent_at__gte=since).count()
+    sent = InvitationMail.objects.filter(sent_by=user, sent_at__gt=since).count()
     return max(settings.INVITATION_MAILS_PER_HOUR - sent, 0)
 
 
