@@ -420,7 +420,7 @@ def _invitation(demo):
 
     invitation, _created = Invitation.objects.get_or_create(
         email="matrix-invitee@example.jp",
-        defaults={"last_name": "招待", "role": "teacher", "school": demo.hikone, "invited_by": demo.users["prefecture"]},
+        defaults={"last_name": "招待", "role": "teacher", "school": demo.hikone, "invited_by": demo.users["teacher"]},
     )
     return invitation
 
