@@ -414,7 +414,6 @@ EXPECTATIONS.update(
 )
 
 
-
 def _invitation(demo):
     from accounts.models import Invitation
 
