@@ -5,9 +5,9 @@ placed outside the writer's reach is refused and nothing is written.
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -194,13 +194,19 @@ def remember_session(sender, request, user, **kwargs):
     if session.session_key is None:
         session.save()
     SignedInSession.objects.get_or_create(user=user, session_key=session.session_key)
+    # A session ends at the latest SESSION_MAX_HOURS after sign-in: older records name nothing.
+    stale = timezone.now() - timedelta(hours=settings.SESSION_MAX_HOURS)
+    SignedInSession.objects.filter(user=user, signed_in_at__lt=stale).delete()
 
 
 def end_sessions(person: User) -> int:
+    """End every session the person signed in with, whatever the session engine keeps them in."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     keys = list(SignedInSession.objects.filter(user=person).values_list("session_key", flat=True))
-    deleted, _rows = Session.objects.filter(session_key__in=keys).delete()
+    for key in keys:
+        store(session_key=key).delete()
     SignedInSession.objects.filter(user=person).delete()
-    return deleted
+    return len(keys)
 
 
 def _check_manages(user, person: User) -> None:
