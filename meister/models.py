@@ -93,6 +93,7 @@ class ImportKind(models.TextChoices):
     COMPANIES = "companies", _("企業")
     CONTACTS = "contacts", _("担当者")
     CALENDARS = "calendars", _("休業日")
+    TEACHER_INVITATIONS = "teacher_invitations", _("教員の招待")
 
 
 class ImportStatus(models.TextChoices):

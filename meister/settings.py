@@ -44,6 +44,7 @@ DEMO_ENABLED = env_bool("MEISTER_DEMO", DEBUG)
 INSTALLED_APPS = [
     "meister",
     "partners",
+    "accounts",
     "curricula",
     "assessments",
     "reports",
@@ -287,6 +288,12 @@ REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1
 REPORT_RENDER_PROCESSES = env_int("REPORT_RENDER_PROCESSES", 1, minimum=1)
 # A pause at every step of a report, in seconds: only the fault tests set it, to stop a worker mid-run.
 REPORT_STEP_DELAY_SECONDS = env_float("REPORT_STEP_DELAY_SECONDS", 0.0, minimum=0.0)
+# Invitations: how long an invitation link stays good, and how many invitation mails one person sends in an hour.
+INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 14, minimum=1)
+INVITATION_MAILS_PER_HOUR = env_int("INVITATION_MAILS_PER_HOUR", 100, minimum=1)
+# Password reset: the link is good once, for this long; one address or one IP asks this many times an hour.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 5, minimum=1)
 # Registry imports (.csv / .xlsx): the largest file accepted. Put the same limit (or more) on the proxy.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
 # Teaching-content library: the largest file accepted (videos included). Put the same limit on the proxy.

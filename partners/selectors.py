@@ -4,7 +4,7 @@ from django.db.models import DecimalField, F, IntegerField, OuterRef, QuerySet, 
 from django.db.models.functions import Cast, Coalesce
 
 from meister.fiscal import current_fiscal_year
-from meister.scoping import get_for_user, visible_to
+from meister.scoping import ScopeKind, get_for_user, visible_to
 from partners.models import (
     Agreement,
     Company,
@@ -14,6 +14,7 @@ from partners.models import (
     DepartmentYear,
     Person,
     PractitionerTeaching,
+    Prefecture,
     School,
 )
 
@@ -101,3 +102,14 @@ def practitioner_teaching(*, user, school: School | None = None, company: Compan
     rows = PractitionerTeaching.objects.select_related("person", "person__company", "school")
     rows = rows.filter(school=school) if school is not None else rows.filter(person__company=company)
     return visible_to(rows, user)
+
+
+def scoping_objects(kind: str) -> QuerySet:
+    """The objects a scope kind names (prefectures, consortia, schools or companies), as a choice lists them."""
+    querysets = {
+        ScopeKind.PREFECTURE: lambda: Prefecture.objects.all(),
+        ScopeKind.CONSORTIUM: lambda: Consortium.objects.select_related("prefecture"),
+        ScopeKind.SCHOOL: lambda: School.objects.select_related("prefecture"),
+        ScopeKind.COMPANY: lambda: Company.objects.select_related("prefecture"),
+    }
+    return querysets[kind]()

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import navigation as accounts
 from assessments import navigation as assessments
 from curricula import navigation as curricula
 from meister.navigation import NavItem
@@ -11,7 +12,7 @@ from partners import navigation as partners
 from reports import navigation as reports
 from sso import navigation as sso
 
-SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries, sso.entries)
+SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries, sso.entries, accounts.entries)
 
 
 def navigation(user) -> list[NavItem]:

@@ -1,6 +1,6 @@
 """The house's layering, read from the import graph, so that it stays true as the code grows.
 
-meister (the core) → partners → curricula, sso → assessments, showcase → reports → portal; devtools sits beside,
+meister (the core) → partners → accounts, sso → curricula → assessments, showcase → reports → portal; devtools sits beside,
 on top of everything, and no product module imports it. An app imports only the layers below it; the core
 names no app except in the root URLconf.
 """
@@ -13,13 +13,14 @@ from django.conf import settings
 LAYERS = {
     "meister": 0,
     "partners": 1,
-    "curricula": 2,
-    "assessments": 3,
-    "showcase": 3,
+    "accounts": 2,
     "sso": 2,
-    "reports": 4,
-    "portal": 5,
-    "devtools": 6,
+    "curricula": 3,
+    "assessments": 4,
+    "showcase": 4,
+    "reports": 5,
+    "portal": 6,
+    "devtools": 7,
 }
 ROOT_URLCONF = Path("meister/urls.py")
 MAX_LINES = 600

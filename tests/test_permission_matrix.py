@@ -472,6 +472,57 @@ EXPECTATIONS.update(
     }
 )
 
+
+def _invitation(demo):
+    from accounts.models import Invitation
+
+    invitation, _created = Invitation.objects.get_or_create(
+        email="matrix-invitee@example.jp",
+        defaults={"last_name": "招待", "role": "teacher", "school": demo.hikone, "invited_by": demo.users["teacher"]},
+    )
+    return invitation
+
+
+def _invitation_token(demo):
+    from accounts.services import invitation_token
+
+    return {"token": invitation_token(_invitation(demo))}
+
+
+def _invitation_batch(demo):
+    batch = ImportBatch.objects.create(
+        kind=ImportKind.TEACHER_INVITATIONS, original_filename="teachers.csv", created_by=demo.users["prefecture"]
+    )
+    return {"pk": batch.pk}
+
+
+# People and invitations: those who invite (every role but teachers) have a people page; each invites the roles
+# below their own, and manages only the people placed within their reach (the Hikone teacher: Shiga's prefecture
+# and coordinator). The invitation link and password reset are for people who cannot sign in yet.
+INVITERS_OF_TEACHERS = {p: 200 for p in ("prefecture", "coordinator", "prefecture_niigata", "coordinator_niigata")}
+EXPECTATIONS.update(
+    {
+        "accounts:people": (None, expect(200, teacher=403, teacher_niigata=403)),
+        "accounts:invite": (lambda d: {"role": "teacher"}, expect(403, **INVITERS_OF_TEACHERS)),
+        "accounts:invitation_resend": (lambda d: {"pk": _invitation(d).pk}, expect(405)),
+        "accounts:invitation_withdraw": (lambda d: {"pk": _invitation(d).pk}, expect(405)),
+        "accounts:accept": (_invitation_token, expect(200, anonymous=200)),
+        "accounts:person_edit": (
+            lambda d: {"pk": d.users["teacher"].pk},
+            expect(404, prefecture=200, coordinator=200, teacher=403, teacher_niigata=403),
+        ),
+        "accounts:person_deactivate": (lambda d: {"pk": d.users["teacher"].pk}, expect(405)),
+        "accounts:person_reactivate": (lambda d: {"pk": d.users["teacher"].pk}, expect(405)),
+        "accounts:bulk_upload": (None, expect(403, prefecture=200, prefecture_niigata=200)),
+        "accounts:bulk_preview": (_invitation_batch, expect(404, admin=200, prefecture=200)),
+        "accounts:bulk_commit": (_invitation_batch, expect(405)),
+        "password_reset": (None, expect(200, anonymous=200)),
+        "password_reset_done": (None, expect(200, anonymous=200)),
+        "password_reset_confirm": (lambda d: {"uidb64": "MQ", "token": "no-such-token"}, expect(200, anonymous=200)),
+        "password_reset_complete": (None, expect(200, anonymous=200)),
+    }
+)
+
 # Django's admin: staff only. Non-staff and anonymous users are sent to the admin login (302),
 # except these: (staff, non-staff, anonymous). The autocomplete endpoint refuses a request
 # without its parameters; the admin login shows its form to anyone who is not staff.

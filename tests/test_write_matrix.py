@@ -28,7 +28,7 @@ from meister.scoping import decides_scope, visible_to
 from tests.conftest import PERSONAS
 from tests.test_permission_matrix import ANONYMOUS, EXPECTATIONS, url_names
 
-PORTAL_APPS = ("meister", "partners", "curricula", "assessments", "showcase", "reports", "sso")
+PORTAL_APPS = ("meister", "partners", "accounts", "curricula", "assessments", "showcase", "reports", "sso")
 NATIONAL = ("ministry", "admin")
 
 

@@ -58,6 +58,8 @@ def import_upload(request, kind):
 def import_preview(request, pk):
     batch = get_import_batch_for_user(request.user, pk)
     importer = importer_for(batch.kind)
+    if importer is None:
+        raise Http404  # a batch of another app's importer (the bulk invitation) has its own page
     context = {
         "batch": batch,
         "kind_label": batch.get_kind_display(),
