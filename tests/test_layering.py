@@ -1,7 +1,7 @@
 """The house's layering, read from the import graph, so that it stays true as the code grows.
 
-meister (the core) → partners → accounts, sso → curricula → assessments, showcase → reports → portal; devtools sits beside,
-on top of everything, and no product module imports it. An app imports only the layers below it; the core
+meister (the core) → partners → accounts, sso → curricula → assessments, showcase → reports → portal; devtools
+sits beside, on top of everything, and no product module imports it. An app imports only the layers below it; the core
 names no app except in the root URLconf.
 """
 
