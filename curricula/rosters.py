@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from curricula.models import Enrolment, EnrolmentStatus, Student
-from curricula.models_roster import cached_class_name
+from curricula.models import Enrolment, EnrolmentStatus, Student, cached_class_name
 from meister.exporting import Column, ListExporter
 from meister.importing import Importer, ImportField, keep_text, name_key, nfkc
 from meister.importing import normalise_code as _code

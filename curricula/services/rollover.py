@@ -14,8 +14,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from curricula.models import DayLog, Destination, DestinationKind, Enrolment, EnrolmentStatus, Rollover, Student
-from curricula.models_roster import STAYING, cached_class_name
+from curricula.models import (
+    STAYING,
+    DayLog,
+    Destination,
+    DestinationKind,
+    Enrolment,
+    EnrolmentStatus,
+    Rollover,
+    Student,
+    cached_class_name,
+)
 from meister.fiscal import fiscal_year_bounds
 from meister.scoping import may_change
 
