@@ -1,5 +1,5 @@
 """The root URLconf: the one module of `meister` that names the apps. Every view is covered by
-tests/test_permission_matrix.py."""
+tests/access/test_permission_matrix.py."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views

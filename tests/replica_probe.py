@@ -1,4 +1,4 @@
-"""Run by tests/test_replica.py in a process of its own, on a primary with a streaming standby.
+"""Run by tests/meister/test_replica.py in a process of its own, on a primary with a streaming standby.
 
 `python -m tests.replica_probe YYYY-MM-DD` with DATABASE_URL (primary) and DATABASE_REPLICA_URL (standby) set:
 loads the demo for that day, builds a report, writes as a teacher while the standby's replay is paused, and

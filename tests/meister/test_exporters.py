@@ -19,7 +19,7 @@ from meister.exporting import FORMULA_STARTS, Sheet, write_workbook
 from partners.models import Agreement, Company, Consortium, Person, Prefecture, School
 from reports.documents import ReportScope
 from reports.rendering import build_report_files
-from tests.test_assessments_results import _results_url
+from tests.assessments.test_results import _results_url
 
 pytestmark = pytest.mark.django_db
 

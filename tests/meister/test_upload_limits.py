@@ -22,7 +22,7 @@ from meister.models import ImportBatch, ImportStatus
 from partners.models import Agreement, School
 from showcase.models import Material
 from tests import hostile_files as hostile
-from tests.test_imports import shiga_schools_csv
+from tests.meister.test_imports import shiga_schools_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_a_csv_with_too_many_lines_is_refused_within_a_second():
 
 
 def test_a_workbook_of_ordinary_size_is_read_in_one_pass(monkeypatch):
-    from tests.test_imports import SCHOOL_HEADERS, xlsx_bytes
+    from tests.meister.test_imports import SCHOOL_HEADERS, xlsx_bytes
 
     opened = []
     real = reading.load_workbook

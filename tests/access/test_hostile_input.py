@@ -428,7 +428,7 @@ QUERY_NAMES = ("company", "year", "fy", "department", "page", "month", "state", 
 @pytest.mark.parametrize("value", [hostile.OVERLONG_ID, hostile.NINES_5000])
 def test_overlong_integers_in_any_query_parameter_never_fail(client, demo, value):
     """Every page of the URLconf, with every parameter it reads or its filters send set to an over-long number."""
-    from tests.test_every_form import forms_on, login, pages
+    from tests.access.test_every_form import forms_on, login, pages
 
     for name, persona, path in list(pages(demo)):
         login(client, demo, persona)

@@ -14,7 +14,7 @@ from tests.replica_cluster import primary_and_standby
 
 pytestmark = pytest.mark.replica
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture(scope="module")

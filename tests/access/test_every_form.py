@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import hostile
-from tests.test_permission_matrix import ANONYMOUS, EXPECTATIONS
+from tests.access.test_permission_matrix import ANONYMOUS, EXPECTATIONS
 
 # Who opens a page: the first of these that may (a school's teacher first, where most forms are).
 OPENERS = ("teacher", "coordinator", "prefecture", "company", "ministry", "admin", ANONYMOUS)

@@ -2,7 +2,7 @@
 
 The findings of the security review, each as it was reported: a coordinator registering or moving a 連携協定 to
 新潟県, a company moving itself to 新潟県, a teacher unable to record a need, and a library draft answering 403 on its
-edit page where its own page answers 404. `tests/test_write_matrix.py` does the same for every form and persona.
+edit page where its own page answers 404. `tests/access/test_write_matrix.py` does the same for every form and persona.
 """
 
 import re

@@ -20,7 +20,7 @@ from showcase.selectors import materials_for_user
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "devtools" / "demo" / "files"
+DEMO = Path(__file__).resolve().parent.parent.parent / "devtools" / "demo" / "files"
 PDF_BYTES = (DEMO / "gyosho-tebiki.pdf").read_bytes()
 WEBM_BYTES = (DEMO / "suisan-shokuhin-kakou.webm").read_bytes()
 PNG_BYTES = (

@@ -25,8 +25,8 @@ from django.forms.formsets import ManagementForm
 from django.urls import reverse
 
 from meister.scoping import decides_scope, visible_to
+from tests.access.test_permission_matrix import ANONYMOUS, EXPECTATIONS, url_names
 from tests.conftest import PERSONAS
-from tests.test_permission_matrix import ANONYMOUS, EXPECTATIONS, url_names
 
 PORTAL_APPS = ("meister", "partners", "accounts", "curricula", "assessments", "showcase", "reports", "sso")
 NATIONAL = ("ministry", "admin")

@@ -155,7 +155,7 @@ def test_the_default_list_names_every_role_that_changes_other_peoples_data():
 
 
 def test_production_requires_two_factor_of_admins_and_coordinators():
-    from tests.test_settings_deploy import PRODUCTION, manage
+    from tests.meister.test_settings_deploy import PRODUCTION, manage
 
     result = manage(
         "shell",
@@ -169,7 +169,7 @@ def test_production_requires_two_factor_of_admins_and_coordinators():
 
 
 def test_an_unknown_role_name_stops_start_up():
-    from tests.test_settings_deploy import PRODUCTION, manage
+    from tests.meister.test_settings_deploy import PRODUCTION, manage
 
     result = manage("check", **PRODUCTION, TWO_FACTOR_REQUIRED_ROLES="admin,admn")
     assert result.returncode != 0 and "TWO_FACTOR_REQUIRED_ROLES" in result.stderr and "admn" in result.stderr
