@@ -8,7 +8,7 @@ from django.conf import settings
 from meister import clock
 from meister.exporting import Sheet
 from meister.fiscal import fiscal_year_label, wareki_date
-from meister.scoping import ScopeKind
+from meister.scoping import ScopeKind, owned_within_scope
 from partners.models import Consortium, Prefecture, School
 
 HIDDEN = "x"  # the mark for a suppressed figure, as in Japanese official statistics
@@ -40,21 +40,20 @@ class ReportScope:
         return "全国" if self.kind == ScopeKind.NATIONAL else str(self.obj)
 
     def schools(self):
-        """The schools inside the scope as a subquery, or None for the whole country."""
-
+        """The schools the scope holds as its own, as a subquery, or None for the whole country: a prefecture counts
+        the schools it runs, a consortium its member schools (the scoping module's `owned_within_scope`)."""
         if self.kind == ScopeKind.NATIONAL:
             return None
-        if self.kind == ScopeKind.PREFECTURE:
-            return School.objects.filter(prefecture_id=self.ident).values("pk")
-        return School.objects.filter(consortia=self.ident).values("pk")
+        return owned_within_scope(School.objects.all(), self.kind, self.ident).values("pk")
 
     def prefectures(self):
+        """The prefectures a report's area tables list: all, the one, or those the consortium's schools lie in."""
         prefectures = Prefecture.objects.order_by("code")
+        if self.kind == ScopeKind.NATIONAL:
+            return prefectures
         if self.kind == ScopeKind.PREFECTURE:
             return prefectures.filter(pk=self.ident)
-        if self.kind == ScopeKind.CONSORTIUM:
-            return prefectures.filter(consortia=self.ident)
-        return prefectures
+        return prefectures.filter(pk__in=School.objects.filter(pk__in=self.schools()).values("prefecture_id"))
 
 
 def format_number(value, digits: int = 0) -> str:

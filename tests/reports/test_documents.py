@@ -497,3 +497,16 @@ def test_names_in_the_page_header_are_escaped_for_css():
     from reports.templatetags.print_tags import css_string
 
     assert css_string('A&B "組合" </style>') == 'A&B \\"組合\\" \\3C /style\\3E '
+
+
+def test_a_scope_counts_the_schools_it_holds_and_lists_their_prefectures(demo):
+    from meister.scoping import ScopeKind
+
+    consortium = ReportScope(ScopeKind.CONSORTIUM, demo.shiga_consortium.pk)
+    members = set(School.objects.filter(consortia=demo.shiga_consortium).values_list("pk", flat=True))
+    assert members and set(School.objects.filter(pk__in=consortium.schools()).values_list("pk", flat=True)) == members
+    assert [p.code for p in consortium.prefectures()] == ["25"]
+    prefecture = ReportScope(ScopeKind.PREFECTURE, demo.hikone.prefecture_id)
+    own = set(School.objects.filter(prefecture=demo.hikone.prefecture).values_list("pk", flat=True))
+    assert set(School.objects.filter(pk__in=prefecture.schools()).values_list("pk", flat=True)) == own
+    assert ReportScope(ScopeKind.NATIONAL).schools() is None
