@@ -1,9 +1,9 @@
 """Reads spread onto a PostgreSQL streaming replica, when one is configured (`DATABASE_REPLICA_URL`).
 
-Only reads that ask for it go there: report builds, exports and the heavy aggregate pages run inside
-`replica_reads()` (or behind the `reads_replica` view decorator); everything else, and every write, uses the
-primary. Only the domain apps' tables are read from the replica (`REPLICA_APPS`): users, sessions and
-two-factor devices are always read from the primary.
+Only reads that ask for it go there: report builds, downloads (`meister.exporting`) and the heavy aggregate
+pages run inside `replica_reads()` (or behind the `reads_replica` view decorator, or `on_replica` for a stream);
+everything else, and every write, uses the primary. Only the domain apps' tables are read from the replica
+(`REPLICA_APPS`): users, sessions and two-factor devices are always read from the primary.
 
 Read your own writes: after a request that may have written (any method but GET/HEAD/OPTIONS), the primary's
 WAL position is kept in the session; until the replica has replayed up to it, that person's reads stay on the
@@ -55,6 +55,24 @@ def reads_replica(view):
             return response
 
     return wrapped
+
+
+def on_replica(iterable):
+    """Iterate `iterable` (a streamed download's chunks) reading as `replica_reads` would right now: the choice is
+    made while the request, and so whether the person's reads are held on the primary, is still known."""
+    wanted = configured() and not _pinned.get()
+
+    def chunks():
+        token = _reading.set(wanted)
+        try:
+            yield from iterable
+        finally:
+            try:
+                _reading.reset(token)
+            except ValueError:  # closed from another context: nothing of this iteration's is left there
+                pass
+
+    return chunks()
 
 
 def active_alias() -> str:

@@ -33,6 +33,16 @@ def queries_on(alias, action):
     return result, len(captured)
 
 
+def day_log_reads_on(alias, action) -> int:
+    """How many of the queries `action` sends to `alias` read the day logs."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connections[alias]) as captured:
+        action()
+    return sum('"curricula_daylog"' in query["sql"] for query in captured.captured_queries)
+
+
 def main(day: datetime.date) -> dict:
     django.setup()
     from django.core.management import call_command
@@ -114,6 +124,12 @@ def main(day: datetime.date) -> dict:
     wait_for_replay(replica)
     response = ministry_client.get(logs_url)
     facts["ministry_total_after_replay"] = sum(row[1] for row in response.context["rows"])
+
+    # Once the standby has the teacher's save, their downloads read it there too (streamed CSV and Excel alike).
+    for fmt in ("csv", "xlsx"):
+        facts[f"export_{fmt}_day_log_reads_on_replica"] = day_log_reads_on(
+            replica.REPLICA, lambda fmt=fmt: b"".join(teacher.get(logs_url, {"export": fmt}).streaming_content)
+        )
     return facts
 
 

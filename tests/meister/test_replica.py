@@ -63,3 +63,8 @@ def test_someone_elses_page_reads_the_standby_until_it_replays(observed):
     assert observed["ministry_replica_queries"] > 0
     assert observed["ministry_total_while_paused"] == observed["ministry_total_before"]
     assert observed["ministry_total_after_replay"] == observed["ministry_total_before"] + observed["new_rows"]
+
+
+def test_downloads_read_the_standby(observed):
+    assert observed["export_csv_day_log_reads_on_replica"] >= 1
+    assert observed["export_xlsx_day_log_reads_on_replica"] >= 1
