@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from curricula.models import Attendance, LogStatus
+from curricula.rosters import TEMPLATE_ROWS, RosterImporter
 from meister.exporting import Column, ListExporter
 
 # What the day-log export reads: a prefecture's file runs to 100,000 rows and more, so it reads plain rows
@@ -76,3 +77,17 @@ class PlacementExporter(ListExporter):
             Column(_("確認待ち"), lambda p: p.progress.pending),
             Column(_("三者協定"), lambda p: p.get_agreement_status_display()),
         ]
+
+
+class RosterTemplateExporter(ListExporter):
+    """The roster file's columns with two example rows, as the import page offers it (.csv or .xlsx)."""
+
+    title = gettext_lazy("生徒名簿")
+    filename = "roster_template"
+
+    def __init__(self):
+        super().__init__(TEMPLATE_ROWS)
+
+    def columns(self) -> list[Column]:
+        headers = [str(field.label) for field in RosterImporter.fields]
+        return [Column(header, lambda row, i=i: row[i]) for i, header in enumerate(headers)]

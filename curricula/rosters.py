@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from curricula.models import Enrolment, EnrolmentStatus, Student, cached_class_name
-from meister.exporting import Column, ListExporter
 from meister.importing import Importer, ImportField, keep_text, name_key, nfkc
 from meister.importing import normalise_code as _code
 from meister.models import Role
@@ -353,11 +352,3 @@ TEMPLATE_ROWS = [
     ("240101", "山田 太郎", "やまだ たろう", 3, "1", 1, "機械科", 2024, "男", "090-0000-0001"),
     ("240102", "鈴木 花子", "すずき はなこ", 3, "1", 2, "機械科", 2024, "女", ""),
 ]
-
-
-def roster_template(fmt: str):
-    """The roster's columns with two example rows, as .csv (UTF-8 with BOM) or .xlsx."""
-    headers = [str(field.label) for field in RosterImporter.fields]
-    columns = [Column(header, lambda row, i=i: row[i]) for i, header in enumerate(headers)]
-    exporter = ListExporter(title=_("生徒名簿"), columns=columns, rows=TEMPLATE_ROWS, filename="roster_template")
-    return exporter.response(fmt)

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from curricula.exporters import RosterTemplateExporter
 from curricula.models import DestinationKind, EnrolmentStatus, Placement, Rollover, Student
 from curricula.oneroster import ONEROSTER_FILES, oneroster_table
-from curricula.rosters import RosterImporter, duplicate_notes, likely_duplicates, roster_template
+from curricula.rosters import RosterImporter, duplicate_notes, likely_duplicates
 from curricula.services.rollover import (
     destination_choice,
     rollover_plan,
@@ -175,7 +176,7 @@ def roster_template_download(request, fmt):
         raise Http404
     if not _may_import(request.user):
         raise PermissionDenied
-    return roster_template(fmt)
+    return RosterTemplateExporter().response(fmt)
 
 
 # --- the rollover -----------------------------------------------------------------------------------------------
