@@ -49,6 +49,16 @@ def stamp_login(sender, request, user, **kwargs):
     request.session[LOGIN_STAMP] = int(time.time())
 
 
+def sign_in_name(request, credentials) -> str:
+    """The account name a sign-in attempt is counted under (django-axes), cut to the longest name an account can
+    have: a pasted page as the name is still counted, never an error page."""
+    if credentials and credentials.get("username") is not None:
+        name = credentials["username"]
+    else:
+        name = request.POST.get("username", "") if request is not None else ""
+    return str(name)[:150]
+
+
 class SessionLimitMiddleware:
     """Ends a session 12 hours (SESSION_MAX_HOURS) after sign-in, however active it has been.
 

@@ -205,3 +205,13 @@ def refused_mail(settings):
     RefusingEmailBackend.REFUSED.clear()
     yield RefusingEmailBackend.REFUSED
     RefusingEmailBackend.REFUSED.clear()
+
+
+@pytest.fixture(autouse=True)
+def portal_language_after_each_test():
+    """A test that switched the language (an English page, a mail to an English reader) leaves the portal's own
+    language behind it, so the next test in the same process reads Japanese whatever ran before."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

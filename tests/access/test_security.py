@@ -192,3 +192,11 @@ def test_a_superuser_counts_as_an_admin(client, demo):
     with override_settings(TWO_FACTOR_REQUIRED_ROLES=["admin"]):
         assert sign_in(client, "root", "a-long-enough-password-9").status_code == 302
         assert client.get("/admin/")["Location"] == reverse("two_factor_setup")
+
+
+@pytest.mark.django_db
+def test_a_sign_in_with_a_name_longer_than_any_account_is_refused_in_words(client):
+    for name in ("x" * 5000, "㍻" * 150, "9" * 300):
+        response = client.post(reverse("login"), {"username": name, "password": "p" * 500})
+        assert response.status_code == 200
+        assert "errorlist" in response.content.decode() or "alert" in response.content.decode()
