@@ -99,7 +99,15 @@ def real_clock(ahead: datetime.timedelta = datetime.timedelta(0)):
 
 
 def provider_sign_in(authorization_url: str, login: str, *, back_to: str = "http://testserver/") -> str:
-    """Sign in at the provider's own page as a person would, and return the address it sends the browser back to."""
+    """Sign in at the provider's own page as a person would, and return the address it sends the browser back to.
+
+    On the real clock: the provider's cookies expire by the real time, and a cookie jar on a moved clock would drop
+    them as long gone."""
+    with real_clock():
+        return _provider_sign_in(authorization_url, login, back_to)
+
+
+def _provider_sign_in(authorization_url: str, login: str, back_to: str) -> str:
     browser = requests.Session()
     page = browser.get(authorization_url, timeout=10)
     page.raise_for_status()
