@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from meister.encryption import EncryptedTextField
 from meister.models import Role, User
 from meister.scoping import ScopedQuerySet, ScopeKind
 
@@ -44,8 +45,8 @@ class SignInConfiguration(models.Model):
         help_text=_("例: https://accounts.google.com または https://login.microsoftonline.com/テナントID/v2.0"),
     )
     client_id = models.CharField(_("クライアントID"), max_length=300)
-    # Write-only: forms never show it back, the history does not keep it and no export lists it.
-    client_secret = models.CharField(_("クライアントシークレット"), max_length=500)
+    # Write-only: forms never show it back, the history does not keep it and no export lists it; stored encrypted.
+    client_secret = EncryptedTextField(_("クライアントシークレット"))
     email_domains = models.CharField(
         _("メールアドレスのドメイン"),
         max_length=500,

@@ -532,6 +532,7 @@ EXPECTATIONS.update(
     }
 )
 
+
 def _class_code(demo):
     from curricula.models import ClassCode, Student
 

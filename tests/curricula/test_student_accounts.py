@@ -275,3 +275,25 @@ def test_staff_opening_a_class_code_get_404(client, demo):
     code = _class_code(demo)
     client.force_login(demo.users["teacher"])
     assert client.get(CLASS_CODE.path(code.pk)).status_code == 404
+
+
+def test_the_students_home_shows_their_own_placements_days_and_menu_only(client, demo):
+    account = User.objects.get(username="student")
+    own = Student.objects.get(account=account)
+    client.force_login(account)
+    page = client.get(reverse("curricula:student_home"))
+    assert page.status_code == 200
+    [placement] = page.context["placements"]
+    assert placement.student_id == own.pk
+    assert placement.expected_total >= placement.progress.expected > 0
+    assert placement.confirmed_days == placement.logs.filter(status="confirmed").count() > 0
+    assert [day.day for day in placement.days] == sorted((day.day for day in placement.days), reverse=True)
+    assert [item.url for item in page.context["navigation"]] == [reverse("curricula:student_home")]
+    body = page.content.decode()
+    others = Student.objects.filter(school=demo.hikone).exclude(pk=own.pk).values_list("kana_name", flat=True)
+    assert (own.full_name or own.kana_name) in body and not any(name in body for name in others)
+    assert reverse("library:list") not in body and reverse("password_change") not in body
+    # The dashboard is the student's home; a teacher has no such page.
+    assert client.get(reverse("portal:dashboard"))["Location"] == reverse("curricula:student_home")
+    client.force_login(demo.users["teacher"])
+    assert client.get(reverse("curricula:student_home")).status_code == 404
