@@ -33,6 +33,10 @@ ACCOUNTS = {
     "mori": {"email": f"mori@{DOMAIN}", "email_verified": False, "name": "森 花子"},
     "stranger": {"email": f"stranger@{DOMAIN}", "email_verified": True, "name": "未登録 一郎"},
     "outsider": {"email": "tanaka@mail.example.com", "email_verified": True, "name": "田中 次郎"},
+    # Students' accounts of the same tenant.
+    "inoue": {"email": f"inoue@{DOMAIN}", "email_verified": True, "name": "井上 さくら"},
+    "ueda": {"email": f"ueda@{DOMAIN}", "email_verified": False, "name": "上田 蓮"},
+    "newcomer": {"email": f"newcomer@{DOMAIN}", "email_verified": True, "name": "新入 生"},
 }
 
 

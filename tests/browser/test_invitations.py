@@ -1,5 +1,5 @@
 """Accounts by invitation in Chromium: the Shiga prefecture invites a coordinator, who signs up through the mailed
-link and invites a mentor of a member company, who signs up in turn."""
+link and invites a mentor of a member company, who signs up in turn. Each page on the way passes axe-core."""
 
 import re
 
@@ -19,11 +19,12 @@ def _link(address: str) -> str:
     return re.search(r"http://[^\s]+/people/join/[^\s]+/", message.body).group(0)
 
 
-def _sign_up(browser, link: str, username: str):
+def _sign_up(browser, link: str, username: str, axe):
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
     page = context.new_page()
     page.goto(link)
     expect(page.get_by_role("heading", name="ポータルへの登録")).to_be_visible()
+    assert axe(page) == []
     page.get_by_label("ユーザー名（ログインに使います）").fill(username)
     page.locator("#id_new_password1").fill(PASSWORD)
     page.locator("#id_new_password2").fill(PASSWORD)
@@ -32,31 +33,34 @@ def _sign_up(browser, link: str, username: str):
     return context, page
 
 
-def _invite(page, role_label: str, email: str, last_name: str, scope_label: str, scope: str):
+def _invite(page, axe, role_label: str, email: str, last_name: str, scope_label: str, scope: str):
     page.get_by_role("navigation").get_by_role("link", name="利用者と招待").click()
     page.get_by_role("link", name=f"{role_label}を招待する").click()
+    expect(page.get_by_role("button", name="招待を送る")).to_be_visible()
+    assert axe(page) == []
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("姓").fill(last_name)
     page.get_by_label(scope_label).select_option(label=scope)
     page.get_by_role("button", name="招待を送る").click()
     expect(page.get_by_text(f"{email} に招待を送りました。")).to_be_visible()
     expect(page.get_by_test_id("invitation-row").filter(has_text=email)).to_be_visible()
+    assert axe(page) == []
 
 
-def test_invitations_down_the_tree(page, browser, live_server, demo):
+def test_invitations_down_the_tree(page, browser, live_server, demo, axe):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("ユーザー名").fill("prefecture")
     page.get_by_label("パスワード").fill("meister-demo")
     page.get_by_role("button", name="ログイン").click()
-    _invite(page, "コーディネーター", "ceo@example.jp", "琵琶", "管理機関", demo.shiga_consortium.name)
+    _invite(page, axe, "コーディネーター", "ceo@example.jp", "琵琶", "管理機関", demo.shiga_consortium.name)
 
-    coordinator_context, coordinator = _sign_up(browser, _link("ceo@example.jp"), "biwa-ceo")
+    coordinator_context, coordinator = _sign_up(browser, _link("ceo@example.jp"), "biwa-ceo", axe)
     user = User.objects.get(username="biwa-ceo")
     assert (user.role, user.consortium) == ("coordinator", demo.shiga_consortium) and user.check_password(PASSWORD)
-    _invite(coordinator, "企業", "mentor@example.jp", "湖東", "企業", demo.kotoh.name)
+    _invite(coordinator, axe, "企業", "mentor@example.jp", "湖東", "企業", demo.kotoh.name)
     coordinator_context.close()
 
-    mentor_context, mentor = _sign_up(browser, _link("mentor@example.jp"), "mentor@example.jp")
+    mentor_context, mentor = _sign_up(browser, _link("mentor@example.jp"), "mentor@example.jp", axe)
     expect(mentor.get_by_role("navigation").get_by_role("link", name="自社")).to_be_visible()
     mentor_context.close()
     user = User.objects.get(username="mentor@example.jp")
