@@ -202,6 +202,10 @@ def protect(ledger: Ledger, *, rounds: int = 200) -> set:
         for finding in findings:
             options = [ledger.identities[index] for index in by_cell.get(finding.key, ())]
             options = [identity for identity in options if cheapest(identity) is not None]
+            if not options:  # every term beside it is hidden already: look one identity further
+                near = {key for index in by_cell.get(finding.key, ()) for key in ledger.identities[index]}
+                options = [ledger.identities[i] for key in near for i in by_cell.get(key, ())]
+                options = [identity for identity in options if cheapest(identity) is not None]
             if not options:
                 continue
             identity = min(options, key=lambda identity: sum(key not in hidden for key in identity))

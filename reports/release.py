@@ -250,18 +250,12 @@ def _pdca_cells(release: Release) -> None:
     for consortium, schools in release.consortia.items():
         kinds = sorted({kind for (school, _company, kind) in rows if school in schools})
         for kind in kinds:
-            n = ledger.add(
-                ("placement_kind", consortium, kind, "n"),
-                sum(row["n"] for (s, _c, k), row in rows.items() if s in schools and k == kind),
-            )
-            ledger.total(n, [("placement_row", s, c, k, "n") for (s, c, k) in rows if s in schools and k == kind])
             students = ledger.add(
                 ("placement_kind", consortium, kind, "students"),
                 sum(kinds_of_students.get((s, kind), 0) for s in schools),
             )
             if kind == "dual_system":
                 ledger.equal(students, ("students_dual_system", "consortium", consortium))
-        ledger.total(("placements", "consortium", consortium), [("placement_kind", consortium, k, "n") for k in kinds])
     release.placement_rows = rows
 
     for pk, students in Engagement.objects.filter(start_on__range=(start, end)).values_list("pk", "students"):

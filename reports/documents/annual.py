@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from meister.fiscal import fiscal_year_bounds, fiscal_year_label
+from meister.tilemap import tile_map
 from meister.scoping import ScopeKind
 from partners.models import Block, Company, Designation, DesignationType, Engagement, OfferKind, School
 from reports.charts import bar_chart
@@ -179,6 +180,17 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, r
                 unit="時間",
             )
         ]
+    )
+    context["map"] = tile_map(
+        {
+            p.code: HIDDEN
+            if ("prefecture", p.pk) in hidden["hours_completed"]
+            else values["hours_completed"].get(("prefecture", p.pk))
+            for p in prefectures
+        },
+        {p.code: p.name for p in prefectures},
+        title="企業実習の確認済み時間数（都道府県別）",
+        hidden_mark=HIDDEN,
     )
     context["schools_detail"] = [
         {

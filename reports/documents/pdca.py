@@ -171,7 +171,6 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None, rel
     context["placement_summary"] = [
         {
             "kind": str(placement_kinds.get(row["kind"], row["kind"])),
-            "n": shown(("placement_kind", ident, row["kind"], "n"), row["n"]),
             "students": shown(("placement_kind", ident, row["kind"], "students"), row["students"]),
             "companies": row["companies"],
         }
