@@ -470,6 +470,26 @@ def annual_pdf(*, fiscal_year: int = 2024, kind: str = "annual", processes: bool
     }
 
 
+def disclosure_audit(*, fiscal_year: int = 2024) -> dict:
+    """A fiscal year's release gathered, suppressed and audited by linear programming (reports.disclosure)."""
+    from reports import release
+    from reports.disclosure import audit
+
+    started = time.perf_counter()
+    built = release.Release(fiscal_year)
+    protected = time.perf_counter()
+    findings = audit(built.ledger)
+    return {
+        "cells": len(built.ledger.cells),
+        "identities": len(built.ledger.identities),
+        "hidden": len(built.ledger.hidden),
+        "primary": sum(cell.primary for cell in built.ledger.cells.values()),
+        "findings": len(findings),
+        "release_seconds": round(protected - started, 2),
+        "audit_seconds": round(time.perf_counter() - protected, 2),
+    }
+
+
 def _report_process(kind: str, fiscal_year: int, folder: str, *, workers: int) -> dict:
     """The national report built by `render_report` in a process of its own (the same code as a run), its layout
     shared by `workers` processes: the wall time, start-up included, and the largest resident memory of the

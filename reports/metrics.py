@@ -187,25 +187,55 @@ def enrolment_rate(fy, group, schools, **_):
     return percent(enrolment_parts(fy, group, schools))
 
 
-def local_employment_parts(fy, group, schools, **_):
+def _employment_parts(fy, group, schools, part: Q) -> dict:
     from curricula.models import Destination, DestinationKind
 
-    local = [DestinationKind.HOST_COMPANY, DestinationKind.LOCAL]
-    employed = [*local, DestinationKind.OUTSIDE]
+    employed = [DestinationKind.HOST_COMPANY, DestinationKind.LOCAL, DestinationKind.OUTSIDE]
     rows = _grouped(
         Destination.objects.filter(graduated_fiscal_year=fy),
         "student__school",
         group,
         schools,
         employed=Count("pk", filter=Q(kind__in=employed)),
-        local=Count("pk", filter=Q(kind__in=local)),
+        part=Count("pk", filter=part),
     )
-    return {key: (row["local"], row["employed"]) for key, row in rows.items()}
+    return {key: (row["part"], row["employed"]) for key, row in rows.items()}
+
+
+def local_employment_parts(fy, group, schools, **_):
+    """県内就職 and 就職者: a host company counts as in the prefecture only where it lies in the school's."""
+    from curricula.models import DestinationKind
+
+    in_prefecture = Q(kind=DestinationKind.LOCAL) | Q(
+        kind=DestinationKind.HOST_COMPANY, company__prefecture=F("student__school__prefecture")
+    )
+    return _employment_parts(fy, group, schools, in_prefecture)
 
 
 def local_employment_rate(fy, group, schools, **_):
-    """地元就職率: graduates employed by a host company or elsewhere in the prefecture, over all employed."""
+    """地元就職率 as MEXT reads it: graduates employed in the school's prefecture over all employed (起業, 進学 and
+    the rest are not employed)."""
     return percent(local_employment_parts(fy, group, schools))
+
+
+def host_employment_parts(fy, group, schools, **_):
+    from curricula.models import DestinationKind
+
+    return _employment_parts(fy, group, schools, Q(kind=DestinationKind.HOST_COMPANY))
+
+
+def host_employment_rate(fy, group, schools, **_):
+    """Graduates hired by a company that hosted placements, wherever it lies, over all employed."""
+    return percent(host_employment_parts(fy, group, schools))
+
+
+def hours_pending(fy, group, schools, **_):
+    """Practice hours logged in the year and not (yet) confirmed: waiting or sent back."""
+    from curricula.models import DayLog
+
+    start, end = _fy_range(fy)
+    queryset = DayLog.objects.filter(day__range=(start, end)).exclude(status="confirmed")
+    return _single(queryset, "placement__student__school", group, schools, Sum("hours"))
 
 
 def graduates(fy, group, schools, **_):
@@ -348,11 +378,20 @@ METRICS = {
         ),
         Metric("placements", _("企業実習の件数"), _("件"), placements, personal=True, additive=True),
         Metric("hours_completed", _("企業実習の確認済み時間数"), _("時間"), hours_completed, digits=1, additive=True),
+        Metric("hours_pending", _("企業実習の未確認時間数"), _("時間"), hours_pending, digits=1, additive=True),
         Metric("class_sessions", _("産業界と実施した授業の回数"), _("回"), class_sessions, additive=True),
         Metric("joint_projects", _("共同研究・商品開発・課題研究の件数"), _("件"), joint_projects, additive=True),
         Metric("enrolment_rate", _("定員充足率"), "%", enrolment_rate, digits=1, parts=enrolment_parts),
         Metric(
             "local_employment_rate", _("地元就職率"), "%", local_employment_rate, digits=1, parts=local_employment_parts
+        ),
+        Metric(
+            "host_employment_rate",
+            _("受入れ企業への就職率"),
+            "%",
+            host_employment_rate,
+            digits=1,
+            parts=host_employment_parts,
         ),
         Metric(
             "assessment_change",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from meister.fiscal import fiscal_year_bounds, fiscal_year_label
+from meister.tilemap import tile_map
 from meister.scoping import ScopeKind
 from partners.models import Block, Company, Designation, DesignationType, Engagement, OfferKind, School
 from reports.charts import bar_chart
@@ -18,11 +19,21 @@ from reports.documents.areas import (
     hidden_cells,
 )
 from reports.documents.changes import change_rows, change_values
-from reports.documents.common import HIDDEN, ReportScope, Sheet, common_context, format_number, notes_sheet
+from reports.documents.common import (
+    HIDDEN,
+    ReportScope,
+    Sheet,
+    common_context,
+    format_number,
+    notes_sheet,
+    school_labels,
+)
 from reports.metrics import METRICS
+from reports.release import release_for
 
 
-def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None) -> dict:
+def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, release=None) -> dict:
+    release = release or release_for(fy)
     context = common_context(fy, scope, "マイスター・ハイスクール事業 年次報告書")
     prefectures = list(scope.prefectures())
     schools = scope.schools()
@@ -97,11 +108,7 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None) -
         .order_by("prefecture__code", "code")
         .values("pk", "code", "name", "prefecture_id", "prefecture__name")
     )
-    hidden = hidden_cells(
-        values,
-        {row["pk"]: row["prefecture_id"] for row in school_rows},
-        {prefecture.pk: prefecture.block for prefecture in prefectures},
-    )
+    hidden = hidden_cells(release, scope, keys)
     context["activity"] = {
         "headings": [h for _k, h in ACTIVITY_COLUMNS],
         "rows": area_rows(prefectures, ACTIVITY_COLUMNS, values, hidden),
@@ -133,7 +140,7 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None) -
     ]
     progress(70)
     context["changes"] = change_rows(
-        fy, scope, groups=("block",) if scope.kind == ScopeKind.NATIONAL else ("prefecture",)
+        fy, scope, groups=("block",) if scope.kind == ScopeKind.NATIONAL else ("prefecture",), release=release
     )
     for row in context["changes"]:
         if scope.kind != ScopeKind.NATIONAL:
@@ -160,11 +167,30 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None) -
         if len(block_keys) > 1
         else [
             bar_chart(
-                [(p.name, values["hours_completed"].get(("prefecture", p.pk))) for p in prefectures],
+                [
+                    (
+                        p.name,
+                        None
+                        if ("prefecture", p.pk) in hidden["hours_completed"]
+                        else values["hours_completed"].get(("prefecture", p.pk)),
+                    )
+                    for p in prefectures
+                ],
                 title="企業実習の確認済み時間数",
                 unit="時間",
             )
         ]
+    )
+    context["map"] = tile_map(
+        {
+            p.code: HIDDEN
+            if ("prefecture", p.pk) in hidden["hours_completed"]
+            else values["hours_completed"].get(("prefecture", p.pk))
+            for p in prefectures
+        },
+        {p.code: p.name for p in prefectures},
+        title="企業実習の確認済み時間数（都道府県別）",
+        hidden_mark=HIDDEN,
     )
     context["schools_detail"] = [
         {
@@ -182,13 +208,24 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None) -
     ]
     context["detail_keys"] = keys
     start, end = fiscal_year_bounds(fy)
-
+    school_names = school_labels(School.objects.filter(pk__in=schools) if schools is not None else School.objects.all())
     engagement_rows = Engagement.objects.filter(start_on__range=(start, end))
     if schools is not None:
         engagement_rows = engagement_rows.filter(school__in=schools)
-    context["engagement_rows"] = engagement_rows.order_by("start_on", "pk").values_list(
-        "school__prefecture__name", "school__name", "company__name", "kind", "title", "start_on", "end_on", "students"
-    )
+    context["engagement_rows"] = [
+        [p, school_names.get(s, s), c, k, t, a, b, HIDDEN if release.hidden(("engagement", pk)) else n]
+        for pk, p, s, c, k, t, a, b, n in engagement_rows.order_by("start_on", "pk").values_list(
+            "pk",
+            "school__prefecture__name",
+            "school",
+            "company__name",
+            "kind",
+            "title",
+            "start_on",
+            "end_on",
+            "students",
+        )
+    ]
     context["empty"] = not (
         values["engagements"].get(("total",)) or values["placements"].get(("total",)) or totals["n"]
     )
@@ -293,10 +330,7 @@ def sheets_annual(context) -> list[Sheet]:
         Sheet(
             "連携活動一覧",
             ["都道府県", "学校", "企業", "種類", "件名", "開始日", "終了日", "生徒数"],
-            (
-                [p, s, c, str(kinds.get(k, k)), t, a, b, n]
-                for p, s, c, k, t, a, b, n in context["engagement_rows"].iterator()
-            ),
+            ([p, s, c, str(kinds.get(k, k)), t, a, b, n] for p, s, c, k, t, a, b, n in context["engagement_rows"]),
             [10, 30, 30, 16, 40, 12, 12, 8],
         ),
         notes_sheet(context),

@@ -2,9 +2,8 @@
 laid out as rows per prefecture with each block's subtotal and the total."""
 
 from partners.models import Block, School
-from reports.documents.common import HIDDEN, ReportScope, format_number, threshold
+from reports.documents.common import HIDDEN, ReportScope, format_number
 from reports.metrics import METRICS, TOTAL, percent
-from reports.suppression import area_sums, suppressed
 
 # The columns of the area tables: (metric key, short heading).
 ACTIVITY_COLUMNS = [
@@ -20,10 +19,12 @@ PLACEMENT_COLUMNS = [
     ("students_internship", "インターンシップ（人）"),
     ("placements", "企業実習（件）"),
     ("hours_completed", "確認済み時間"),
+    ("hours_pending", "未確認時間"),
 ]
 OUTCOME_COLUMNS = [
     ("enrolment_rate", "定員充足率（%）"),
     ("local_employment_rate", "地元就職率（%）"),
+    ("host_employment_rate", "受入れ企業への就職（%）"),
 ]
 
 
@@ -67,14 +68,20 @@ def area_values(fy: int, scope: ReportScope, keys) -> dict:
     return values
 
 
-def hidden_cells(values: dict, school_prefecture: dict, prefecture_block: dict) -> dict:
-    """Suppression for every student count, shared by the area table and the per-school detail."""
-    sums = area_sums(prefecture_block)
-    schools_of: dict = {}
-    for school, prefecture in school_prefecture.items():
-        schools_of.setdefault(prefecture, []).append(("school", school))
-    sums += [(("prefecture", prefecture), members) for prefecture, members in schools_of.items()]
-    return {key: suppressed(values[key], sums, threshold()) if METRICS[key].personal else set() for key in values}
+def hidden_cells(release, scope: ReportScope, keys) -> dict:
+    """{metric: hidden area keys} for a report of `scope`, read from the year's release, so the area table, the
+    per-school detail and every other report of the year hide the same cells. A prefecture's own report totals
+    that prefecture: its total is the prefecture's cell."""
+    hidden = {}
+    for key in keys:
+        found = release.area_hidden(key)
+        if scope.kind == "prefecture":
+            own = ("prefecture", scope.ident) in found
+            found = {area for area in found if area[0] in ("school", "prefecture")}
+            if own:
+                found |= {("total",), ("block", release.block_of(scope.ident))}
+        hidden[key] = found
+    return hidden
 
 
 def area_rows(prefectures, columns, values, hidden) -> list[dict]:

@@ -4,11 +4,15 @@ from assessments.models import Instrument
 from partners.models import Block
 from reports.documents.common import HIDDEN, ReportScope, threshold
 from reports.metrics import TOTAL, add_moments, change_from_moments, change_moments, paired_changes
-from reports.suppression import suppressed
 
 
-def change_rows(fy: int, scope: ReportScope, groups=("block",)) -> list[dict]:
-    """Students' change per instrument and subscale: the whole scope first, then by area; small groups hidden."""
+def change_rows(fy: int, scope: ReportScope, groups=("block",), release=None) -> list[dict]:
+    """Students' change per instrument and subscale: the whole scope first, then by area; a group is hidden where
+    the release hides its count (`reports.release`)."""
+    from reports.release import release_for
+
+    release = release or release_for(fy)
+    whole_key = {"national": ("total", None)}.get(scope.kind, (scope.kind, scope.ident))
 
     schools = scope.schools()
     labels = dict(Block.choices)
@@ -38,20 +42,23 @@ def change_rows(fy: int, scope: ReportScope, groups=("block",)) -> list[dict]:
             change = overall.get((None, subscale.code))
             if change is None:
                 continue
-            row = {"instrument": instrument.name, "subscale": subscale.name, **_change_cells(change), "areas": []}
+            hide = release.hidden(("change", instrument.pk, subscale.code, *whole_key, "n"))
+            row = {
+                "instrument": instrument.name,
+                "subscale": subscale.name,
+                **_change_cells(change, hide=hide),
+                "areas": [],
+            }
             for group in groups:
                 areas = sorted(
                     ((key, area) for (key, code), area in by_group[group].items() if code == subscale.code),
                     key=lambda pair: str(pair[0]),
                 )
-                # The whole scope's n and mean are printed: a single small group hidden among shown ones would
-                # follow from them, so a second group is hidden with it.
-                hidden = suppressed(
-                    {key: area.n for key, area in areas},
-                    [("whole", [key for key, _area in areas])],
-                    threshold(),
-                    published=["whole"],
-                )
+                hidden = {
+                    key
+                    for key, _area in areas
+                    if release.hidden(("change", instrument.pk, subscale.code, group, key, "n"))
+                }
                 for key, area in areas:
                     name = labels.get(key, key) if group == "block" else key
                     row["areas"].append({"label": str(name), **_change_cells(area, hide=key in hidden)})

@@ -10,6 +10,7 @@ from meister.exporting import Sheet
 from meister.fiscal import fiscal_year_label, wareki_date
 from meister.scoping import ScopeKind, owned_within_scope
 from partners.models import Consortium, Prefecture, School
+from reports.disclosure import rule_text
 
 HIDDEN = "x"  # the mark for a suppressed figure, as in Japanese official statistics
 
@@ -56,6 +57,15 @@ class ReportScope:
         return prefectures.filter(pk__in=School.objects.filter(pk__in=self.schools()).values("prefecture_id"))
 
 
+def school_labels(schools) -> dict:
+    """{school id: name}, the name followed by the school's code where two schools share it."""
+    rows = list(schools.values_list("pk", "name", "code"))
+    seen: dict = {}
+    for _pk, name, _code in rows:
+        seen[name] = seen.get(name, 0) + 1
+    return {pk: f"{name}（{code}）" if seen[name] > 1 else name for pk, name, code in rows}
+
+
 def format_number(value, digits: int = 0) -> str:
     if value is None:
         return "—"
@@ -73,11 +83,24 @@ def common_context(fy: int, scope: ReportScope, title: str) -> dict:
         "generated_on": wareki_date(clock.today()),
         "threshold": threshold(),
         "hidden_mark": HIDDEN,
-        "suppression_note": (
-            f"注：{threshold()}未満の人数・件数（生徒数、小さな集団の統計、少数の回答）は「{HIDDEN}」で秘匿し、"
-            "合計から逆算できないよう他の値も併せて秘匿しています。生徒の氏名は含みません。"
-        ),
+        "suppression_note": "注：" + rule_text() + "生徒の氏名は含みません。",
+        "definitions": DEFINITIONS,
     }
+
+
+# How each figure is counted, as the notes print it: one fiscal-year rule per kind of record.
+DEFINITIONS = [
+    "年度（4月1日〜翌年3月31日）への帰属：連携活動は開始日、産業界との授業は実施日、実習時間は記録日、"
+    "企業実習は期間がその年度に一日でも重なる実習（年度をまたぐ実習は両方の年度に数えます）、"
+    "卒業後の進路は卒業年度、事業指定・共同研究・産業実務家教員・調査はそれぞれの登録年度です。",
+    "地元就職率＝県内就職者÷就職者（文部科学省の用法）。就職者は受入れ企業・県内・県外への就職の合計で、"
+    "進学・起業・その他は分母に含めません（起業は就職者に含めません）。"
+    "受入れ企業への就職は、企業の所在地にかかわらず別の数値として示します。",
+    "連携企業・参加生徒数（デュアルシステム、インターンシップ）・産業実務家教員（人）は重複を除いた実数です。"
+    "学校の行を合計すると、複数の学校と連携した企業や教員の分だけ合計欄より大きくなります。",
+    "確認済み時間は教員が確認した記録の合計です。未確認（確認待ち・差戻し）の時間は別に示します。",
+    "定員充足率＝在籍者数÷定員（学科の年度の値の合計）。",
+]
 
 
 def notes_sheet(context) -> Sheet:
@@ -89,11 +112,10 @@ def notes_sheet(context) -> Sheet:
                 f"{context['title']}　{context['fiscal_year_label']}　"
                 f"対象：{context['scope_label']}　作成日：{context['generated_on']}"
             ],
+            [rule_text()],
+            *[[definition] for definition in DEFINITIONS],
             [
-                f"生徒数に関わる値が{context['threshold']}未満のときは「{HIDDEN}」で秘匿しています。合計から逆算できないよう、ほかの値も併せて秘匿しています（二次秘匿）。"
-            ],
-            [
-                "生徒の変容は、同じ年度に事前と事後の両方を回答した生徒の対応のある変化（事後−事前）です。人数が基準未満の集団は秘匿しています。"
+                "生徒の変容は、同じ年度に事前と事後の両方を回答した生徒の対応のある変化（事後−事前）です。人数が秘匿された集団は秘匿しています。"
             ],
             ["生徒の氏名は含みません。"],
         ],

@@ -1,16 +1,16 @@
 """The fact-finding report (実態調査報告書): response rates, collaboration stages by area and by respondent, the
 issues met at each stage and the solutions that worked."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from assessments.models import IssueKind, Recipient, RespondentType, Survey, SurveyAnswer
 from meister.scoping import ScopeKind
 from partners.models import Block, CollaborationStage, ConsortiumStage, Prefecture
-from reports.documents.common import HIDDEN, ReportScope, Sheet, common_context, notes_sheet, threshold
-from reports.suppression import suppressed
+from reports.documents.common import HIDDEN, ReportScope, Sheet, common_context, notes_sheet
+from reports.release import release_for, survey_figures
 
 
-def collect_fact_finding(fy: int, scope: ReportScope, progress=lambda percent: None) -> dict:
+def collect_fact_finding(fy: int, scope: ReportScope, progress=lambda percent: None, release=None) -> dict:
     context = common_context(fy, scope, "マイスター・ハイスクール 実態調査報告書")
     recipients = Recipient.objects.filter(survey__fiscal_year=fy)
     stages_recorded = ConsortiumStage.objects.filter(fiscal_year=fy)
@@ -26,95 +26,83 @@ def collect_fact_finding(fy: int, scope: ReportScope, progress=lambda percent: N
     type_labels = dict(RespondentType.choices)
     block_labels = dict(Block.choices)
     stage_labels = dict(CollaborationStage.choices)
-    limit = threshold()
+    release = release or release_for(fy)
+    survey_scope = "national" if scope.kind == ScopeKind.NATIONAL else scope.ident
+    figures = release.surveys.get(survey_scope) or survey_figures(fy, survey_scope)
+
+    def shown(*key):
+        cell = ("survey", survey_scope, *key)
+        if cell not in release.ledger.cells:
+            return 0
+        return HIDDEN if release.hidden(cell) else int(release.ledger.cells[cell].value)
+
+    def rate_text(field, value):
+        n, answered = figures["rates"].get((field, value), (0, 0))
+        if shown("requests", field, value) == HIDDEN or shown("answered", field, value) == HIDDEN:
+            return HIDDEN  # a rate of a hidden count gives the count back from its neighbour
+        return f"{100 * answered / n:.1f}%" if n else "—"
 
     def rate_rows(field, labels):
-        rows = []
-        for row in (
-            recipients.order_by().values(field).annotate(n=Count("pk"), answered=Count("answer")).order_by(field)
-        ):
-            rows.append(
-                {
-                    "label": str(labels(row[field])),
-                    "n": row["n"],
-                    "answered": row["answered"],
-                    "rate": f"{100 * row['answered'] / row['n']:.1f}%" if row["n"] else "—",
-                }
-            )
-        return rows
+        values = sorted({v for (f, v) in figures["rates"] if f == field}, key=lambda v: order(field, v))
+        return [
+            {
+                "label": str(labels(value)),
+                "n": shown("requests", field, value),
+                "answered": shown("answered", field, value),
+                "rate": rate_text(field, value),
+            }
+            for value in values
+        ]
+
+    block_order = {value: index for index, (value, _label) in enumerate(Block.choices)}
+    prefecture_codes = dict(Prefecture.objects.values_list("pk", "code"))
+
+    def order(field, value):
+        if field == "prefecture__block":
+            return (block_order.get(value, 99), "")
+        if field == "prefecture":
+            return (0, prefecture_codes.get(value, ""))
+        return (0, str(value))
 
     prefecture_names = dict(Prefecture.objects.values_list("pk", "name"))
     context["rates_by_type"] = rate_rows("respondent_type", lambda v: type_labels.get(v, v))
     context["rates_by_block"] = rate_rows("prefecture__block", lambda v: block_labels.get(v, v))
     context["rates_by_prefecture"] = rate_rows("prefecture", lambda v: prefecture_names.get(v, v))
-    total = recipients.aggregate(n=Count("pk"), answered=Count("answer"))
+    total = dict(zip(("n", "answered"), figures["rates"].get(("total", None), (0, 0)), strict=True))
     context["rate_total"] = {
-        **total,
-        "rate": f"{100 * total['answered'] / total['n']:.1f}%" if total["n"] else "—",
+        "n": shown("requests", "total", None),
+        "answered": shown("answered", "total", None),
+        "rate": rate_text("total", None),
     }
     progress(30)
 
-    # Stage × area and stage × respondent type, with the answered counts they add up to.
+    # Stage × area and stage × respondent type; a row's total is the answered count printed beside its rate.
     stage_keys = [value for value, _label in CollaborationStage.choices]
     tables = {}
-    for name, column, labels in (
-        ("by_block", "recipient__prefecture__block", lambda v: block_labels.get(v, v)),
-        ("by_type", "recipient__respondent_type", lambda v: type_labels.get(v, v)),
+    for name, field, labels in (
+        ("by_block", "prefecture__block", lambda v: block_labels.get(v, v)),
+        ("by_type", "respondent_type", lambda v: type_labels.get(v, v)),
     ):
-        counts = {}
-        for row in answers.order_by().values(column, "stage").annotate(n=Count("pk")):
-            counts[("cell", row[column], row["stage"])] = row["n"]
-        areas = sorted({key[1] for key in counts})
-        values = dict(counts)
-        sums = []
-        for area in areas:
-            values[("area", area)] = sum(counts.get(("cell", area, s), 0) for s in stage_keys)
-            sums.append((("area", area), [("cell", area, s) for s in stage_keys]))
-        for stage in stage_keys:
-            values[("stage", stage)] = sum(counts.get(("cell", a, stage), 0) for a in areas)
-            sums.append((("stage", stage), [("cell", a, stage) for a in areas]))
-        # Each area's answered count is printed beside the response rates, and each stage's total under the table:
-        # those totals stay, and the cells are hidden so that no row or column can be subtracted back.
-        hidden = suppressed(values, sums, limit, published=[total for total, _members in sums])
-
-        def shown(key, hidden=hidden, values=values):
-            return HIDDEN if key in hidden else values.get(key, 0)
-
+        column = field.removeprefix("prefecture__")
+        areas = sorted({area for (f, area, _s) in figures["stages"] if f == column}, key=lambda v: order(field, v))
         tables[name] = {
             "headings": [stage_labels[s].split(" ", 1)[0] for s in stage_keys],
             "rows": [
                 {
                     "label": str(labels(area)),
-                    "cells": [shown(("cell", area, s)) for s in stage_keys],
-                    "total": shown(("area", area)),
+                    "cells": [shown("stage", column, area, s) for s in stage_keys],
+                    "total": shown("answered", field, area),
                 }
                 for area in areas
             ],
-            "totals": [shown(("stage", s)) for s in stage_keys],
+            "totals": [shown("stage_total", s) for s in stage_keys],
         }
     context["stage_tables"] = tables
     context["stage_names"] = [str(label) for _value, label in CollaborationStage.choices]
     progress(50)
 
-    issue_counts = (
-        answers.order_by()
-        .values("stage")
-        .annotate(
-            **{
-                f"issue_{value}": Count("pk", filter=Q(issues__icontains=f'"{value}"'))
-                for value, _l in IssueKind.choices
-            }
-        )
-    )
-    by_stage = {row["stage"]: row for row in issue_counts}
     context["issue_rows"] = [
-        {
-            "label": str(label),
-            "cells": [
-                (lambda n: HIDDEN if 0 < n < limit else n)(by_stage.get(stage, {}).get(f"issue_{value}", 0))
-                for stage in stage_keys
-            ],
-        }
+        {"label": str(label), "cells": [shown("issue", value, stage) for stage in stage_keys]}
         for value, label in IssueKind.choices
     ]
     issue_labels = dict(IssueKind.choices)

@@ -3,23 +3,43 @@ act, and the activities, placements, projects and teaching behind them."""
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from curricula.models import ClassSession, JointProject, Placement
 from meister.fiscal import fiscal_year_bounds
-from partners.models import Designation, DesignationType, Engagement, Meeting, OfferKind, PractitionerTeaching
+from partners.models import (
+    Company,
+    Designation,
+    DesignationType,
+    Engagement,
+    Meeting,
+    OfferKind,
+    PractitionerTeaching,
+    School,
+)
+from reports.disclosure import rule_text
 from reports.documents.changes import change_rows, change_values
-from reports.documents.common import HIDDEN, ReportScope, Sheet, common_context, format_number, notes_sheet, threshold
+from reports.documents.common import (
+    HIDDEN,
+    ReportScope,
+    Sheet,
+    common_context,
+    format_number,
+    notes_sheet,
+    school_labels,
+    threshold,
+)
 from reports.metrics import METRICS, TOTAL, paired_changes
 from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview
+from reports.release import release_for
 
 
-def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> dict:
+def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None, release=None) -> dict:
+    release = release or release_for(fy)
     consortium = scope.obj
     context = common_context(fy, scope, "マイスター・ハイスクール事業 PDCA報告書")
     context["suppression_note"] = (
-        f"注：この報告書は管理機関自身の記録です。生徒の変容は{threshold()}人未満の集団を「{HIDDEN}」で秘匿しています。"
-        "企業実習は学校・企業・形態ごとにまとめ、生徒ごとの行や生徒の氏名は含みません。"
+        "注：" + rule_text() + "企業実習は学校・企業・形態ごとにまとめ、生徒ごとの行や生徒の氏名は含みません。"
     )
     context["consortium"] = consortium
     schools = scope.schools()
@@ -45,6 +65,11 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
             metric = METRICS[kpi.metric]
             actual = metric.compute(fy, TOTAL, schools, instrument=kpi.instrument, subscale=kpi.subscale).get(None)
             digits = metric.digits
+            if (metric.key, "consortium", scope.ident) in release.ledger.cells:
+                hidden = release.hidden((metric.key, "consortium", scope.ident))
+            elif metric.parts:  # a rate of a small group is the group's
+                _top, bottom = metric.parts(fy, TOTAL, schools).get(None, (0, 0))
+                hidden = 0 < bottom < threshold()
             if metric.needs_instrument and actual is not None and kpi.instrument_id:
                 # A mean change of a few students is theirs: hidden under the threshold, as everywhere else.
                 code = kpi.subscale or kpi.instrument.subscales.values_list("code", flat=True).first()
@@ -89,9 +114,11 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
             "kind": str(kinds.get(e["kind"], e["kind"])),
             "start_on": e["start_on"],
             "end_on": e["end_on"],
-            "students": e["students"],
+            "students": HIDDEN if release.hidden(("engagement", e["pk"])) else e["students"],
         }
-        for e in engagements.values("title", "school__name", "company__name", "kind", "start_on", "end_on", "students")
+        for e in engagements.values(
+            "pk", "title", "school__name", "company__name", "kind", "start_on", "end_on", "students"
+        )
     ]
     sessions = ClassSession.objects.filter(subject__school__in=schools, held_on__range=(start, end))
     session_kinds = dict(ClassSession._meta.get_field("kind").choices)
@@ -100,27 +127,39 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
             "kind": str(session_kinds.get(row["kind"], row["kind"])),
             "n": row["n"],
             "hours": row["hours"],
-            "students": row["students"],
+            "students": HIDDEN if release.hidden(("session_kind", scope.ident, row["kind"])) else row["students"],
         }
         for row in sessions.order_by()
         .values("kind")
         .annotate(n=Count("pk"), hours=Sum("hours"), students=Sum("student_count"))
         .order_by("kind")
     ]
-    context["session_rows"] = sessions.order_by("held_on", "pk").values_list(
-        "held_on", "subject__school__name", "subject__name", "kind", "hours", "student_count", "company__name", "notes"
-    )
+    context["session_rows"] = [
+        [d, school, subject, kind, h, HIDDEN if release.hidden(("session", pk)) else n, company, notes]
+        for pk, d, school, subject, kind, h, n, company, notes in sessions.order_by("held_on", "pk").values_list(
+            "pk",
+            "held_on",
+            "subject__school__name",
+            "subject__name",
+            "kind",
+            "hours",
+            "student_count",
+            "company__name",
+            "notes",
+        )
+    ]
     placements = Placement.objects.filter(student__school__in=schools, starts_on__lte=end, ends_on__gte=start)
-    confirmed = Sum("logs__hours", filter=Q(logs__status="confirmed", logs__day__range=(start, end)))
     placement_kinds = dict(Placement._meta.get_field("kind").choices)
-    context["placement_summary"] = [
-        {
-            "kind": str(placement_kinds.get(row["kind"], row["kind"])),
-            "n": row["n"],
-            "students": row["students"],
-            "companies": row["companies"],
-        }
-        for row in placements.order_by()
+    ident = scope.ident
+
+    def shown(key, value=None):
+        """The release's mark for a hidden cell, else the value (the ledger's when not given)."""
+        if release.hidden(key):
+            return HIDDEN
+        return value if value is not None else _number(release.ledger.cells[key].value)
+
+    summary = (
+        placements.order_by()
         .values("kind")
         .annotate(
             n=Count("pk", distinct=True),
@@ -128,25 +167,36 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
             companies=Count("company", distinct=True),
         )
         .order_by("kind")
+    )
+    context["placement_summary"] = [
+        {
+            "kind": str(placement_kinds.get(row["kind"], row["kind"])),
+            "students": shown(("placement_kind", ident, row["kind"], "students"), row["students"]),
+            "companies": row["companies"],
+        }
+        for row in summary
     ]
     hours = METRICS["hours_completed"].compute(fy, TOTAL, schools).get(None) or 0
-    context["hours_completed"] = hours
-    # Per school, company and form of placement, never per student: a row per placement would point at one.
-    keys = ("student__school__name", "company__name", "kind")
-    confirmed_by = {
-        tuple(row[k] for k in keys): row["hours"]
-        for row in placements.order_by().values(*keys).annotate(hours=confirmed)
-    }
+    context["hours_completed"] = shown(("hours_completed", "consortium", ident), hours)
+    context["hours_pending"] = shown(("hours_pending", "consortium", ident))
+    # Per school, company and form of placement, never per student; a row's count and hours are hidden together.
+    school_names = school_labels(School.objects.filter(pk__in=schools))
+    company_names = dict(
+        Company.objects.filter(pk__in={c for _s, c, _k in release.placement_rows}).values_list("pk", "name")
+    )
     context["placement_rows"] = [
         [
-            row["student__school__name"],
-            row["company__name"],
-            str(placement_kinds.get(row["kind"], row["kind"])),
-            row["n"],
-            row["required"],
-            confirmed_by.get(tuple(row[k] for k in keys)) or 0,
+            school_names[school],
+            company_names.get(company, ""),
+            str(placement_kinds.get(kind, kind)),
+            shown(("placement_row", school, company, kind, "n")),
+            shown(("placement_row", school, company, kind, "required")),
+            shown(("placement_row", school, company, kind, "confirmed")),
         ]
-        for row in placements.order_by(*keys).values(*keys).annotate(n=Count("pk"), required=Sum("required_hours"))
+        for (school, company, kind) in sorted(
+            (key for key in release.placement_rows if key[0] in school_names),
+            key=lambda key: (school_names[key[0]], company_names.get(key[1], ""), key[2]),
+        )
     ]
     context["projects"] = [
         {
@@ -154,7 +204,7 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
             "kind": p.get_kind_display(),
             "school": p.school.name,
             "companies": "、".join(c.name for c in p.companies.all()),
-            "students": p.student_count,
+            "students": HIDDEN if release.hidden(("project", p.pk)) else p.student_count,
             "outcomes": p.outcomes,
         }
         for p in JointProject.objects.filter(school__in=schools, fiscal_year=fy)
@@ -175,10 +225,14 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None) -> 
     for meeting in context["meetings"]:
         meeting["kind"] = str(meeting_kinds.get(meeting["kind"], meeting["kind"]))
     progress(55)
-    context["changes"] = change_rows(fy, scope, groups=())
+    context["changes"] = change_rows(fy, scope, groups=(), release=release)
     context["empty"] = not (kpi_rows or context["engagements"] or context["placement_summary"])
     progress(70)
     return context
+
+
+def _number(value: float):
+    return int(value) if float(value).is_integer() else round(value, 1)
 
 
 def sheets_pdca(context) -> list[Sheet]:
@@ -229,7 +283,7 @@ def sheets_pdca(context) -> list[Sheet]:
             ["実施日", "学校", "科目", "種別", "時間数", "参加生徒数", "企業", "内容"],
             (
                 [d, s, subj, str(session_kinds.get(k, k)), h, n, c, notes]
-                for d, s, subj, k, h, n, c, notes in context["session_rows"].iterator()
+                for d, s, subj, k, h, n, c, notes in context["session_rows"]
             ),
             [12, 30, 24, 16, 8, 10, 30, 40],
         ),

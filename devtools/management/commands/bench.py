@@ -117,6 +117,8 @@ class Command(BaseCommand):
         results["excel"] = benchmarks.excel_export()
         self.say("the annual national PDF …")
         results["annual_pdf"] = benchmarks.annual_pdf()
+        self.say("the disclosure audit of the year's release …")
+        results["disclosure_audit"] = benchmarks.disclosure_audit()
         self.say(f"importing a {options['import_rows']:,}-row company file …")
         results["import"] = benchmarks.company_import(rows=options["import_rows"])
         self.say("a 30,000-student roster and its rollover …")

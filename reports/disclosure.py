@@ -1,0 +1,370 @@
+"""Disclosure control: the one rule for every figure the reports publish, and the audit that proves it holds.
+
+The rule
+--------
+* **Threshold.** `THRESHOLD` (the setting `ASSESSMENTS_SUPPRESSION_THRESHOLD`, 10 by default).
+* **Counts of people** — students, graduates, survey recipients and respondents — from 1 to THRESHOLD − 1 are
+  hidden (primary suppression). Zero is shown: it describes nobody.
+* **Statistics of a small group** are hidden with the group: a figure that describes people (confirmed practice
+  hours of the students placed, 地元就職率 of the employed graduates, the mean change of the students who answered
+  twice, the required and confirmed hours of a row of placements) is hidden whenever the count of the people it
+  describes is hidden — under the threshold, or hidden to protect another cell. The count is the statistic's *base*.
+* **Secondary suppression.** Further cells are hidden until no hidden cell can be pinned down. For a hidden cell, the
+  *feasible interval* is [min, max] of its value over every assignment of the hidden cells that reproduces every
+  published figure (within its printed rounding) and every identity between figures — sums and subtotals, parts of
+  a whole, averages times counts, and the same figure printed in two reports of the same fiscal year (cells of
+  different reports share one key, so they are one unknown). Values are non-negative (signed figures excepted) and
+  integers are relaxed, as τ-ARGUS and sdcTable audit.
+* **Protection interval.** The feasible interval of every hidden cell must be at least
+  `max(THRESHOLD, PROTECTION_SHARE × value)` wide, in the cell's own unit (people, hours, percentage points).
+  A hidden count can therefore never be narrowed below the threshold's own width.
+
+Everything a user can download for one fiscal year — every report kind, every scope, every sheet — is one *release*
+(`reports.release`): its cells are registered in one `Ledger`, suppressed once by `protect`, and every report reads
+its hidden marks from there. `audit` computes every hidden cell's interval with linear programming
+(`scipy.optimize.linprog`) and returns the cells whose interval is too narrow; the tests run it on generated data.
+"""
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+PROTECTION_SHARE = 0.2
+
+COUNT, MAGNITUDE, RATE, SIGNED = "count", "magnitude", "rate", "signed"
+
+
+def threshold() -> int:
+    return settings.ASSESSMENTS_SUPPRESSION_THRESHOLD
+
+
+def rule_text() -> str:
+    """The rule as the reports' notes print it."""
+    t = threshold()
+    return (
+        f"{t}未満の人数（生徒・卒業生・調査の依頼先と回答者）は「x」で秘匿しています（0は表示）。"
+        f"人数が秘匿された集団の統計（確認済み実習時間、地元就職率、生徒の変容など）も併せて秘匿します。"
+        "合計・内訳・平均×人数・他の報告書の同じ値から逆算できないよう、他の値も秘匿しています（二次秘匿）。"
+        f"秘匿した値は、公表されたすべての値と関係式から求められる範囲が{t}（値の{round(PROTECTION_SHARE * 100)}%の方が"
+        "大きければその幅）以上になるよう選び、線形計画法による監査で確かめています。"
+    )
+
+
+@dataclass
+class Cell:
+    value: float
+    kind: str = COUNT
+    base: Hashable | None = None  # the count of the people this statistic describes
+    digits: int = 0  # as printed: the published value is known to within half its last digit
+    primary: bool = False
+    published: bool = True  # False: a figure no report prints, an unknown linking those that are
+
+    @property
+    def lower(self) -> float | None:
+        return None if self.kind == SIGNED else 0.0
+
+    @property
+    def upper(self) -> float | None:
+        return None  # not even rates: enrolment may exceed capacity
+
+    @property
+    def protection(self) -> float:
+        return max(threshold(), PROTECTION_SHARE * abs(self.value))
+
+
+@dataclass
+class Finding:
+    key: Hashable
+    value: float
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+@dataclass
+class Ledger:
+    """The cells of a release, the identities between them, and (after `protect`) which are hidden."""
+
+    cells: dict = field(default_factory=dict)
+    identities: list = field(default_factory=list)  # each {key: coefficient}, meaning Σ coefficient × cell = 0
+    hidden: set = field(default_factory=set)
+
+    def add(
+        self, key, value, kind=COUNT, *, base=None, digits=0, small_group: bool | None = None, published=True
+    ) -> Hashable:
+        """Register a published cell. A count is hidden by the primary rule when it is 1…threshold − 1; another
+        statistic when `small_group` says so or its base count is under the threshold."""
+        value = float(value or 0)
+        if kind == COUNT:
+            primary = 0 < value < threshold()
+        elif small_group is not None:
+            primary = small_group
+        else:
+            primary = base is not None and 0 < self.cells[base].value < threshold()
+        known = self.cells.get(key)
+        if known is not None:
+            if abs(known.value - value) > 0.5 * 10 ** (-digits):
+                raise ValueError(f"{key!r} is published as {known.value} and as {value}")
+            return key
+        self.cells[key] = Cell(value, kind, base, digits, primary and published, published)
+        return key
+
+    def total(self, total, members: Iterable[Hashable]) -> None:
+        """total = Σ members, where it holds (the ledger holds true values, so a sum that does not hold is no
+        identity a reader could use); members not in the ledger are zero."""
+        members = [member for member in members if member in self.cells]
+        if total not in self.cells or not members:
+            return
+        if abs(self.cells[total].value - sum(self.cells[key].value for key in members)) <= 1e-6:
+            identity = {total: -1.0}
+            for member in members:
+                identity[member] = identity.get(member, 0.0) + 1.0
+            self.identities.append(identity)
+
+    def relation(self, coefficients: dict) -> None:
+        """Σ coefficient × cell = 0, where it holds; cells not in the ledger are zero."""
+        coefficients = {key: c for key, c in coefficients.items() if key in self.cells}
+        if coefficients and abs(sum(c * self.cells[key].value for key, c in coefficients.items())) <= 1e-6:
+            self.identities.append(coefficients)
+
+    def equal(self, one, other) -> None:
+        if one == other or one not in self.cells or other not in self.cells:
+            return
+        if abs(self.cells[one].value - self.cells[other].value) <= 1e-6:
+            self.identities.append({one: 1.0, other: -1.0})
+
+    def is_hidden(self, key) -> bool:
+        return key in self.hidden
+
+    def shown(self, key, mark="x"):
+        """The value to print for `key`: the mark when hidden."""
+        if key in self.hidden:
+            return mark
+        return self.cells[key].value
+
+
+# --- suppression -----------------------------------------------------------------------------------------------------
+
+
+def protect(ledger: Ledger, *, rounds: int = 200) -> set:
+    """Choose the hidden cells: the primary ones, the statistics of hidden groups, then secondary cells until the
+    audit finds nothing. Returns (and stores in `ledger.hidden`) the set of hidden keys."""
+    hidden = {key for key, cell in ledger.cells.items() if cell.primary}
+    unpublished = {key for key, cell in ledger.cells.items() if not cell.published}
+    by_cell: dict = {}
+    for index, identity in enumerate(ledger.identities):
+        for key in identity:
+            by_cell.setdefault(key, []).append(index)
+    statistics_of: dict = {}
+    for key, cell in ledger.cells.items():
+        if cell.base is not None:
+            statistics_of.setdefault(cell.base, []).append(key)
+
+    def hide(key) -> None:
+        stack = [key]
+        while stack:
+            current = stack.pop()
+            if current in hidden or current in unpublished:
+                continue
+            hidden.add(current)
+            stack.extend(statistics_of.get(current, ()))
+
+    for key in list(hidden):
+        hidden.discard(key)
+        hide(key)
+
+    def cheapest(identity) -> Hashable | None:
+        shown = [key for key in identity if key not in hidden and key not in unpublished]
+        if not shown:
+            return None
+        # The smallest count that is not zero protects best and costs least; a zero only when nothing else is left.
+        return min(shown, key=lambda key: (not ledger.cells[key].value, abs(ledger.cells[key].value), str(key)))
+
+    changed = True
+    while changed:  # the rule of thumb first: no identity keeps exactly one hidden term
+        changed = False
+        for identity in ledger.identities:
+            if sum(key in hidden or key in unpublished for key in identity) == 1:
+                pick = cheapest(identity)
+                if pick is not None:
+                    hide(pick)
+                    changed = True
+    cache: dict = {}
+    for _round in range(rounds):  # then whatever the solver can still pin down
+        findings = audit(ledger, hidden, cache=cache)
+        if not findings:
+            break
+        before = len(hidden)
+        for finding in findings:
+            options = [ledger.identities[index] for index in by_cell.get(finding.key, ())]
+            options = [identity for identity in options if cheapest(identity) is not None]
+            if not options:  # every term beside it is hidden already: look one identity further
+                near = {key for index in by_cell.get(finding.key, ()) for key in ledger.identities[index]}
+                options = [ledger.identities[i] for key in near for i in by_cell.get(key, ())]
+                options = [identity for identity in options if cheapest(identity) is not None]
+            if not options:
+                continue
+            identity = min(options, key=lambda identity: sum(key not in hidden for key in identity))
+            hide(cheapest(identity))
+        if len(hidden) == before:
+            break  # nothing left to hide around what remains: the audit reports it
+    ledger.hidden = hidden
+    return hidden
+
+
+# --- the audit -------------------------------------------------------------------------------------------------------
+
+
+def _reduced(ledger: Ledger, hidden: set) -> list[tuple[dict, float, float]]:
+    """The identities over the unknowns only: each as ({unknown: coefficient}, low, high) meaning
+    low ≤ Σ coefficient × unknown ≤ high, the published cells moved to the other side within their rounding."""
+    reduced = []
+    for identity in ledger.identities:
+        unknowns, constant, slack = {}, 0.0, 0.0
+        for key, coefficient in identity.items():
+            cell = ledger.cells[key]
+            if key in hidden or not cell.published:
+                unknowns[key] = coefficient
+            else:
+                constant += coefficient * cell.value
+                slack += abs(coefficient) * (0.5 * 10 ** (-cell.digits) if cell.digits else 0.0)
+        if unknowns:
+            reduced.append((unknowns, -constant - slack, -constant + slack))
+    return reduced
+
+
+def _components(reduced: list) -> list[tuple[list, list]]:
+    """Groups of (unknowns, constraints) linked by constraints."""
+    parent: dict = {}
+
+    def find(key):
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for unknowns, _low, _high in reduced:
+        keys = list(unknowns)
+        find(keys[0])
+        for key in keys[1:]:
+            parent[find(key)] = find(keys[0])
+    groups: dict = {}
+    for index, (unknowns, _low, _high) in enumerate(reduced):
+        keys, indices = groups.setdefault(find(next(iter(unknowns))), (set(), []))
+        keys.update(unknowns)
+        indices.append(index)
+    return [(sorted(keys, key=str), indices) for keys, indices in groups.values()]
+
+
+def audit(ledger: Ledger, hidden: set | None = None, *, cache: dict | None = None) -> list[Finding]:
+    """Every hidden cell whose feasible interval is narrower than its protection interval.
+
+    The published cells are constants, so each identity becomes a constraint on the hidden (and unpublished) cells
+    alone, and the problem falls apart into small independent pieces; each hidden cell's minimum and maximum are
+    two linear programmes over its piece. `cache` keeps each piece's findings between calls (a piece's constraints
+    depend only on which cells it holds), so suppression re-solves only the pieces it changed.
+    """
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    hidden = ledger.hidden if hidden is None else hidden
+    reduced = _reduced(ledger, hidden)
+    findings = []
+    linked = set()
+    for keys, indices in _components(reduced):
+        linked.update(keys)
+        if not any(key in hidden for key in keys):
+            continue
+        signature = tuple(keys)
+        if cache is not None and signature in cache:
+            findings += cache[signature]
+            continue
+        found = []
+        position = {key: i for i, key in enumerate(keys)}
+        bounds = [(ledger.cells[key].lower, ledger.cells[key].upper) for key in keys]
+        if len(indices) == 1 and all(ledger.cells[key].lower == 0 for key in keys):
+            found = _one_sum(ledger, hidden, *reduced[indices[0]])
+            if cache is not None:
+                cache[signature] = found
+            findings += found
+            continue
+        rows = [reduced[index] for index in indices]
+        # low ≤ a·x ≤ high as a·x ≤ high and −a·x ≤ −low, a hair wider than the rounding so that the solver's own
+        # arithmetic never finds the true figures infeasible
+        a_ub = _matrix(
+            [u for u, _l, _h in rows] + [{k: -c for k, c in u.items()} for u, _l, _h in rows], position, coo_matrix
+        )
+        b_ub = np.array(
+            [high + 1e-7 * max(1.0, abs(high)) for _u, _l, high in rows]
+            + [-low + 1e-7 * max(1.0, abs(low)) for _u, low, _h in rows]
+        )
+        a_eq = b_eq = None
+        for key in keys:
+            if key not in hidden:
+                continue
+            cell = ledger.cells[key]
+            ends = []
+            for sign in (1.0, -1.0):
+                objective = np.zeros(len(keys))
+                objective[position[key]] = sign
+                result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+                if result.status == 2:  # the true figures satisfy every row: presolve's rounding, solved without it
+                    result = linprog(
+                        objective, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs", options={"presolve": False}
+                    )
+                if result.status == 3:  # unbounded: as wide as it gets
+                    ends.append(float("inf"))
+                elif result.status == 0:
+                    ends.append(sign * result.fun)
+                else:
+                    raise RuntimeError(f"the release's figures contradict each other around {key!r}: {result.message}")
+            low, high = ends[0] if ends[0] != float("inf") else float("-inf"), ends[1]
+            high = float("inf") if ends[1] == float("inf") else high
+            if high - low < cell.protection - 1e-6:
+                found.append(Finding(key, cell.value, low, high))
+        if cache is not None:
+            cache[signature] = found
+        findings += found
+    for key in hidden - linked:  # in no identity: as wide as its natural bounds
+        cell = ledger.cells[key]
+        low = float("-inf") if cell.lower is None else cell.lower
+        high = float("inf") if cell.upper is None else cell.upper
+        if high - low < cell.protection - 1e-6:
+            findings.append(Finding(key, cell.value, low, high))
+    return findings
+
+
+def _one_sum(ledger: Ledger, hidden: set, unknowns: dict, low: float, high: float) -> list[Finding]:
+    """The intervals of non-negative unknowns under one constraint low ≤ Σ c × x ≤ high, without a solver: an
+    unknown with a partner of the opposite sign grows without end; otherwise it runs from 0 (or, alone, from
+    low / c) to high / c."""
+    found = []
+    signs = {key: coefficient > 0 for key, coefficient in unknowns.items()}
+    for key, coefficient in unknowns.items():
+        if key not in hidden:
+            continue
+        cell = ledger.cells[key]
+        if any(signs[other] != signs[key] for other in unknowns if other != key):
+            continue
+        top, bottom = (high, low) if coefficient > 0 else (low, high)
+        most = top / coefficient
+        least = max(0.0, bottom / coefficient) if len(unknowns) == 1 else 0.0
+        if most - least < cell.protection - 1e-6:
+            found.append(Finding(key, cell.value, least, most))
+    return found
+
+
+def _matrix(rows: list[dict], position: dict, coo_matrix):
+    r, c, d = [], [], []
+    for index, row in enumerate(rows):
+        for key, coefficient in row.items():
+            r.append(index)
+            c.append(position[key])
+            d.append(coefficient)
+    return coo_matrix((d, (r, c)), shape=(len(rows), len(position))).tocsr()

@@ -1,0 +1,86 @@
+"""A fiscal year's release on generated data: the audit finds no hidden cell it can narrow below the protection
+interval, the old per-table rule would not have passed it, and no downloaded workbook prints a small count."""
+
+import pytest
+from openpyxl import load_workbook
+
+from devtools import national
+from partners.models import Consortium, Prefecture, School
+from reports.disclosure import audit, threshold
+from reports.documents import ReportScope
+from reports.release import PEOPLE, Release, release_for, survey_scopes
+from reports.rendering import build_report_files
+from reports.suppression import area_sums, suppressed
+
+FY = 2024
+# Columns of people counts in the workbooks, by heading; in the survey's stage and issue sheets every figure is one.
+PEOPLE_HEADINGS = {
+    "デュアルシステム（人）",
+    "インターンシップ（人）",
+    "企業実習（件）",
+    "デュアルシステム参加生徒数",
+    "インターンシップ参加生徒数",
+    "企業実習の件数",
+    "生徒数",
+    "参加生徒数",
+    "件数",
+    "人数",
+    "依頼数",
+    "回答数",
+}
+SURVEY_SHEETS = {"連携段階（ブロック別）", "連携段階（回答者別）", "段階別の課題"}
+
+
+def _small_counts(path) -> list:
+    found = []
+    for sheet in load_workbook(path, read_only=True).worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        if not rows:
+            continue
+        for index, heading in enumerate(rows[0]):
+            if heading in PEOPLE_HEADINGS or (sheet.title in SURVEY_SHEETS and index > 0):
+                for row in rows[1:]:
+                    value = row[index] if index < len(row) else None
+                    if isinstance(value, int | float) and 0 < value < threshold():
+                        found.append((sheet.title, heading, row[0], value))
+    return found
+
+
+def _old_rule(release: Release) -> set:
+    """What the reports hid before the release: each metric's table by its own sums, nothing across tables."""
+    blocks = dict(Prefecture.objects.values_list("pk", "block"))
+    sums = area_sums(blocks)
+    schools: dict = {}
+    for school, (prefecture, _block) in release.areas.items():
+        schools.setdefault(prefecture, []).append(("school", school))
+    sums += [(("prefecture", prefecture), members) for prefecture, members in schools.items()]
+    hidden = set()
+    for metric in PEOPLE:
+        values = {key[1:]: cell.value for key, cell in release.ledger.cells.items() if key[0] == metric}
+        hidden |= {(metric, *key) for key in suppressed(values, sums, threshold())}
+    # The PDCA rows, the lists, the survey and the hours were printed as they were.
+    return hidden & set(release.ledger.cells)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.django_db
+def test_the_release_passes_the_audit_and_no_file_prints_a_small_count(demo, seed, tmp_path):
+    national.generate(scale="small", seed=seed)
+    release = release_for(FY, fresh=True)
+    assert any(cell.primary for cell in release.ledger.cells.values()), "the data has small counts to hide"
+    assert not audit(release.ledger), "no hidden cell can be narrowed below its protection interval"
+    assert audit(release.ledger, _old_rule(release)), "the old rule let cells be worked out"
+
+    prefectures = list(Prefecture.objects.filter(schools__in=School.objects.all()).distinct().order_by("code")[:2])
+    consortia = list(Consortium.objects.filter(schools__isnull=False).distinct().order_by("pk")[:2])
+    scopes = [("annual", ReportScope("national"))]
+    scopes += [("annual", ReportScope("prefecture", p.pk)) for p in prefectures]
+    scopes += [("pdca", ReportScope("consortium", c.pk)) for c in consortia]
+    scopes += [
+        ("fact_finding", ReportScope("national") if s == "national" else ReportScope("prefecture", s))
+        for s in survey_scopes(FY)[:3]
+    ]
+    for kind, scope in scopes:
+        path = tmp_path / f"{kind}-{scope.kind}-{scope.ident}.xlsx"
+        build_report_files(kind, FY, scope, xlsx_path=str(path))
+        assert not _small_counts(path), (kind, scope)
