@@ -60,6 +60,12 @@ class Student(models.Model):
     def __str__(self):
         return self.kana_name
 
+    @property
+    def label(self) -> str:
+        """The ふりがな with 組・番号 (or 生徒番号), for a choice between students who may share a name."""
+        seat = f"{self.class_name}-{self.number}" if self.class_name else self.student_number
+        return f"{self.kana_name}（{seat}）" if seat else self.kana_name
+
     def clean(self):
         super().clean()
         if self.department_id and self.school_id and self.department.school_id != self.school_id:
