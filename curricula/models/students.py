@@ -43,7 +43,8 @@ class Student(models.Model):
     full_name_roles = frozenset({Role.ADMIN})
 
     class Meta:
-        ordering = ["school", "-entry_year", "class_name", "number"]
+        # By ふりがな, as people look students up; 組・番号 tell two students of one name apart.
+        ordering = ["school", "kana_name", "class_name", "number", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "entry_year", "class_name", "number"],
