@@ -208,11 +208,14 @@ class RosterImporter(Importer):
         grade, class_name, number = seat
         planned.instance.roster_seat = seat
         enrolment = context.cache["this_year"].get(student.pk) if planned.existing else None
-        labels = {
-            "grade": _("学年"),
-            "class_name": str(Enrolment._meta.get_field("class_name").verbose_name),
-            "number": str(Enrolment._meta.get_field("number").verbose_name),
-        }
+        labels = context.cached(
+            "seat_labels",
+            lambda: {
+                "grade": _("学年"),
+                "class_name": str(Enrolment._meta.get_field("class_name").verbose_name),
+                "number": str(Enrolment._meta.get_field("number").verbose_name),
+            },
+        )
         if planned.existing and enrolment is None:
             planned.changes.append(_("%(year)s年度の在籍") % {"year": self.fiscal_year})
         elif enrolment is not None:

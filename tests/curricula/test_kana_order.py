@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from curricula import selectors
 from curricula.forms import PlacementForm
-from curricula.models import DayLog, Placement, Student
+from curricula.models import AllocationRound, DayLog, Placement, Student
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,21 @@ def test_week_placements_go_by_kana_within_a_company_and_day(demo):
     assert week
     for day, company in {(d, p.company_id) for d, p in week}:
         assert _sorted([_key(p.student) for d, p in week if d == day and p.company_id == company])
+
+
+def test_the_allocation_grid_goes_by_kana(client, demo):
+    twins = _twins(demo)
+    round = AllocationRound.objects.create(
+        school=demo.hikone,
+        entry_year=twins[0].entry_year,
+        title="プログレス実習（後期）",
+        kind="dual_system",
+        starts_on=datetime.date(demo.today.year + 1, 1, 6),
+        ends_on=datetime.date(demo.today.year + 1, 3, 3),
+        weekdays="2",
+        required_hours="48",
+    )
+    client.force_login(demo.users["teacher"])
+    rows = client.get(reverse("curricula:allocation_detail", args=[round.pk])).context["rows"]
+    students = [row["student"] for row in rows]
+    assert len(students) > 2 and _sorted([_key(s) for s in students])
