@@ -92,6 +92,14 @@ def test_the_fixed_roster_goes_in_and_the_same_file_again_changes_nothing(client
         "1",
         EnrolmentStatus.ENROLLED,
     )
+    # Each student's history starts with the import, in the teacher's name, as it was written.
+    record = yamada.history.get()
+    assert (record.history_type, record.history_user, record.kana_name, record.class_name) == (
+        "+",
+        demo.users["teacher"],
+        "やまだ いちろう",
+        "2-1",
+    )
     after = _state(demo.hikone)
     again = _post(client, demo.hikone, fy, _roster(fy), action="preview")
     assert again.context["result"].counts["unchanged"] == 6
