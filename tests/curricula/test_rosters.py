@@ -397,3 +397,17 @@ def test_the_roster_benchmark_imports_and_rolls_over_and_leaves_nothing_behind(d
     assert figures["import_queries"] <= 20 + 4 * batches and figures["rollover_queries"] <= 20 + 4 * batches
     assert (Student.objects.count(), Enrolment.objects.count(), Rollover.objects.count()) == before
     print(figures)
+
+
+def test_the_national_rollover_benchmark_rolls_every_school_over_and_leaves_nothing_behind(demo):
+    from devtools import benchmarks
+    from partners.models import School
+
+    before = (School.objects.count(), Student.objects.count(), Enrolment.objects.count(), Rollover.objects.count())
+    figures = benchmarks.national_rollover(students=90, per_school=30)
+    assert (figures["schools"], figures["moved_up"]) == (3, 60)  # the third grade graduates in each school
+    # A constant number of queries per school, whatever its size.
+    assert figures["rollover_queries"] <= 3 * 25
+    assert (School.objects.count(), Student.objects.count(), Enrolment.objects.count(), Rollover.objects.count()) == (
+        before
+    )
