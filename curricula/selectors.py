@@ -119,12 +119,19 @@ def missing_days(*, user, today: datetime.date | None = None) -> list[tuple[Plac
     missing = [
         (placement, day) for placement in placements for day in progress(placement, today, facts[placement.pk]).missing
     ]
-    return sorted(missing, key=lambda pair: (-pair[1].toordinal(), pair[0].student.class_name, pair[0].student.number))
+    return sorted(missing, key=lambda pair: (-pair[1].toordinal(), *_by_kana(pair[0].student)))
+
+
+def _by_kana(student: Student) -> tuple:
+    """Where a student goes in a list: by ふりがな, then 組・番号 for two of one name."""
+    return (student.kana_name, student.class_name, student.number, student.pk)
 
 
 def day_logs_for_user(*, user) -> QuerySet:
     rows = DayLog.objects.select_related("placement", "placement__student", "placement__company", "logged_by")
-    return visible_to(rows, user).order_by("-day", "placement__student__class_name", "placement__student__number")
+    return visible_to(rows, user).order_by(
+        "-day", "placement__student__kana_name", "placement__student__class_name", "placement__student__number"
+    )
 
 
 def flag_closed_logs(logs) -> list[DayLog]:
@@ -143,7 +150,9 @@ def pending_logs_for_mentor(*, mentor) -> QuerySet:
     return (
         DayLog.objects.filter(placement__mentor=mentor, status=LogStatus.PENDING)
         .select_related("placement", "placement__student", "placement__company")
-        .order_by("day", "placement__student__kana_name")
+        .order_by(
+            "day", "placement__student__kana_name", "placement__student__class_name", "placement__student__number"
+        )
     )
 
 
@@ -171,7 +180,7 @@ def week_placements(*, user, today: datetime.date | None = None) -> list[tuple[d
             date = monday + datetime.timedelta(days=day)
             if placement.is_expected_on(date):
                 week.append((date, placement))
-    return sorted(week, key=lambda pair: (pair[0], pair[1].company.name, pair[1].student.number))
+    return sorted(week, key=lambda pair: (pair[0], pair[1].company.name, *_by_kana(pair[1].student)))
 
 
 def students_for_user(*, user) -> QuerySet:

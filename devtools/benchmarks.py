@@ -421,6 +421,76 @@ def roster_import(*, rows: int = 30_000, school=None) -> dict:
     return figures
 
 
+def national_rollover(*, students: int = 600_000, per_school: int = 600) -> dict:
+    """The April rollover of a country's rosters: `students` over three grades in schools of `per_school`, each
+    school's run made as its own screen makes it (one `rollover_run` per school, one after another).
+
+    The rosters are written straight into the tables first (not timed); everything is rolled back at the end.
+    """
+    from django.db import transaction
+
+    from curricula.models import Enrolment, Student
+    from curricula.services.rollover import rollover_run
+    from meister.fiscal import current_fiscal_year
+    from partners.models import Department, School
+
+    template = School.objects.order_by("pk").first()
+    fiscal_year = current_fiscal_year()
+    count = -(-students // per_school)
+    figures: dict = {"students": students, "schools": count}
+    with transaction.atomic():
+        start = time.perf_counter()
+        schools = School.objects.bulk_create(
+            School(
+                code=f"Z{n:012d}",
+                name=f"ベンチ高等学校{n}",
+                prefecture_id=template.prefecture_id,
+                establishment=template.establishment,
+            )
+            for n in range(count)
+        )
+        departments = Department.objects.bulk_create(Department(school=school, name="普通科") for school in schools)
+        written = 0
+        for school, department in zip(schools, departments, strict=True):
+            size = min(per_school, students - written)
+            seats = [(n % 3 + 1, f"{n // 3 // 40 + 1}", n // 3 % 40 + 1) for n in range(size)]
+            rows = Student.objects.bulk_create(
+                Student(
+                    school=school,
+                    department=department,
+                    entry_year=fiscal_year - grade + 1,
+                    class_name=f"{grade}-{class_name}",
+                    number=number,
+                    kana_name=f"しけん たろう{written + n}",
+                    student_number=f"N{written + n:07d}",
+                )
+                for n, (grade, class_name, number) in enumerate(seats)
+            )
+            Enrolment.objects.bulk_create(
+                Enrolment(
+                    school=school,
+                    student=student,
+                    fiscal_year=fiscal_year,
+                    grade=grade,
+                    class_name=class_name,
+                    number=number,
+                )
+                for student, (grade, class_name, number) in zip(rows, seats, strict=True)
+            )
+            written += size
+        figures["setup_seconds"] = round(time.perf_counter() - start, 1)
+        admin = User.objects.create(username="bench-national-rollover", is_superuser=True)
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            for school in schools:
+                rollover_run(user=admin, school=school, fiscal_year=fiscal_year + 1)
+            figures["rollover_seconds"] = round(time.perf_counter() - start, 1)
+        figures["rollover_queries"] = len(queries)
+        figures["moved_up"] = Enrolment.objects.filter(fiscal_year=fiscal_year + 1, school__in=schools).count()
+        transaction.set_rollback(True)
+    return figures
+
+
 # --- the annual national PDF (reports/) ---------------------------------------------------------------------------
 
 

@@ -159,6 +159,8 @@ class PlacementForm(WeekdayPatternMixin, forms.ModelForm):
         self.fields["engagement"].queryset = self.fields["engagement"].queryset.select_related("company")
         if self.instance.pk:
             self.fields["weekday_set"].initial = self.instance.weekday_numbers
+        # By ふりがな (the model's order), each with 組・番号 so that two students of one name are told apart.
+        self.fields["student"].label_from_instance = lambda student: student.label
         limit_choices_to_scope(self, user)
 
 

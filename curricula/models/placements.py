@@ -106,7 +106,7 @@ class Placement(models.Model):
     change_roles = {Role.ADMIN, Role.TEACHER}
 
     class Meta:
-        ordering = ["student__school", "student__class_name", "student__number", "starts_on"]
+        ordering = ["student__school", "student__kana_name", "student__class_name", "student__number", "starts_on"]
         verbose_name = _("実習の受入れ")
         verbose_name_plural = _("実習の受入れ")
 

@@ -57,7 +57,8 @@ class Student(models.Model):
     full_name_roles = frozenset({Role.ADMIN})
 
     class Meta:
-        ordering = ["school", "-entry_year", "class_name", "number"]
+        # By ふりがな, as people look students up; 組・番号 tell two students of one name apart.
+        ordering = ["school", "kana_name", "class_name", "number", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "entry_year", "class_name", "number"],
@@ -76,6 +77,12 @@ class Student(models.Model):
 
     def __str__(self):
         return self.kana_name
+
+    @property
+    def label(self) -> str:
+        """The ふりがな with 組・番号 (or 生徒番号), for a choice between students who may share a name."""
+        seat = f"{self.class_name}-{self.number}" if self.class_name else self.student_number
+        return f"{self.kana_name}（{seat}）" if seat else self.kana_name
 
     def clean(self):
         super().clean()

@@ -8,6 +8,7 @@ a past year is rewritten but the status of its enrolments: placements, day logs,
 stay with the student, so last year's reports read the same.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,13 @@ from meister.scoping import may_change
 FINAL_GRADE = 3
 LEAVING_STATUSES = (EnrolmentStatus.TRANSFERRED, EnrolmentStatus.WITHDRAWN)
 BATCH = 2000
+
+
+def _update_in_groups(model, field_name: str, groups: dict) -> None:
+    """Set `field_name` to each group's value on the rows whose ids the group lists: one UPDATE per value."""
+    for value, pks in groups.items():
+        for start in range(0, len(pks), BATCH * 10):
+            model.objects.filter(pk__in=pks[start : start + BATCH * 10]).update(**{field_name: value})
 
 
 @dataclass
@@ -121,11 +129,12 @@ def rollover_run(
         except IntegrityError:
             raise _refuse(_("%(year)s年度の年度更新は実行済みです。") % {"year": fiscal_year}) from None
         statuses, shown, created_destinations = {}, {}, []
-        changed_enrolments, created_enrolments, students = [], [], []
+        by_status: dict[str, list[int]] = defaultdict(list)
+        by_class: dict[str, list[int]] = defaultdict(list)  # the class each moving student's row will show
+        created_enrolments = []
         for enrolment in plan.graduating:
             statuses[enrolment.pk] = enrolment.status
-            enrolment.status = EnrolmentStatus.GRADUATED
-            changed_enrolments.append(enrolment)
+            by_status[EnrolmentStatus.GRADUATED].append(enrolment.pk)
             chosen = destinations.get(enrolment.student_id)
             if chosen and not hasattr(enrolment.student, "destination"):
                 kind, company = chosen
@@ -136,17 +145,17 @@ def rollover_run(
                 created_destinations.append(destination)
         for enrolment in plan.leaving:
             statuses[enrolment.pk] = enrolment.status
-            enrolment.status = leaving.get(enrolment.student_id, EnrolmentStatus.TRANSFERRED)
-            changed_enrolments.append(enrolment)
+            by_status[leaving.get(enrolment.student_id, EnrolmentStatus.TRANSFERRED)].append(enrolment.pk)
         for last, following in plan.moving_up:
             if following is not None:
                 continue
             on_leave = last.status == EnrolmentStatus.ON_LEAVE
             grade = last.grade if on_leave else min(4, last.grade + 1)
+            by_class[cached_class_name(grade, last.class_name)].append(last.student_id)
             created_enrolments.append(
                 Enrolment(
                     school=school,
-                    student=last.student,
+                    student_id=last.student_id,
                     fiscal_year=fiscal_year,
                     grade=grade,
                     class_name=last.class_name,
@@ -155,13 +164,12 @@ def rollover_run(
                     rollover=rollover,
                 )
             )
-            student = last.student
-            shown[student.pk] = [student.class_name, student.number]
-            student.class_name = cached_class_name(grade, last.class_name)
-            students.append(student)
-        Enrolment.objects.bulk_update(changed_enrolments, ["status"], batch_size=BATCH)
+            shown[last.student_id] = [last.student.class_name, last.student.number]
+        # Set-based: one UPDATE per new status and one per class the students' rows will show (a school has a few
+        # dozen), instead of a CASE over every row, whatever the school's size.
+        _update_in_groups(Enrolment, "status", by_status)
         Enrolment.objects.bulk_create(created_enrolments, batch_size=BATCH)
-        Student.objects.bulk_update(students, ["class_name"], batch_size=BATCH)
+        _update_in_groups(Student, "class_name", by_class)
         Destination.objects.bulk_create(created_destinations)
         rollover.undo = {
             "statuses": {str(pk): status for pk, status in statuses.items()},
@@ -190,11 +198,10 @@ def rollover_undo(*, user, rollover: Rollover) -> None:
         if refusal:
             raise _refuse(refusal)
         undo = rollover.undo or {}
-        statuses = {int(pk): status for pk, status in undo.get("statuses", {}).items()}
-        enrolments = list(Enrolment.objects.filter(pk__in=statuses))
-        for enrolment in enrolments:
-            enrolment.status = statuses[enrolment.pk]
-        Enrolment.objects.bulk_update(enrolments, ["status"], batch_size=BATCH)
+        by_status: dict[str, list[int]] = defaultdict(list)
+        for pk, status in undo.get("statuses", {}).items():
+            by_status[status].append(int(pk))
+        _update_in_groups(Enrolment, "status", by_status)
         shown = {int(pk): value for pk, value in undo.get("students", {}).items()}
         students = list(Student.objects.filter(pk__in=shown))
         for student in students:

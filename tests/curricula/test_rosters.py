@@ -92,6 +92,14 @@ def test_the_fixed_roster_goes_in_and_the_same_file_again_changes_nothing(client
         "1",
         EnrolmentStatus.ENROLLED,
     )
+    # Each student's history starts with the import, in the teacher's name, as it was written.
+    record = yamada.history.get()
+    assert (record.history_type, record.history_user, record.kana_name, record.class_name) == (
+        "+",
+        demo.users["teacher"],
+        "やまだ いちろう",
+        "2-1",
+    )
     after = _state(demo.hikone)
     again = _post(client, demo.hikone, fy, _roster(fy), action="preview")
     assert again.context["result"].counts["unchanged"] == 6
@@ -389,3 +397,17 @@ def test_the_roster_benchmark_imports_and_rolls_over_and_leaves_nothing_behind(d
     assert figures["import_queries"] <= 20 + 4 * batches and figures["rollover_queries"] <= 20 + 4 * batches
     assert (Student.objects.count(), Enrolment.objects.count(), Rollover.objects.count()) == before
     print(figures)
+
+
+def test_the_national_rollover_benchmark_rolls_every_school_over_and_leaves_nothing_behind(demo):
+    from devtools import benchmarks
+    from partners.models import School
+
+    before = (School.objects.count(), Student.objects.count(), Enrolment.objects.count(), Rollover.objects.count())
+    figures = benchmarks.national_rollover(students=90, per_school=30)
+    assert (figures["schools"], figures["moved_up"]) == (3, 60)  # the third grade graduates in each school
+    # A constant number of queries per school, whatever its size.
+    assert figures["rollover_queries"] <= 3 * 25
+    assert (School.objects.count(), Student.objects.count(), Enrolment.objects.count(), Rollover.objects.count()) == (
+        before
+    )
