@@ -80,7 +80,9 @@ def test_hikone_and_niigata_reach_a_plan_they_can_trust(page, live_server, demo,
         .order_by("class_name", "number")[:3]
     )
     for student in free:
-        page.get_by_label(f"{student.kana_name} 1", exact=True).select_option(label="株式会社湖東精機")
+        page.get_by_label(
+            f"{student.class_name}-{student.number} {student.kana_name} 第1希望", exact=True
+        ).select_option(label="株式会社湖東精機")
     page.get_by_role("button", name="希望を保存して割り当てを提案").click()
     expect(page.get_by_test_id("proposal-summary")).to_contain_text(
         "割り当て対象25人のうち2人を割り当て（使える空き 2人分）"
@@ -88,7 +90,7 @@ def test_hikone_and_niigata_reach_a_plan_they_can_trust(page, live_server, demo,
     expect(page.get_by_test_id("unplaced").filter(has_text="抽選順が先の生徒に割り当てました")).to_have_count(1)
     expect(page.get_by_test_id("shortfall")).to_contain_text("使える受入れ枠は合わせて2人分")
     page.get_by_role("button", name="この割り当てで実習を登録").click()
-    expect(page.get_by_text("2人の実習を登録しました。")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("2人の実習を登録しました。")
     page.reload()
     expect(page.get_by_test_id("allocation-result")).to_contain_text("割り当て対象25人のうち2人の実習を登録しました。")
     links = page.get_by_test_id("outcome").get_by_role("link", name="株式会社湖東精機")
@@ -127,7 +129,9 @@ def test_hikone_and_niigata_reach_a_plan_they_can_trust(page, live_server, demo,
     set_offer(page, kind_label="デュアルシステム受入れ", capacity=2)
     expect(page.get_by_text("株式会社能水商店：受入れ枠2人、空き2人。")).to_be_visible()
     for student in Student.objects.filter(school__name=KAIYO, entry_year=2024):
-        page.get_by_label(f"{student.kana_name} 1", exact=True).select_option(label="株式会社能水商店")
+        page.get_by_label(
+            f"{student.class_name}-{student.number} {student.kana_name} 第1希望", exact=True
+        ).select_option(label="株式会社能水商店")
     page.get_by_role("button", name="希望を保存して割り当てを提案").click()
     expect(page.get_by_test_id("proposal-summary")).to_contain_text("割り当て対象2人のうち2人を割り当て")
     page.get_by_role("button", name="この割り当てで実習を登録").click()
