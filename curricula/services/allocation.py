@@ -104,11 +104,15 @@ class Proposal:
                 _("使える受入れ枠は合わせて%(free)s人分で、割り当てる生徒%(n)s人より少ない。")
                 % {"free": self.free_total, "n": self.allocatable}
             )
-        no_choice = sum(1 for s, p in self.preferences.items() if s in self.allocation.unplaced and not p.companies)
+        unplaced = [p for s, p in self.preferences.items() if s in self.allocation.unplaced]
+        no_choice = sum(1 for p in unplaced if not p.companies)
         if no_choice:
             reasons.append(_("希望が未入力の生徒が%(n)s人いる。") % {"n": no_choice})
-        if not reasons or self.free_total >= self.allocatable:
-            reasons.append(_("空きのある企業を希望していない生徒がいる（生徒ごとの理由を参照）。"))
+        if len(unplaced) > no_choice:
+            reasons.append(
+                _("希望した企業に使える空きが残っていない生徒が%(n)s人いる（生徒ごとの理由を参照）。")
+                % {"n": len(unplaced) - no_choice}
+            )
         return _("%(n)s人は割り当てられません：") % {"n": left} + "".join(reasons)
 
 

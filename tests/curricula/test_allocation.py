@@ -115,7 +115,10 @@ def test_preferences_proposal_adjustment_and_placements(client, demo, round):
         assert all(response.context["proposal"].allocation.lottery[p] < position for p in placed)
     summary = response.context["proposal"]
     assert (summary.allocatable, summary.allocation.placed_count, summary.free_total) == (25, 2, 2)
-    assert "23人は割り当てられません：" in summary.shortfall and "使える受入れ枠は合わせて2人分" in summary.shortfall
+    assert summary.shortfall == (
+        "23人は割り当てられません：使える受入れ枠は合わせて2人分で、割り当てる生徒25人より少ない。"
+        "希望が未入力の生徒が21人いる。希望した企業に使える空きが残っていない生徒が2人いる（生徒ごとの理由を参照）。"
+    )
     assert f"抽選のシード {round.lottery_seed}" in page
     more_places(demo, 5)
     CompanyOffer.objects.filter(company=demo.kotoh, kind=OfferKind.DUAL_SYSTEM).update(capacity=6)
