@@ -7,7 +7,10 @@ class CurriculaConfig(AppConfig):
     verbose_name = _("教育課程・実習")
 
     def ready(self):
+        from curricula.selectors import ties_with_school
         from curricula.services.student_accounts import student_account_for_sign_in
+        from partners.matching import count_ties_with
         from sso.signals import account_wanted
 
         account_wanted.connect(student_account_for_sign_in, dispatch_uid="curricula.student_account_for_sign_in")
+        count_ties_with(ties_with_school)

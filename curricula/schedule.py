@@ -138,3 +138,32 @@ def calendar_of(placement) -> SchoolYearCalendar:
         calendar = calendar_for([placement])
         placement.school_calendar = calendar
     return calendar
+
+
+def open_days(
+    *, school_id: int, company_ids, starts_on: datetime.date, ends_on: datetime.date, weekdays
+) -> tuple[list[datetime.date], dict[int, list[datetime.date]]]:
+    """The days of a weekday pattern that are neither holidays nor the school's closed days, and for each company
+    those of them that are not its closed days either: what a placement not yet made would expect (one query)."""
+    from partners.models import ClosedPeriod
+
+    company_ids = set(company_ids)
+    school_periods, company_periods = defaultdict(list), defaultdict(list)
+    rows = ClosedPeriod.objects.filter(
+        Q(school_id=school_id) | Q(company_id__in=company_ids), starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
+    for school, company, first, last, label in rows.values_list(
+        "school_id", "company_id", "starts_on", "ends_on", "label"
+    ):
+        (school_periods[school] if school else company_periods[company]).append((first, last, label))
+    closed = _spread(school_periods[school_id])
+    wanted, days, day = {int(d) for d in weekdays}, [], starts_on
+    while day <= ends_on:
+        if day.weekday() in wanted and day not in closed and holiday_name(day) is None:
+            days.append(day)
+        day += ONE_DAY
+    by_company = {}
+    for company in company_ids:
+        shut = _spread(company_periods.get(company, ()))
+        by_company[company] = [d for d in days if d not in shut]
+    return days, by_company

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from curricula import schedule
 from curricula.models import (
@@ -22,6 +22,7 @@ from curricula.models import (
     Subject,
 )
 from meister import clock
+from meister.fiscal import current_fiscal_year, fiscal_year_bounds
 from meister.scoping import get_for_user, visible_to
 
 
@@ -292,3 +293,25 @@ def own_placements(*, user, today: datetime.date | None = None) -> list[Placemen
         so_far = {day for day in expected if day <= today} | set(logs)
         placement.days = [OwnDay(day, logs.get(day)) for day in sorted(so_far, reverse=True)]
     return placements
+def ties_with_school(school_id: int) -> dict[int, dict[str, int]]:
+    """What the school does with each company in this app, for the candidates ranking (partners.matching): students
+    placed there this fiscal year, placements ever, class sessions and joint projects; four grouped queries."""
+    first, last = fiscal_year_bounds(current_fiscal_year())
+    ties: dict[int, dict[str, int]] = {}
+    placements = (
+        Placement.objects.filter(student__school=school_id)
+        .values("company")
+        .annotate(
+            n=Count("pk"),
+            now=Count("student", distinct=True, filter=Q(starts_on__lte=last, ends_on__gte=first)),
+        )
+    )
+    for row in placements:
+        ties.setdefault(row["company"], {}).update(placements=row["n"], students_this_year=row["now"])
+    sessions = ClassSession.objects.filter(subject__school=school_id, company__isnull=False)
+    for row in sessions.values("company").annotate(n=Count("pk")):
+        ties.setdefault(row["company"], {})["sessions"] = row["n"]
+    projects = JointProject.companies.through.objects.filter(jointproject__school=school_id)
+    for row in projects.values("company").annotate(n=Count("pk")):
+        ties.setdefault(row["company"], {})["projects"] = row["n"]
+    return ties

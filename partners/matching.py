@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meister.scoping import visible_to
-from partners.models import Company, CompanyOffer, Engagement, Proposal, SchoolNeed
+from partners.models import Company, CompanyOffer, ContactLog, Engagement, Proposal, SchoolNeed
 
 # Which JSIC Rev.14 divisions employ each 専門学科's graduates most directly.
 CATEGORY_INDUSTRIES = {
@@ -35,6 +35,42 @@ DEFAULT_WEIGHTS = {"offer": 3, "field": 2, "place": 2, "capacity": 2, "constrain
 RECENT_DAYS = 30
 WHILE_AGO_DAYS = 90
 LIMIT = 30
+
+# Ties recorded by the apps above this one (placements, class sessions, joint projects): each function registered
+# here takes a school id and returns {company id: {tie: count}}, in a fixed number of queries. The ranking adds
+# them to its own (engagements, the contact log), so "first time" is said only when the portal knows of no tie.
+TIE_COUNTERS: list[Callable[[int], dict[int, dict[str, int]]]] = []
+
+
+def count_ties_with(counter: Callable[[int], dict[int, dict[str, int]]]):
+    """Register a counter of a school's ties with companies (an app's `ready` does, once)."""
+    if counter not in TIE_COUNTERS:
+        TIE_COUNTERS.append(counter)
+    return counter
+
+
+def ties_with_school(school_id: int) -> dict[int, dict[str, int]]:
+    """Every tie the portal knows between the school and each company: company id → {tie: count}."""
+    ties: dict[int, dict[str, int]] = {}
+
+    def add(found: dict[int, dict[str, int]]):
+        for company, counts in found.items():
+            mine = ties.setdefault(company, {})
+            for tie, n in counts.items():
+                if n:
+                    mine[tie] = mine.get(tie, 0) + n
+
+    add(
+        {
+            row["company"]: {"contacts": row["n"]}
+            for row in ContactLog.objects.filter(school=school_id, company__isnull=False)
+            .values("company")
+            .annotate(n=Count("pk"))
+        }
+    )
+    for counter in TIE_COUNTERS:
+        add(counter(school_id))
+    return ties
 
 
 @dataclass
@@ -96,6 +132,7 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
         any=Count("pk"),
     )
     proposed = set(Proposal.objects.filter(need=need).values_list("company", flat=True))
+    ties = ties_with_school(need.school_id)
     rows = list(
         companies.values(
             "pk",
@@ -124,6 +161,7 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
             asked_recently=asks.get("recent", 0),
             asked_while_ago=bool(asks.get("any")),
             already_proposed=pk in proposed,
+            ties=ties.get(pk, nothing),
         )
     return rows
 
@@ -206,14 +244,39 @@ def _constraints(need, row) -> Reason:
     return Reason("constraints", value, describe)
 
 
+def _tie_words(row) -> list[str]:
+    ties = row["ties"]
+    counts = [
+        (row["past_with_school"], _("連携活動 %(n)s件")),
+        (ties.get("sessions", 0), _("授業 %(n)s回")),
+        (ties.get("projects", 0), _("共同プロジェクト %(n)s件")),
+        (ties.get("contacts", 0), _("連絡記録 %(n)s件")),
+    ]
+    words = []
+    if ties.get("students_this_year"):
+        words.append(_("継続中の連携先：今年度この学校の生徒%(n)s人を受け入れ中") % {"n": ties["students_this_year"]})
+    elif ties.get("placements"):
+        words.append(_("この学校の生徒の実習受入れ %(n)s件") % {"n": ties["placements"]})
+    listed = "・".join(text % {"n": n} for n, text in counts if n)
+    if listed:
+        words.append(_("この学校との連携実績：%(ties)s") % {"ties": listed})
+    return words
+
+
 def _history(need, row) -> Reason:
+    ties = row["ties"]
+    known = bool(row["past_with_school"] or any(ties.values()))
     if row["hosted_badly"]:
-        return Reason("history", 0.0, lambda: _("以前の連携で「またお願いしたい」とならなかった"))
-    if row["hosted_well"]:
-        return Reason("history", 1.0, lambda: _("この学校が「またお願いしたい」と評価"))
-    if row["past_with_school"]:
-        return Reason("history", 0.6, lambda: _("この学校との連携実績 %(n)s件") % {"n": row["past_with_school"]})
-    return Reason("history", 0.3, lambda: _("この学校との連携は初めて"))
+        value, verdict = 0.0, _("以前の連携で「またお願いしたい」とならなかった")
+    elif row["hosted_well"]:
+        value, verdict = 1.0, _("この学校が「またお願いしたい」と評価")
+    elif ties.get("students_this_year"):
+        value, verdict = 0.9, ""
+    elif known:
+        value, verdict = 0.6, ""
+    else:
+        return Reason("history", 0.3, lambda: _("この学校との連携は初めて"))
+    return Reason("history", value, lambda: "。".join(w for w in [verdict, *_tie_words(row)] if w))
 
 
 def _recency(need, row) -> Reason:

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from curricula.models import AgreementStatus, AllocationRound, Attendance, DayLog, Placement, Student
+from curricula.services.allocation_places import round_problems
 from meister.scoping import limit_choices_to_scope
 from meister.sniffing import JPEG, PDF, PNG, sniff
 from partners.models import WEEKDAYS, Person
@@ -217,4 +218,15 @@ class AllocationRoundForm(WeekdayPatternMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.problems = {}
         limit_choices_to_scope(self, user)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        # A round nobody could take part in, or no host could take, is refused here, before anything is saved.
+        self.problems = round_problems(user=self.user, round=self.instance)
+        for name, message in self.problems.items():
+            self.add_error(name, message)

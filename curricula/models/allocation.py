@@ -1,5 +1,6 @@
 """A cohort's allocation to dual-system places: the rounds and the students' choices."""
 
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from curricula.models.common import SCHOOL_PATHS, valid_weekdays
-from curricula.models.placements import PlacementKind
+from curricula.models.placements import Placement, PlacementKind
 from curricula.models.students import Student
 from curricula.models.teaching import Subject
 from meister.models import Role
@@ -26,6 +27,10 @@ from meister.validators import (
 class AllocationStatus(models.TextChoices):
     OPEN = "open", _("希望を入力中")
     CONFIRMED = "confirmed", _("確定")
+
+
+def new_lottery_seed() -> int:
+    return 100000 + secrets.randbelow(900000)
 
 
 class AllocationRound(models.Model):
@@ -55,6 +60,8 @@ class AllocationRound(models.Model):
         _("必要時間数"), max_digits=6, decimal_places=1, validators=[validate_positive]
     )
     status = models.CharField(_("状態"), max_length=10, choices=AllocationStatus.choices, default=AllocationStatus.OPEN)
+    # Orders the students for ties (a hash of the seed and each student's id): shown, and the same every time.
+    lottery_seed = models.PositiveIntegerField(_("抽選のシード"), default=new_lottery_seed, editable=False)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -99,3 +106,30 @@ class AllocationChoice(models.Model):
 
     def __str__(self):
         return f"{self.student} {self.rank}: {self.company}"
+
+
+class AllocationOutcome(models.Model):
+    """Where a confirmed round put one student, and why: kept so the round still shows who went where."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="outcomes")
+    student = models.ForeignKey(Student, verbose_name=_("生徒"), on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(
+        "partners.Company", verbose_name=_("企業"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("実習"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("希望順位"), null=True, blank=True)
+    lottery = models.PositiveIntegerField(_("抽選順"))
+    adjusted = models.BooleanField(_("提案から調整"), default=False)
+    # The proposal's reasons as numbers (partners.allocation.Contest per choice), put in words when shown.
+    contests = models.JSONField(_("理由"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["round", "student__class_name", "student__number"]
+        constraints = [models.UniqueConstraint(fields=["round", "student"], name="allocation_outcome_once")]
+        verbose_name = _("割り当ての結果")
+        verbose_name_plural = _("割り当ての結果")
+
+    def __str__(self):
+        return f"{self.round} {self.student}: {self.company or '-'}"

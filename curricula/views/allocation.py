@@ -1,4 +1,10 @@
-"""Allocation of a cohort to company places: preferences, the optimal proposal, adjustments, confirmation."""
+"""Allocation of a cohort to company places: preferences, the optimal proposal, adjustments, confirmation.
+
+Every page that cannot go on says why and links to the step that fixes it: add students, or register a partner
+company's places and weekdays (the company form comes back here when saved).
+"""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,10 +26,31 @@ from meister.scoping import (
     visible_to,
 )
 from meister.validators import plain_int
+from partners.models import Company
 
 
 def _ids(values) -> list[int | None]:
     return [plain_int(v) for v in values]
+
+
+def _fixes(user, school_id, back: str, *, students=False, companies=False, calendar=False) -> dict:
+    """The steps that unblock a round: adding students, editing the partner companies the user may change (the
+    company form comes back to `back`), the school calendar."""
+    edit = []
+    if companies:
+        partners = visible_to(Company.objects.filter(consortia__schools=school_id).distinct(), user)
+        edit = [
+            (company, f"{reverse('partners:company_edit', args=[company.pk])}?{urlencode({'next': back})}")
+            for company in partners.order_by("kana", "name")
+            if may_change(user, company)
+        ]
+    return {
+        "students": students,
+        "add_students": may_create(user, Student),
+        "companies": companies,
+        "edit_companies": edit,
+        "calendar": calendar,
+    }
 
 
 @login_required
@@ -48,15 +75,37 @@ def allocation_create(request):
         if round:
             messages.success(request, _("割り当てを作成しました。生徒ごとの希望を入力してください。"))
             return redirect(round)
+    school = form.cleaned_data.get("school") if form.is_bound and hasattr(form, "cleaned_data") else None
     return render(
         request,
-        "curricula/form.html",
+        "curricula/allocation_form.html",
         {
             "form": form,
             "title": _("受入れ先の割り当てを作成"),
             "cancel_url": reverse("curricula:allocation_list"),
+            "problems": form.problems,
+            "fixes": _fixes(
+                request.user,
+                school.pk,
+                request.get_full_path(),
+                students="entry_year" in form.problems,
+                companies="weekday_set" in form.problems,
+                calendar="required_hours" in form.problems or "weekday_set" in form.problems,
+            )
+            if school and form.problems
+            else None,
         },
     )
+
+
+def _assignments(post) -> dict[int, int]:
+    assignments = {}
+    for key, value in post.items():
+        if key.startswith("assign-") and value:
+            student, company = _ids([key.removeprefix("assign-"), value])
+            if student and company:
+                assignments[student] = company
+    return assignments
 
 
 @login_required
@@ -66,20 +115,21 @@ def allocation_detail(request, pk):
     if not may_see_named_students(user):
         raise PermissionDenied  # the grid names students
     can_change = may_change(user, round) and round.status == AllocationStatus.OPEN
+    context = {"round": round, "full_names": may_see_full_names(user, Student), "can_change": can_change}
+    if round.status == AllocationStatus.CONFIRMED:
+        context["outcomes"] = services.outcome_rows(round)
+        context["placed_count"] = sum(1 for row in context["outcomes"] if row["outcome"].company_id)
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "curricula/allocation_detail.html", context)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
         try:
             if request.POST.get("action") == "confirm":
-                assignments = {}
-                for key, value in request.POST.items():
-                    if key.startswith("assign-") and value:
-                        student, company = _ids([key.removeprefix("assign-"), value])
-                        if student and company:
-                            assignments[student] = company
-                created = services.allocation_confirm(user=user, round=round, assignments=assignments)
+                created = services.allocation_confirm(user=user, round=round, assignments=_assignments(request.POST))
                 messages.success(request, _("%(n)s人の実習を登録しました。") % {"n": len(created)})
-                return redirect("curricula:placement_list")
+                return redirect(round)
             students = services.cohort(round).values_list("pk", flat=True)
             choices = {s: _ids(request.POST.getlist(f"choice-{s}")) for s in students}
             services.choices_save(user=user, round=round, choices=choices)
@@ -87,31 +137,38 @@ def allocation_detail(request, pk):
             return redirect(f"{round.get_absolute_url()}?propose=1")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    places = services.offered_places(user=user, round=round)
-    students = list(services.cohort(round))
+    proposal = services.allocation_propose(user=user, round=round)
+    shown = request.GET.get("propose") or request.method == "POST"
+    proposed = services.proposal_rows(proposal) if shown else {}
     chosen = {}
     for choice in round.choices.all():
         chosen.setdefault(choice.student_id, {})[choice.rank] = choice.company_id
-    proposal = services.allocation_propose(user=user, round=round) if request.GET.get("propose") else None
     rows = []
-    for student in students:
+    for student in proposal.students:
         rows.append(
             {
                 "student": student,
+                "busy": proposal.busy.get(student.pk),
                 "choices": [(rank, chosen.get(student.pk, {}).get(rank)) for rank in services.RANKS],
-                "proposed": proposal.allocation.placed.get(student.pk) if proposal else None,
-                "why": proposal.allocation.unplaced.get(student.pk) if proposal else "",
+                **proposed.get(student.pk, {}),
             }
         )
-    return render(
-        request,
-        "curricula/allocation_detail.html",
+    hosts = list(proposal.hosts.values())
+    available = [h for h in hosts if h.available]
+    stuck = not proposal.students or not available or not proposal.allocatable
+    context.update(
         {
-            "round": round,
             "rows": rows,
-            "places": places,
-            "proposal": proposal,
-            "can_change": can_change,
-            "full_names": may_see_full_names(user, Student),
-        },
+            "hosts": hosts,
+            "available": available,
+            "proposal": proposal if shown else None,
+            "lottery_seed": round.lottery_seed,
+            "stuck": stuck,
+            "fixes": _fixes(
+                user, round.school_id, round.get_absolute_url(), students=not proposal.students, companies=True
+            )
+            if stuck
+            else None,
+        }
     )
+    return render(request, "curricula/allocation_detail.html", context)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from meister.fiscal import current_fiscal_year
@@ -153,6 +154,9 @@ def _company_form(request, company):
         )
         if saved:
             messages.success(request, _("企業の情報を保存しました。"))
+            back = request.GET.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+                return redirect(back)  # the page that sent the user here to register this company's places
             return redirect("partners:company_detail", pk=company.pk)
     return render(request, "partners/company_form.html", {"form": form, "offers": offers, "object": company})
 

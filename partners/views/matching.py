@@ -66,8 +66,20 @@ def need_candidates(request, pk):
     if not may_change(request.user, Proposal(need=need)):
         raise PermissionDenied
     ranking = RankingForm(request.GET or None)
-    candidates = rank_candidates(user=request.user, need=need, **ranking.options())
+    options = ranking.options()
+    candidates = rank_candidates(user=request.user, need=need, **options)
     proposal_form = ProposalForm(initial={"message": services.default_message(need)})
+    # When the filters leave nobody new to ask, say so, and offer the same ranking without the filters.
+    only_asked = bool(candidates) and all(c.already_proposed for c in candidates)
+    narrowed = options["only_with_offer"] or options["same_prefecture"]
+    widen = None
+    if (only_asked or not candidates) and narrowed:
+        query = request.GET.copy()
+        query["only_with_offer"] = ""
+        query["same_prefecture"] = ""
+        for factor, weight in options["weights"].items():
+            query.setdefault(f"w_{factor}", str(weight))
+        widen = f"?{query.urlencode()}"
     return render(
         request,
         "partners/need_candidates.html",
@@ -77,6 +89,8 @@ def need_candidates(request, pk):
             "candidates": candidates,
             "factors": FACTORS,
             "proposal_form": proposal_form,
+            "only_asked": only_asked,
+            "widen": widen,
         },
     )
 

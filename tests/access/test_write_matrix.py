@@ -217,7 +217,25 @@ def _closure_owner(data, form):
     return {name: str(form.fields[name].queryset.order_by("pk").first().pk)}
 
 
+def _allocation_round(data, form):
+    # A round needs students of its intake year and school days in its period: the demo's final-year cohort, on
+    # Wednesdays from January to March of the demo's fiscal year.
+    from meister import clock
+    from meister.fiscal import fiscal_year
+
+    fy = fiscal_year(clock.today())
+    return {
+        "entry_year": str(fy - 2),
+        "weekday_set": ["2"],
+        "starts_on": f"{fy + 1}-01-13",
+        "ends_on": f"{fy + 1}-03-03",
+        "hours_per_day": "6",
+        "required_hours": "6",
+    }
+
+
 OVERRIDES = {
+    "curricula:allocation_create": _allocation_round,
     "partners:closure_create": _closure_owner,
     "partners:school_create": _school_code,
     "curricula:class_session_create": lambda data, form: {"kind": "joint_meeting"},

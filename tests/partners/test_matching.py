@@ -14,6 +14,7 @@ from partners.matching import rank_candidates
 from partners.models import (
     Company,
     CompanyOffer,
+    ContactLog,
     Engagement,
     IndustryDivision,
     NeedStatus,
@@ -42,7 +43,13 @@ def test_ranking_with_reasons(demo, need):
     names = [c.name for c in candidates]
     assert names == ["株式会社能水商店", "株式会社ひすい海洋開発", "株式会社糸魚川フーズ"]
     nosui, hisui, foods = candidates
-    assert reasons(nosui)["history"] == (1.0, "この学校が「またお願いしたい」と評価")
+    assert reasons(nosui)["history"] == (
+        1.0,
+        "この学校が「またお願いしたい」と評価。継続中の連携先：今年度この学校の生徒2人を受け入れ中。"
+        "この学校との連携実績：連携活動 1件・授業 1回・共同プロジェクト 1件",
+    )
+    assert reasons(hisui)["history"] == (0.6, "この学校との連携実績：共同プロジェクト 1件")
+    assert reasons(foods)["history"] == (0.3, "この学校との連携は初めて")
     assert reasons(nosui)["place"] == (1.0, "学校と同じ市区町村（糸魚川市）")
     assert reasons(hisui)["constraints"] == (0.5, "希望の曜日は受入れ不可")
     assert reasons(hisui)["field"] == (0.8, "水産の学びに近い産業（B）")
@@ -79,6 +86,40 @@ def test_recently_asked_companies_step_back(demo, need):
     after = {c.name: c for c in rank_candidates(user=coordinator, need=need)}
     assert reasons(after["株式会社能水商店"])["recency"] == (0.0, "30日以内に 1件依頼済み")
     assert after["株式会社能水商店"].score < before["株式会社能水商店"].score
+
+
+def test_every_tie_with_the_school_counts(client, demo):
+    lecture = SchoolNeed.objects.select_related("school__prefecture").get(title="制御技術の出前授業（3年 課題研究）")
+    coordinator = demo.users["coordinator"]
+    found = {
+        c.name: reasons(c)["history"] for c in rank_candidates(user=coordinator, need=lecture, only_with_offer=False)
+    }
+    # 湖東精機 takes three of the school's students on Wednesdays this year.
+    assert found["株式会社湖東精機"] == (0.9, "継続中の連携先：今年度この学校の生徒3人を受け入れ中")
+    assert found["株式会社びわ湖システムズ"] == (0.6, "この学校との連携実績：授業 1回・共同プロジェクト 1件")
+    assert found["近江エンジニアリング株式会社"][1].endswith("この学校との連携実績：授業 2回")
+    ContactLog.objects.create(company=demo.kotoh, school=lecture.school, contacted_on=demo.today, subject="挨拶")
+    again = {
+        c.name: reasons(c)["history"] for c in rank_candidates(user=coordinator, need=lecture, only_with_offer=False)
+    }
+    assert again["株式会社湖東精機"] == (
+        0.9,
+        "継続中の連携先：今年度この学校の生徒3人を受け入れ中。この学校との連携実績：連絡記録 1件",
+    )
+
+
+def test_when_only_asked_companies_are_left_the_page_offers_to_widen(client, demo):
+    lecture = SchoolNeed.objects.get(title="制御技術の出前授業（3年 課題研究）")
+    client.force_login(demo.users["coordinator"])
+    url = reverse("partners:need_candidates", args=[lecture.pk])
+    response = client.get(url)
+    assert [c.name for c in response.context["candidates"]] == ["近江エンジニアリング株式会社"]  # asked already
+    page = response.content.decode()
+    assert "この絞り込みで残った候補は、すべて依頼済みです。" in page and "依頼を送る" not in page
+    widened = client.get(url + response.context["widen"])
+    names = [c.name for c in widened.context["candidates"]]
+    assert "株式会社湖東精機" in names and not widened.context["only_asked"]
+    assert "依頼を送る" in widened.content.decode()
 
 
 def test_candidates_stay_within_scope(demo, need):
