@@ -10,13 +10,13 @@ def entries(user) -> list[NavItem]:
     world = own_world(user)
     if world == "school":
         return [
-            NavItem(_("実習の記録"), reverse("curricula:log_start"), 20),
-            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21),
-            NavItem(_("教育課程"), reverse("curricula:subject_list"), 22),
+            NavItem(_("実習の記録"), reverse("curricula:log_start"), 20, "practice"),
+            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21, "practice"),
+            NavItem(_("教育課程"), reverse("curricula:subject_list"), 22, "practice"),
         ]
     if world == "company":
         return [
-            NavItem(_("実習日の確認"), reverse("curricula:confirmations"), 20),
-            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21),
+            NavItem(_("実習日の確認"), reverse("curricula:confirmations"), 20, "practice"),
+            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21, "practice"),
         ]
     return []

@@ -1,9 +1,9 @@
-"""What every page needs: the navigation for the user's role and the current fiscal year."""
+"""What every page needs: the menu for the user's role and the current fiscal year."""
 
 from django.utils.translation import get_language
 
 from meister.fiscal import current_fiscal_year, fiscal_year_label
-from portal.navigation import navigation
+from portal.navigation import menu
 
 
 def portal(request):
@@ -11,5 +11,6 @@ def portal(request):
     context = {"current_fiscal_year": fy, "current_fiscal_year_label": fiscal_year_label(fy, get_language() or "ja")}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["navigation"] = navigation(user)
+        context["menu"] = menu(user, request.path)
+        context["navigation"] = [item for group in context["menu"] for item in group.items]
     return context
