@@ -8,6 +8,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.test_roles import log_in
@@ -138,3 +139,59 @@ def test_the_menu_folds_on_a_phone_and_opens_a_heading(page, live_server, demo):
     page.get_by_test_id("menu").get_by_role("link", name="実習の受入れ").click()
     expect(page).to_have_url(re.compile(r"/curricula/placements/$"))
     assert page.evaluate(OVERFLOW) <= 0
+
+
+# Fields a finger can hit on a phone: 44 px high (WCAG 2.5.5's target size) and wide enough to read what was typed.
+FIELDS = """() => Array.from(document.querySelectorAll('main input, main select, main textarea, main button'))
+    .filter(e => e.type !== 'hidden' && e.offsetParent !== null && !e.closest('.pagination'))
+    .map(e => {
+        const target = ['radio', 'checkbox'].includes(e.type) ? e.closest('.form-check') || e : e;
+        const box = target.getBoundingClientRect();
+        return {name: e.name || e.id || e.textContent.trim(), type: e.type || e.tagName, height: box.height,
+                width: box.width};
+    })"""
+
+
+def small_fields(page) -> list[str]:
+    found = []
+    for field in page.evaluate(FIELDS):
+        wide_enough = field["width"] >= 120 or field["type"] in ("radio", "checkbox", "submit", "button")
+        if field["height"] < 44 or not wide_enough:
+            found.append(f"{field['name']} ({field['type']}) {field['width']:.0f}×{field['height']:.0f}")
+    return found
+
+
+def test_phone_first_pages_fit_and_have_finger_sized_fields(browser, live_server, demo):
+    from curricula import links
+    from curricula.models import Placement
+    from partners.models import Proposal, SchoolNeed
+    from partners.services.matching import proposal_token
+    from tests.curricula.test_logging import last_wednesday
+
+    base = live_server.url
+    placement = Placement.objects.filter(student__school=demo.hikone, mentor__isnull=False).first()
+    need = SchoolNeed.objects.filter(school=demo.hikone).first() or SchoolNeed.objects.first()
+    proposal = Proposal.objects.create(need=need, company=demo.kotoh, message="治具設計の実習をお願いできますか。")
+    plan = {
+        "teacher": [f"/curricula/log/{last_wednesday():%Y-%m-%d}/"],
+        "company": ["/curricula/confirmations/", "/partners/proposals/"],
+        None: [
+            links.CONFIRMATION.path(placement.mentor_id),
+            reverse("partners:proposal_answer_link", args=[proposal_token(proposal)]),
+        ],
+    }
+    problems = []
+    for username, paths in plan.items():
+        context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", viewport=PHONE)
+        page = context.new_page()
+        if username:
+            log_in(page, live_server, username)
+        for path in paths:
+            for language in LANGUAGES:
+                context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                assert page.goto(base + path).status == 200, path
+                if page.evaluate(OVERFLOW) > 0:
+                    problems.append(f"{path} {language}: wider than the phone")
+                problems += [f"{path} {language}: {field}" for field in small_fields(page)]
+        context.close()
+    assert not problems, "\n".join(problems)
