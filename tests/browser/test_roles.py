@@ -33,7 +33,7 @@ def go_to(page, label: str):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible() and not menu.is_visible():
         toggler.click()
-    link = menu.get_by_role("link", name=label, exact=True)
+    link = menu.get_by_role("link", name=label, exact=True, include_hidden=True)
     if not link.is_visible():
         link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/button").click()
     link.click()
