@@ -58,7 +58,7 @@ def test_invitations_down_the_tree(page, browser, live_server, demo):
     coordinator_context.close()
 
     mentor_context, mentor = _sign_up(browser, _link("mentor@example.jp"), "mentor@example.jp")
-    expect(mentor.get_by_test_id("menu").get_by_role("link", name="自社")).to_be_attached()
+    expect(mentor.get_by_test_id("menu").get_by_role("link", name="自社", include_hidden=True)).to_be_attached()
     mentor_context.close()
     user = User.objects.get(username="mentor@example.jp")
     assert (user.role, user.company, user.is_active) == ("company", demo.kotoh, True)
