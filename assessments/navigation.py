@@ -12,7 +12,7 @@ def entries(user) -> list[NavItem]:
     world = own_world(user)
     if world == "company":
         return []
-    items = [NavItem(_("アセスメント"), reverse("assessments:index"), 40)]
+    items = [NavItem(_("アセスメント"), reverse("assessments:index"), 40, "results")]
     if world is None and may_change_some(user, Survey):
-        items.append(NavItem(_("実態調査"), reverse("assessments:survey_list"), 41))
+        items.append(NavItem(_("実態調査"), reverse("assessments:survey_list"), 41, "results"))
     return items

@@ -32,6 +32,7 @@ from meister.fiscal import current_fiscal_year, fiscal_year_from
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.replica import reads_replica
 from meister.scoping import (
+    changeable_by,
     get_for_user,
     may_change,
     may_change_some,
@@ -65,8 +66,15 @@ def index(request):
         Administration.objects.select_related("instrument", "school", "department"), request.user
     )
     page = Paginator(administrations, 50).get_page(request.GET.get("page"))
+    shown = [a.pk for a in page]
     context = {
         "page": page,
+        # The entry grid is for those who may change an administration: the others see its timing without a link.
+        "changeable": set(
+            Administration.objects.filter(changeable_by(Administration, request.user), pk__in=shown).values_list(
+                "pk", flat=True
+            )
+        ),
         "cohorts": list(cohorts_for(request.user)[:50]) if may_see_results(request.user) else [],
         "instruments": Instrument.objects.all(),
         "may_create": may_create(request.user, Administration),

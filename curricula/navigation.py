@@ -10,16 +10,16 @@ def entries(user) -> list[NavItem]:
     world = own_world(user)
     if world == "school":
         return [
-            NavItem(_("実習の記録"), reverse("curricula:log_start"), 20),
-            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21),
-            NavItem(_("教育課程"), reverse("curricula:subject_list"), 22),
-            NavItem(_("クラスのコード"), reverse("curricula:class_code_list"), 23),
+            NavItem(_("実習の記録"), reverse("curricula:log_start"), 20, "practice"),
+            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21, "practice"),
+            NavItem(_("教育課程"), reverse("curricula:subject_list"), 22, "practice"),
+            NavItem(_("クラスのコード"), reverse("curricula:class_code_list"), 23, "practice"),
         ]
     if world == "company":
         return [
-            NavItem(_("実習日の確認"), reverse("curricula:confirmations"), 20),
-            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21),
+            NavItem(_("実習日の確認"), reverse("curricula:confirmations"), 20, "practice"),
+            NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21, "practice"),
         ]
     if world == "student":
-        return [NavItem(_("わたしの実習"), reverse("curricula:student_home"), 0)]
+        return [NavItem(_("わたしの実習"), reverse("curricula:student_home"), 0, "")]
     return []

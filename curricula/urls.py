@@ -3,7 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from curricula import views
-from curricula.views import allocation, class_codes, rosters, sessions, student_home
+from curricula.views import allocation, class_codes, confirmations, rosters, sessions, student_home
 
 
 class IsoDateConverter:
@@ -36,8 +36,8 @@ urlpatterns = [
     path("log/<isodate:day>/", views.log_day, name="log_day"),
     path("logs/", views.day_log_list, name="day_log_list"),
     path("logs/<int:pk>/edit/", views.day_log_edit, name="day_log_edit"),
-    path("confirmations/", views.confirmations, name="confirmations"),
-    path("confirm/<str:token>/", views.confirm_link, name="confirm_link"),
+    path("confirmations/", confirmations.confirmations, name="confirmations"),
+    path("confirm/<str:token>/", confirmations.confirm_link, name="confirm_link"),
     path("placements/", views.placement_list, name="placement_list"),
     path("placements/new/", views.placement_create, name="placement_create"),
     path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),

@@ -12,3 +12,8 @@ from django.utils import timezone
 def today() -> datetime.date:
     """The current date in the portal's time zone (Asia/Tokyo)."""
     return timezone.localdate()
+
+
+def now() -> datetime.datetime:
+    """The current moment (aware, UTC): for time limits counted in minutes, as today() is for dates."""
+    return timezone.now()

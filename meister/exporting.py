@@ -5,12 +5,16 @@ sheet of `columns` over the rows of a list page and can also be CSV; a report ha
 `render` writes the file and reports its progress (0–100) to a callback; `response` is the download for a view.
 
 Rows are streamed (openpyxl's write-only mode for Excel, a generator for CSV) so memory does not grow with the
-number of rows. Cells that a spreadsheet would run as a formula are escaped, headers included.
+number of rows. Cells that a spreadsheet would run as a formula are escaped, headers included. Every sheet with a
+header row opens ready to read: columns as wide as the header and the first rows need (full-width characters
+count double), the header row frozen and an autofilter over the table.
 """
 
 import csv
 import io
+import itertools
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -29,6 +33,9 @@ CSV_MIME = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")
 
 Progress = Callable[[int], None]
+
+WIDTH_SAMPLE_ROWS = 200  # the rows read ahead to size the columns: memory stays bounded however long the list
+MIN_WIDTH, MAX_WIDTH = 6, 60  # in characters of a half-width font
 
 
 def escape_cell(value: Any) -> Any:
@@ -50,13 +57,31 @@ class Column:
 
 @dataclass
 class Sheet:
-    """One table of a workbook: a header row, then rows of values; `widths` in characters, per column."""
+    """One table of a workbook: a header row, then rows of values; `widths` in characters, per column (fitted to the
+    header and the first rows when not given); `freeze_header`: the header stays in view and filters the table."""
 
     title: str
     header: list[str]
     rows: Iterable = field(default_factory=list)
     widths: list[int] = field(default_factory=list)
     freeze_header: bool = True
+
+
+def display_width(value: Any) -> int:
+    """How many half-width characters a value takes in a cell: full-width (Japanese) ones count two."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    lines = text.splitlines() or [""]
+    return max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines)
+
+
+def fitting_widths(header: list, rows: list[list]) -> list[int]:
+    """Column widths for the header and the sampled rows, within MIN_WIDTH..MAX_WIDTH, with a little air."""
+    widths = [display_width(str(text)) for text in header]
+    for row in rows:
+        for index, value in enumerate(row):
+            if index < len(widths):
+                widths[index] = max(widths[index], display_width(escape_cell(value)))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, width + 2)) for width in widths]
 
 
 def write_workbook(sheets: Iterable[Sheet], target: str | IO[bytes]) -> None:
@@ -70,7 +95,14 @@ def write_workbook(sheets: Iterable[Sheet], target: str | IO[bytes]) -> None:
     bold = Font(bold=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=str(sheet.title)[:31])
-        for index, width in enumerate(sheet.widths, start=1):
+        rows = iter(sheet.rows)
+        widths = sheet.widths
+        if not widths:
+            # Widths go before the rows in write-only mode: size them from the first rows, then write those too.
+            ahead = [list(row) for row in itertools.islice(rows, WIDTH_SAMPLE_ROWS)]
+            widths = fitting_widths(sheet.header, ahead)
+            rows = itertools.chain(ahead, rows)
+        for index, width in enumerate(widths, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = width
         if sheet.freeze_header:
             worksheet.freeze_panes = "A2"
@@ -80,8 +112,12 @@ def write_workbook(sheets: Iterable[Sheet], target: str | IO[bytes]) -> None:
             cell.font = bold
             header.append(cell)
         worksheet.append(header)
-        for row in sheet.rows:
+        count = 0
+        for row in rows:
             worksheet.append([escape_cell(value) for value in row])
+            count += 1
+        if sheet.freeze_header and sheet.header:
+            worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.header))}{count + 1}"
     workbook.save(target)
 
 
@@ -156,7 +192,7 @@ class ListExporter(Exporter):
 
     def sheets(self, progress: Progress | None = None) -> list[Sheet]:
         header = [column.header for column in self.columns()]
-        return [Sheet(self.title, header, self.values(progress), freeze_header=False)]
+        return [Sheet(self.title, header, self.values(progress))]
 
     def csv_chunks(self, progress: Progress | None = None) -> Iterator[str]:
         buffer = io.StringIO()

@@ -299,6 +299,8 @@ CELERY_BEAT_SCHEDULE = {
 ASSESSMENTS_SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 10, minimum=1)
 # Students are anonymised this many years after their graduation year (anonymise_students).
 STUDENT_RETENTION_YEARS = env_int("STUDENT_RETENTION_YEARS", 5, minimum=1)
+# How long "confirm all" on the mentor's page can be taken back, by the same browser.
+CONFIRM_ALL_UNDO_MINUTES = env_int("CONFIRM_ALL_UNDO_MINUTES", 5, minimum=1)
 REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1)
 # Long reports (the annual national one) are laid out in parts by this many processes side by side; 1 = whole.
 REPORT_RENDER_PROCESSES = env_int("REPORT_RENDER_PROCESSES", 1, minimum=1)

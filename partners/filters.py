@@ -37,10 +37,19 @@ def _search(queryset, fields, value):
 
 
 class RegistryFilterSet(django_filters.FilterSet):
-    """Text search across the list's identifying fields, plus each list's own filters."""
+    """Text search across the list's identifying fields, plus each list's own filters. A choice of rows (a
+    prefecture, an industry) offers only what the scoped list holds: a Shiga coordinator is not offered 47
+    prefectures, only those of the rows they see."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(label=_("検索"), method="filter_search")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for choice in self.filters.values():
+            if isinstance(choice, django_filters.ModelChoiceFilter) and self.queryset is not None:
+                held = self.queryset.order_by().values(choice.field_name)
+                choice.queryset = choice.queryset.filter(pk__in=held)
 
     def filter_search(self, queryset, name, value):
         return _search(queryset, self.search_fields, value)

@@ -10,6 +10,6 @@ def entries(user) -> list[NavItem]:
     if own_world(user) is not None:
         return []
     return [
-        NavItem(_("報告書"), reverse("reports:run_list"), 30),
-        NavItem(_("PDCA"), reverse("reports:pdca_list"), 31),
+        NavItem(_("報告書"), reverse("reports:run_list"), 30, "results"),
+        NavItem(_("PDCA"), reverse("reports:pdca_list"), 31, "results"),
     ]

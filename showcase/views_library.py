@@ -24,8 +24,9 @@ from showcase.ranges import ranged_response
 PAGE_SIZE = 24
 
 
-@login_required
 def material_list(request):
+    """Anyone may search: a visitor without a login sees the public materials, as a public material's page opens
+    for them too."""
     query = request.GET.get("q", "").strip()[:100]
     category = request.GET.get("category", "")
     category = category if category in CourseCategory.values else ""
@@ -49,7 +50,7 @@ def material_list(request):
         "categories": CourseCategory.choices,
         "kinds": MaterialKind.choices,
         "usages": UsageTerms.choices,
-        "may_create": may_create(request.user, Material),
+        "may_create": request.user.is_authenticated and may_create(request.user, Material),
     }
     return render(request, "showcase/material_list.html", context)
 

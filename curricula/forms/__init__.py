@@ -54,7 +54,12 @@ class DayLogForm(forms.ModelForm):
     class Meta:
         model = DayLog
         fields = ["attendance", "hours", "activities", "reflection"]
-        widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "reflection": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "attendance": forms.Select(attrs={"class": "form-select"}),
+            "hours": forms.NumberInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+            "activities": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            "reflection": forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        }
 
     def clean(self):
         data = super().clean()

@@ -220,6 +220,7 @@ class EventAction(models.TextChoices):
     CORRECTED = "corrected", _("修正")
     CONFIRMED = "confirmed", _("確認")
     REJECTED = "rejected", _("差し戻し")
+    UNDONE = "undone", _("確認の取り消し")
 
 
 class DayLogEvent(models.Model):

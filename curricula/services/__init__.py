@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -116,6 +117,51 @@ def day_log_confirm(*, log: DayLog, user=None, actor: str, feedback: str = "") -
     log.save()
     _event(log, user=user, actor=actor, action=EventAction.CONFIRMED, old_status=old_status, note=feedback)
     return log
+
+
+def day_logs_confirm_all(*, logs: list[DayLog], user=None, actor: str) -> dict:
+    """Confirm every day of `logs` still pending, in one go. Returns what was confirmed, for
+    `day_logs_unconfirm`: {"at": ISO moment, "logs": {pk: ISO confirmed_at}}."""
+    confirmed = {}
+    with transaction.atomic():
+        for log in logs:
+            # A second click or another tab may have answered some already: confirm the rest.
+            if DayLog.objects.filter(pk=log.pk, status=LogStatus.PENDING).exists():
+                done = day_log_confirm(log=log, user=user, actor=actor)
+                confirmed[str(done.pk)] = done.confirmed_at.isoformat()
+    return {"at": clock.now().isoformat(), "logs": confirmed}
+
+
+def confirm_all_undo_deadline(batch: dict) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(batch["at"]) + datetime.timedelta(minutes=settings.CONFIRM_ALL_UNDO_MINUTES)
+
+
+@transaction.atomic
+def day_logs_unconfirm(*, batch: dict, among, user=None, actor: str) -> int:
+    """Take back a "confirm all" within CONFIRM_ALL_UNDO_MINUTES: exactly the days it confirmed go back to pending,
+    except one confirmed again since or changed otherwise. `among` is the reviewer's reach (a queryset of DayLog).
+    Returns how many went back."""
+    if clock.now() > confirm_all_undo_deadline(batch):
+        raise ValidationError(
+            _("「すべて確認する」の取り消しは%(minutes)s分以内です。") % {"minutes": settings.CONFIRM_ALL_UNDO_MINUTES}
+        )
+    stamps = {int(pk): at for pk, at in batch["logs"].items()}
+    count = 0
+    for log in among.select_for_update(of=("self",)).select_related("placement").filter(pk__in=stamps):
+        if not _may_review(user, log):
+            raise PermissionDenied
+        if log.status != LogStatus.CONFIRMED or log.confirmed_at is None:
+            continue
+        if log.confirmed_at.isoformat() != stamps[log.pk]:
+            continue
+        old_status = log.status
+        log.status = LogStatus.PENDING
+        log.feedback = ""
+        log.confirmed_at = None
+        log.save()
+        _event(log, user=user, actor=actor, action=EventAction.UNDONE, old_status=old_status)
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -11,17 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect
 
-from curricula import documents, exporters, links, selectors, services
-from curricula.forms import AgreementForm, DayLogForm, DayRowForm, PlacementForm, ReviewForm, StudentForm
+from curricula import documents, exporters, selectors, services
+from curricula.forms import AgreementForm, DayLogForm, DayRowForm, PlacementForm, StudentForm
 from curricula.models import (
     AgreementStatus,
     DayLog,
@@ -31,14 +28,13 @@ from curricula.models import (
     Student,
 )
 from curricula.views.rosters import roster_context
-from meister import clock, signed_links
+from meister import clock
 from meister.calendar import holiday_name
 from meister.fiscal import fiscal_year_from
 from meister.replica import reads_replica
 from meister.scoping import (
     get_for_user,
     may_change,
-    may_confirm_days,
     may_create,
     may_see_full_names,
     may_see_guardian_contact,
@@ -171,90 +167,6 @@ def day_log_edit(request, pk):
     return render(request, "curricula/day_log_edit.html", {"log": log, "form": form, "events": events})
 
 
-# --- confirmation by the mentor ------------------------------------------------------------------
-
-
-def _review(request, logs, *, user, actor):
-    """Handle a confirm/reject POST for one of `logs`; returns the bound form when it has errors."""
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return form
-    log = next((log for log in logs if log.pk == form.cleaned_data["log"]), None)
-    if log is None:
-        raise Http404
-    comment = form.cleaned_data["comment"].strip()
-    try:
-        if form.cleaned_data["decision"] == "confirm":
-            services.day_log_confirm(log=log, user=user, actor=actor, feedback=comment)
-            messages.success(request, _("%(student)s さんの%(day)sの記録を確認しました。") % _log_words(log))
-        else:
-            services.day_log_reject(log=log, user=user, actor=actor, reason=comment)
-            messages.success(request, _("%(student)s さんの%(day)sの記録を差し戻しました。") % _log_words(log))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return None
-
-
-def _confirm_all(request, logs, *, user, actor):
-    count = 0
-    try:
-        with transaction.atomic():
-            for log in logs:
-                # A second click or another tab may have answered some already: confirm the rest.
-                if DayLog.objects.filter(pk=log.pk, status=LogStatus.PENDING).exists():
-                    services.day_log_confirm(log=log, user=user, actor=actor)
-                    count += 1
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return
-    messages.success(request, _("%(count)s件の記録を確認しました。") % {"count": count})
-
-
-def _log_words(log):
-    return {"student": log.placement.student.kana_name, "day": f"{log.day:%m/%d}"}
-
-
-@login_required
-def confirmations(request):
-    """The company's pending days for a logged-in mentor."""
-    user = request.user
-    if not may_confirm_days(user):
-        raise PermissionDenied
-    logs = list(selectors.pending_logs_for_user(user=user))
-    failed = None
-    if request.method == "POST":
-        actor = user.get_full_name() or user.username
-        if request.POST.get("all") == "1":
-            _confirm_all(request, logs, user=user, actor=actor)
-            return redirect("curricula:confirmations")
-        failed = _review(request, logs, user=user, actor=actor)
-        if failed is None:
-            return redirect("curricula:confirmations")
-    return render(request, "curricula/confirm.html", {"logs": logs, "failed": failed, "via_link": False})
-
-
-@never_cache
-@csrf_protect
-def confirm_link(request, token):
-    """The same page through a signed, expiring link: no account needed, only that mentor's days."""
-    try:
-        mentor = links.mentor_for_token(token)
-    except signed_links.BadLink as error:
-        return signed_links.refused(request, error, links.CONFIRMATION)
-    logs = list(selectors.pending_logs_for_mentor(mentor=mentor))
-    failed = None
-    if request.method == "POST":
-        actor = _("%(name)s（メールのリンクから）") % {"name": mentor.name}
-        if request.POST.get("all") == "1":
-            _confirm_all(request, logs, user=None, actor=actor)
-            return redirect(request.path)
-        failed = _review(request, logs, user=None, actor=actor)
-        if failed is None:
-            return redirect(request.path)
-    context = {"logs": logs, "failed": failed, "via_link": True, "mentor": mentor}
-    return render(request, "curricula/confirm.html", context)
-
-
 # --- placements ------------------------------------------------------------------------------------
 
 
@@ -347,6 +259,7 @@ def placement_detail(request, pk):
         "next_month": (month + datetime.timedelta(days=32)).replace(day=1),
         "logs": _flagged(placement, DayLog.objects.filter(placement=placement).order_by("-day")),
         "can_change": may_change(user, placement),
+        "can_log": may_create(user, DayLog),
         "show_guardian": may_see_guardian_contact(user),
         "agreement_form": AgreementForm(initial={"agreement_status": placement.agreement_status}),
         "weekday_header": [label for _day, label in SUNDAY_FIRST],

@@ -90,11 +90,17 @@ class AnswerForm(forms.Form):
         label=_("回答"),
         choices=[("accept", _("お引き受けする")), ("decline", _("今回は見送る"))],
         widget=forms.RadioSelect,
+        error_messages={"required": _("「お引き受けする」か「今回は見送る」かを選んでください。")},
     )
     reason = forms.CharField(
         label=_("見送る理由（一言で結構です）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    name = forms.CharField(label=_("ご回答者のお名前"), max_length=100, validators=[validate_text_line])
+    name = forms.CharField(
+        label=_("ご回答者のお名前"),
+        max_length=100,
+        validators=[validate_text_line],
+        error_messages={"required": _("ご回答者のお名前を入力してください。")},
+    )
 
     def clean(self):
         data = super().clean()

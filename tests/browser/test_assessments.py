@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from assessments.models import Administration, Instrument, Survey, SurveyAnswer
 from assessments.services.survey import recipient_token
 from meister.fiscal import current_fiscal_year
+from tests.browser.test_roles import go_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,7 @@ def test_teacher_grid_keeps_input_on_error(page, live_server, demo):
 
 def test_coordinator_sees_the_change_and_a_company_answers_the_survey(page, live_server, demo):
     _login(page, live_server, "coordinator")
-    page.get_by_role("link", name="アセスメント").click()
+    go_to(page, "アセスメント")
     page.get_by_role("link", name="結果を見る").first.click()
     expect(page.get_by_test_id("instrument-result").first).to_contain_text("やり抜く力")
     expect(page.get_by_test_id("change-chart").first).to_be_visible()

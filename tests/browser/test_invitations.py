@@ -8,6 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from meister.models import User
+from tests.browser.test_roles import go_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +35,7 @@ def _sign_up(browser, link: str, username: str, axe):
 
 
 def _invite(page, axe, role_label: str, email: str, last_name: str, scope_label: str, scope: str):
-    page.get_by_role("navigation").get_by_role("link", name="利用者と招待").click()
+    go_to(page, "利用者と招待")
     page.get_by_role("link", name=f"{role_label}を招待する").click()
     expect(page.get_by_role("button", name="招待を送る")).to_be_visible()
     assert axe(page) == []
@@ -61,12 +62,12 @@ def test_invitations_down_the_tree(page, browser, live_server, demo, axe):
     coordinator_context.close()
 
     mentor_context, mentor = _sign_up(browser, _link("mentor@example.jp"), "mentor@example.jp", axe)
-    expect(mentor.get_by_role("navigation").get_by_role("link", name="自社")).to_be_visible()
+    expect(mentor.get_by_test_id("menu").get_by_role("link", name="自社", include_hidden=True)).to_be_attached()
     mentor_context.close()
     user = User.objects.get(username="mentor@example.jp")
     assert (user.role, user.company, user.is_active) == ("company", demo.kotoh, True)
 
     # The prefecture sees the new coordinator among its people; the invitation is no longer pending.
-    page.get_by_role("navigation").get_by_role("link", name="利用者と招待").click()
+    go_to(page, "利用者と招待")
     expect(page.get_by_test_id("person-row").filter(has_text="biwa-ceo")).to_be_visible()
     expect(page.get_by_test_id("invitation-row")).to_have_count(0)

@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from partners.models import Engagement, SchoolNeed
+from tests.browser.test_roles import go_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ def test_need_to_engagement(page, live_server, demo):
     page.get_by_label("パスワード").fill("meister-demo")
     page.get_by_role("button", name="ログイン").click()
 
-    page.get_by_role("navigation").get_by_role("link", name="ニーズ").click()
+    go_to(page, "ニーズ")
     page.get_by_role("link", name=need.title).click()
     page.get_by_role("link", name="候補企業を見る").click()
     rows = page.get_by_test_id("candidate")

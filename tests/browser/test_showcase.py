@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from showcase.models import Material
+from tests.browser.test_roles import go_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +37,7 @@ def test_visitor_opens_the_niigata_page_and_nousui_profile(page, live_server, de
 
 def test_teacher_finds_the_fisheries_video_and_plays_it(page, live_server, demo):
     log_in(page, live_server, "teacher-niigata")
-    page.get_by_test_id("nav-library").click()
+    go_to(page, "教材ライブラリ")
     page.get_by_label("専門学科区分").select_option("fisheries")
     page.get_by_label("形式").select_option("video")
     page.get_by_role("button", name="検索").click()

@@ -15,7 +15,15 @@ from openpyxl import load_workbook
 from assessments.models import Instrument
 from curricula.exporters import DayLogExporter
 from curricula.models import DayLog, Student
-from meister.exporting import FORMULA_STARTS, Sheet, write_workbook
+from meister.exporting import (
+    FORMULA_STARTS,
+    MAX_WIDTH,
+    WIDTH_SAMPLE_ROWS,
+    Sheet,
+    display_width,
+    fitting_widths,
+    write_workbook,
+)
 from partners.models import Agreement, Company, Consortium, Person, Prefecture, School
 from reports.documents import ReportScope
 from reports.rendering import build_report_files
@@ -111,7 +119,31 @@ def test_the_writer_escapes_headers_rows_and_lazy_labels(tmp_path):
     ]
     assert first.freeze_panes == "A2" and first.column_dimensions["A"].width == 12
     assert first["A1"].font.b and second.freeze_panes is None
+    assert first.auto_filter.ref == "A1:B3" and not second.auto_filter.ref
+    assert second.column_dimensions["A"].width == 8  # "+81-3" escaped is 6 wide, plus air
     assert [list(row) for row in second.iter_rows(values_only=True)] == [["x"], ["'+81-3"]]
+
+
+def test_a_list_opens_with_fitted_widths_a_frozen_header_and_a_filter(demo):
+    logs = DayLog.objects.select_related("placement__student", "placement__company").order_by("pk")
+    _, _, handle = DayLogExporter(logs).render("xlsx")
+    sheet = load_workbook(handle).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.freeze_panes == "A2"
+    last = sheet.cell(row=1, column=len(rows[0])).column_letter
+    assert sheet.auto_filter.ref == f"A1:{last}{len(rows)}"
+    for index, header in enumerate(rows[0], start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        width = sheet.column_dimensions[letter].width
+        sampled = rows[: WIDTH_SAMPLE_ROWS + 1]  # the header and the rows read ahead
+        needed = max(display_width(row[index - 1]) for row in sampled if isinstance(row[index - 1], str))
+        assert width >= min(needed, MAX_WIDTH), (header, width, needed)
+        assert width <= MAX_WIDTH
+
+
+def test_widths_count_full_width_characters_double_and_stay_within_bounds():
+    assert display_width("学校") == 4 and display_width("ab") == 2 and display_width("一行\nとても長い二行目") == 16
+    assert fitting_widths(["名前", "x"], [["株式会社湖東精機", 1], ["a" * 500, None]]) == [MAX_WIDTH, 6]
 
 
 def test_render_reports_its_progress_to_the_end(demo):

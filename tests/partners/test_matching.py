@@ -206,6 +206,22 @@ def test_decline_needs_a_reason_and_keeps_what_was_typed(client, demo, need):
     assert (proposal.status, proposal.decline_reason) == (ProposalStatus.DECLINED, "1月は繁忙期のため")
 
 
+def test_an_empty_answer_names_each_missing_field_at_the_field(client, demo, need):
+    proposal = Proposal.objects.create(need=need, company=Company.objects.get(name="株式会社糸魚川フーズ"), message="m")
+    url = reverse("partners:proposal_answer_link", args=[proposal_token(proposal)])
+    html = client.post(url, {"answer": "", "reason": "", "name": ""}).content.decode()
+    assert "このフィールドは必須です" not in html
+    missing = {
+        "answer": "「お引き受けする」か「今回は見送る」かを選んでください。",
+        "name": "ご回答者のお名前を入力してください。",
+    }
+    for field, words in missing.items():
+        assert words in html
+        assert html.index(f'name="{field}"') < html.index(words)  # under its own field, not at the top
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.SENT
+
+
 def test_company_answers_logged_in(client, demo, need):
     proposal = Proposal.objects.create(need=need, company=demo.nosui, message="m")
     client.force_login(demo.users["company-niigata"])
