@@ -36,6 +36,12 @@ def _search(queryset, fields, value):
     return queryset.filter(condition)
 
 
+class SortFilter(django_filters.OrderingFilter):
+    """Sorting whose descending choices read in the portal's own words in each language."""
+
+    descending_fmt = _("%s（降順）")
+
+
 class RegistryFilterSet(django_filters.FilterSet):
     """Text search across the list's identifying fields, plus each list's own filters."""
 
@@ -53,7 +59,7 @@ class SchoolFilter(RegistryFilterSet):
     category = django_filters.ChoiceFilter(
         label=_("専門学科区分"), choices=CourseCategory.choices, method="filter_category"
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("並べ替え"),
         fields=(("code", "code"), ("kana", "kana"), ("prefecture__code", "prefecture")),
         field_labels={"code": _("学校コード"), "kana": _("よみがな"), "prefecture__code": _("都道府県")},
@@ -80,7 +86,7 @@ class CompanyFilter(RegistryFilterSet):
         lookup_expr="isnull",
         widget=forms.CheckboxInput,
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("並べ替え"),
         fields=(("kana", "kana"), ("corporate_number", "corporate_number"), ("prefecture__code", "prefecture")),
         field_labels={"kana": _("よみがな"), "corporate_number": _("法人番号"), "prefecture__code": _("都道府県")},
@@ -109,7 +115,7 @@ class ConsortiumFilter(RegistryFilterSet):
     designation_year = django_filters.TypedChoiceFilter(
         label=_("指定年度"), choices=fiscal_year_choices, coerce=int, method="filter_designation"
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("並べ替え"),
         fields=(("name", "name"), ("prefecture__code", "prefecture")),
         field_labels={"name": _("名称"), "prefecture__code": _("都道府県")},
@@ -133,9 +139,7 @@ class ConsortiumFilter(RegistryFilterSet):
 class PersonFilter(RegistryFilterSet):
     search_fields = ("name", "kana", "company__name", "school__name", "organisation__name")
     role = django_filters.ChoiceFilter(label=_("役割"), choices=PersonRole.choices)
-    sort = django_filters.OrderingFilter(
-        label=_("並べ替え"), fields=(("kana", "kana"),), field_labels={"kana": _("よみがな")}
-    )
+    sort = SortFilter(label=_("並べ替え"), fields=(("kana", "kana"),), field_labels={"kana": _("よみがな")})
 
     class Meta:
         model = Person
@@ -145,7 +149,7 @@ class PersonFilter(RegistryFilterSet):
 class AgreementFilter(RegistryFilterSet):
     search_fields = ("title", "scope")
     prefecture = django_filters.ModelChoiceFilter(label=_("都道府県"), queryset=Prefecture.objects.all())
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("並べ替え"),
         fields=(("signed_on", "signed_on"), ("title", "title")),
         field_labels={"signed_on": _("締結日"), "title": _("名称")},

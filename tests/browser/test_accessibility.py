@@ -1,0 +1,106 @@
+"""axe-core on every page each persona reaches from its menu and dashboard, in Japanese and in English.
+
+Each persona signs in, and the pages its first screen links to (the menu, the dashboard's links, one level deep)
+are opened and checked against the WCAG 2.0 and 2.1 A/AA rules; any serious or critical violation fails, named by
+page, rule and element. Anonymous visitors' pages (sign-in, password reset, the public showcase and library) too.
+axe-core is evaluated through Playwright, which the pages' own Content-Security-Policy (scripts from the portal
+only) does not govern, so the pages are checked with their real policy in force.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import AXE
+from tests.browser.test_roles import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PERSONAS = ("ministry", "prefecture", "coordinator", "teacher", "company", "admin")
+LANGUAGES = ("ja", "en")
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SERIOUS = {"serious", "critical"}
+
+# Links not followed: they end the session, change the language, download a file, or lead into Django's own
+# admin site (its templates are Django's, not the portal's).
+SKIPPED_PATHS = ("/accounts/logout/", "/i18n/", "/admin/", "/media/")
+SKIPPED_WORDS = ("download", "export", ".pdf", ".xlsx", ".csv", ".zip")
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(" "))}));
+}"""
+
+
+def same_origin_links(page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
+    found = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != origin:
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        lowered = path.lower()
+        if parts.path.startswith(SKIPPED_PATHS) or any(word in lowered for word in SKIPPED_WORDS):
+            continue
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def reachable(page, origin: str, starts: list[str]) -> list[str]:
+    """The start pages and every same-origin page they link to."""
+    pages = list(starts)
+    for start in starts:
+        page.goto(origin + start)
+        for path in same_origin_links(page, origin):
+            if path not in pages:
+                pages.append(path)
+    return pages
+
+
+def serious_violations(page, origin: str, paths: list[str], language: str) -> list[str]:
+    source = AXE.read_text(encoding="utf-8")
+    problems = []
+    for path in paths:
+        response = page.goto(origin + path)
+        if (
+            response is None
+            or response.status >= 400
+            or not response.headers.get("content-type", "").startswith("text/html")
+        ):
+            continue
+        assert page.locator("html").get_attribute("lang") == language, path
+        page.evaluate(source)
+        for violation in page.evaluate(RUN_AXE, WCAG_AA):
+            if violation["impact"] in SERIOUS:
+                problems += [f"[{language}] {path} {violation['id']}: {target}" for target in violation["targets"]]
+    return problems
+
+
+def set_language(page, origin: str, language: str):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": origin}])
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_every_page_a_persona_reaches_passes_axe(page, live_server, demo, username):
+    origin = live_server.url
+    log_in(page, live_server, username)
+    paths = reachable(page, origin, ["/"])
+    assert len(paths) > 3, paths
+    problems = []
+    for language in LANGUAGES:
+        set_language(page, origin, language)
+        problems += serious_violations(page, origin, paths, language)
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_public_page_passes_axe(page, live_server, demo):
+    origin = live_server.url
+    paths = reachable(page, origin, ["/accounts/login/", "/accounts/password/reset/", "/public/", "/library/"])
+    assert any(path.startswith("/public/") and path != "/public/" for path in paths), paths
+    problems = []
+    for language in LANGUAGES:
+        set_language(page, origin, language)
+        problems += serious_violations(page, origin, paths, language)
+    assert problems == [], "\n".join(problems)
