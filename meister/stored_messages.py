@@ -46,7 +46,7 @@ class StoredMessage(str):
     params: dict
     label: "StoredMessage | None"
 
-    def __new__(cls, message, label=None, **params):
+    def __new__(cls, message, label=None, /, **params):
         code = _code_of(message)
         kept = {name: _stored_value(value) for name, value in params.items()}
         stored = {"code": code, "params": kept} if code is not None else str(message)
@@ -61,7 +61,7 @@ class StoredMessage(str):
         return self._stored
 
 
-def coded(message, label=None, **params) -> StoredMessage:
+def coded(message, label=None, /, **params) -> StoredMessage:
     """A message to keep: `message` is a gettext_lazy text (its %(name)s placeholders filled from `params` when shown)
     or plain text; `label` names the field it concerns ("住所: …")."""
     return StoredMessage(message, label, **params)

@@ -93,7 +93,7 @@ class Problems:
     def __bool__(self):
         return bool(self.items)
 
-    def add(self, field_name: str | None, message, **params) -> None:
+    def add(self, field_name: str | None, message, /, **params) -> None:
         """`message` is kept as its code with `params` when it is a gettext_lazy text, else as the text given."""
         self.items.append((field_name, coded(message, **params)))
 

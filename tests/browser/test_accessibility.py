@@ -140,3 +140,15 @@ def test_a_library_video_plays_its_captions(page, live_server, demo):
         })"""
     )
     assert cues and cues[0].startswith("鮭の一次加工")
+
+
+def test_the_first_tab_offers_a_way_past_the_menu_to_the_content(page, live_server, demo):
+    log_in(page, live_server, "teacher")
+    page.keyboard.press("Tab")
+    skip = page.get_by_test_id("skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    # Focus is drawn: the outline the portal gives whatever has the keyboard's focus.
+    assert skip.evaluate("link => getComputedStyle(link).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
