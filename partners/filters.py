@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meister.fiscal import fiscal_year_choices
@@ -36,10 +38,18 @@ def _search(queryset, fields, value):
     return queryset.filter(condition)
 
 
-class SortFilter(django_filters.OrderingFilter):
-    """Sorting whose descending choices read in the portal's own words in each language."""
+def _descending(label) -> str:
+    return gettext("%s（降順）") % label
 
-    descending_fmt = _("%s（降順）")
+
+class SortFilter(django_filters.OrderingFilter):
+    """Sorting whose choices read in the reader's language: the labels stay lazy until a page shows them (the
+    filter sets are built once, at import), and the descending ones are in the portal's own words."""
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [(f"-{param}", lazy(_descending, str)(label)) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
 
 class RegistryFilterSet(django_filters.FilterSet):

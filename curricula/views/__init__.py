@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -258,10 +259,11 @@ def confirm_link(request, token):
 # --- placements ------------------------------------------------------------------------------------
 
 
+# Module-level labels are lazy: each page reads them in its reader's language.
 STATES = {
-    "missing": _("未記録の日あり"),
-    "pending": _("確認待ちあり"),
-    "rejected": _("差し戻しあり"),
+    "missing": gettext_lazy("未記録の日あり"),
+    "pending": gettext_lazy("確認待ちあり"),
+    "rejected": gettext_lazy("差し戻しあり"),
 }
 
 
@@ -443,7 +445,7 @@ def placement_agreement_scan(request, pk):
 # --- day logs, students, curricula ---------------------------------------------------------------------
 
 
-LOG_STATES = {"missing": _("未記録"), **{value: label for value, label in LogStatus.choices}}
+LOG_STATES = {"missing": gettext_lazy("未記録"), **{value: label for value, label in LogStatus.choices}}
 
 
 @login_required
