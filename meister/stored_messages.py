@@ -39,6 +39,16 @@ def _stored_value(value) -> Any:
     return str(value)
 
 
+def _formatted(text: str, params: dict) -> str:
+    """Text already in one language, its placeholders filled as Django fills a ValidationError's."""
+    if not params:
+        return text
+    try:
+        return text % params
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
 class StoredMessage(str):
     """A message as text in the current language that remembers its code and parameters."""
 
@@ -49,7 +59,7 @@ class StoredMessage(str):
     def __new__(cls, message, label=None, /, **params):
         code = _code_of(message)
         kept = {name: _stored_value(value) for name, value in params.items()}
-        stored = {"code": code, "params": kept} if code is not None else str(message)
+        stored = {"code": code, "params": kept} if code is not None else _formatted(str(message), params)
         if label is not None:
             stored = {"label": StoredMessage(label).stored(), "message": stored}
         self = super().__new__(cls, render(stored))
@@ -86,12 +96,7 @@ def render(stored: Any) -> str:
             name: render(value) if isinstance(value, dict) else value
             for name, value in stored.get("params", {}).items()
         }
-        if not params:
-            return text
-        try:
-            return text % params
-        except (KeyError, TypeError, ValueError):
-            return text
+        return _formatted(text, params)
     if stored is None:
         return ""
     return str(stored)

@@ -66,3 +66,9 @@ def test_the_preview_of_an_upload_reads_in_the_language_of_whoever_opens_it(clie
     english = client.get(preview).content.decode()
     assert "ムー大陸" in english and "見つかりません" not in english
     assert "Changed fields: Company size" in english and "企業規模" not in english
+
+
+def test_text_given_with_parameters_is_kept_filled_in():
+    with translation.override("en"):
+        message = coded("%(count)s 行目", count=3)
+    assert message == "3 行目" and message.stored() == "3 行目"
