@@ -9,7 +9,6 @@ import re
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Invitation
@@ -76,7 +75,11 @@ class TeacherInvitationImporter(Importer):
         if code:
             school = context.cache["schools"].get(code)
             if school is None:
-                problems.add("school", _("学校コード「%(code)s」の学校が登録されていません。") % {"code": code})
+                problems.add(
+                    "school",
+                    gettext_lazy("学校コード「%(code)s」の学校が登録されていません。"),
+                    code=code,
+                )
             else:
                 values["school"] = school
         return values

@@ -4,7 +4,6 @@ A row names its student by 組 and 出席番号 within the administration's coho
 or, for a vendor's scores, the subscale names (情報収集, 対人 …). The whole file goes in or nothing does.
 """
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import Administration, InstrumentKind, Response
@@ -58,8 +57,8 @@ class ResponseImporter(Importer):
             if student is None:
                 problems.add(
                     "student",
-                    _("%(class)s 組 %(number)s 番の生徒はこの学年に登録されていません。")
-                    % {"class": class_name, "number": number},
+                    gettext_lazy("%(class)s 組 %(number)s 番の生徒はこの学年に登録されていません。"),
+                    **{"class": class_name, "number": number},
                 )
             else:
                 values["student"] = student
@@ -72,7 +71,7 @@ class ResponseImporter(Importer):
             elif value is not None:
                 answers[item.key] = value
         if not answers and not problems:
-            problems.add(None, _("回答・スコアが1つもありません。"))
+            problems.add(None, gettext_lazy("回答・スコアが1つもありません。"))
         values["answers"] = answers
         values["scores"] = self.spec.scores(answers)
         return values

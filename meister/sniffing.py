@@ -26,6 +26,7 @@ OGG = Sniffed("video/ogg", "video", "ogv")
 MP4 = Sniffed("video/mp4", "video", "mp4")
 PPTX = Sniffed("application/vnd.openxmlformats-officedocument.presentationml.presentation", "slides", "pptx")
 ODP = Sniffed("application/vnd.oasis.opendocument.presentation", "slides", "odp")
+WEBVTT = Sniffed("text/vtt", "captions", "vtt")
 
 _EBML = b"\x1a\x45\xdf\xa3"
 _MP4_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"dash", b"M4V ", b"f4v "}
@@ -79,3 +80,18 @@ def sniff_upload(upload) -> Sniffed | None:
     # Django's in-memory and temporary uploads are both seekable files.
     source = upload.file if hasattr(upload, "file") else io.BytesIO(upload.read())
     return sniff(head, source)
+
+
+def is_webvtt(data: bytes) -> bool:
+    """A WebVTT captions file: UTF-8 text whose first line is "WEBVTT", alone or followed by a space or tab
+    (the W3C WebVTT file signature), and no NUL bytes, so that no binary file passes for captions."""
+    text = data.removeprefix(b"\xef\xbb\xbf")
+    if not text.startswith(b"WEBVTT") or b"\x00" in text:
+        return False
+    if text[6:7] not in (b"", b" ", b"\t", b"\n", b"\r"):
+        return False
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

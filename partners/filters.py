@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meister.fiscal import fiscal_year_choices
@@ -36,6 +38,20 @@ def _search(queryset, fields, value):
     return queryset.filter(condition)
 
 
+def _descending(label) -> str:
+    return gettext("%s（降順）") % label
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """Sorting whose choices read in the reader's language: the labels stay lazy until a page shows them (the
+    filter sets are built once, at import), and the descending ones are in the portal's own words."""
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [(f"-{param}", lazy(_descending, str)(label)) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
+
+
 class RegistryFilterSet(django_filters.FilterSet):
     """Text search across the list's identifying fields, plus each list's own filters. A choice of rows (a
     prefecture, an industry) offers only what the scoped list holds: a Shiga coordinator is not offered 47
@@ -62,7 +78,7 @@ class SchoolFilter(RegistryFilterSet):
     category = django_filters.ChoiceFilter(
         label=_("専門学科区分"), choices=CourseCategory.choices, method="filter_category"
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("並べ替え"),
         fields=(("code", "code"), ("kana", "kana"), ("prefecture__code", "prefecture")),
         field_labels={"code": _("学校コード"), "kana": _("よみがな"), "prefecture__code": _("都道府県")},
@@ -89,7 +105,7 @@ class CompanyFilter(RegistryFilterSet):
         lookup_expr="isnull",
         widget=forms.CheckboxInput,
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("並べ替え"),
         fields=(("kana", "kana"), ("corporate_number", "corporate_number"), ("prefecture__code", "prefecture")),
         field_labels={"kana": _("よみがな"), "corporate_number": _("法人番号"), "prefecture__code": _("都道府県")},
@@ -118,7 +134,7 @@ class ConsortiumFilter(RegistryFilterSet):
     designation_year = django_filters.TypedChoiceFilter(
         label=_("指定年度"), choices=fiscal_year_choices, coerce=int, method="filter_designation"
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("並べ替え"),
         fields=(("name", "name"), ("prefecture__code", "prefecture")),
         field_labels={"name": _("名称"), "prefecture__code": _("都道府県")},
@@ -142,9 +158,7 @@ class ConsortiumFilter(RegistryFilterSet):
 class PersonFilter(RegistryFilterSet):
     search_fields = ("name", "kana", "company__name", "school__name", "organisation__name")
     role = django_filters.ChoiceFilter(label=_("役割"), choices=PersonRole.choices)
-    sort = django_filters.OrderingFilter(
-        label=_("並べ替え"), fields=(("kana", "kana"),), field_labels={"kana": _("よみがな")}
-    )
+    sort = SortFilter(label=_("並べ替え"), fields=(("kana", "kana"),), field_labels={"kana": _("よみがな")})
 
     class Meta:
         model = Person
@@ -154,7 +168,7 @@ class PersonFilter(RegistryFilterSet):
 class AgreementFilter(RegistryFilterSet):
     search_fields = ("title", "scope")
     prefecture = django_filters.ModelChoiceFilter(label=_("都道府県"), queryset=Prefecture.objects.all())
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("並べ替え"),
         fields=(("signed_on", "signed_on"), ("title", "title")),
         field_labels={"signed_on": _("締結日"), "title": _("名称")},

@@ -108,8 +108,11 @@ def resolve_prefecture(text: str, context, problems: Problems, values: dict) -> 
     if prefecture is None:
         problems.add(
             "prefecture",
-            _("都道府県「%(value)s」が見つかりません。滋賀県のような名前か、25 のような2桁のコードで入力してください。")
-            % {"value": text},
+            gettext_lazy(
+                "都道府県「%(value)s」が見つかりません。"
+                "滋賀県のような名前か、25 のような2桁のコードで入力してください。"
+            ),
+            value=text,
         )
     else:
         values["prefecture"] = prefecture
@@ -150,8 +153,8 @@ class SchoolImporter(Importer):
             if choice is None:
                 problems.add(
                     "establishment",
-                    _("設置者「%(value)s」が分かりません。国立・公立・私立のいずれかで入力してください。")
-                    % {"value": establishment},
+                    gettext_lazy("設置者「%(value)s」が分かりません。国立・公立・私立のいずれかで入力してください。"),
+                    value=establishment,
                 )
             else:
                 values["establishment"] = choice
@@ -215,11 +218,11 @@ class CompanyImporter(Importer):
             if division is None:
                 problems.add(
                     "industry",
-                    _(
+                    gettext_lazy(
                         "産業分類「%(value)s」が分かりません。"
                         "E のような大分類の記号か、製造業のような名前で入力してください。"
-                    )
-                    % {"value": industry},
+                    ),
+                    value=industry,
                 )
             else:
                 values["industry"] = division
@@ -229,10 +232,10 @@ class CompanyImporter(Importer):
             if band is None:
                 problems.add(
                     "size_band",
-                    _(
+                    gettext_lazy(
                         "企業規模「%(value)s」が分かりません。小規模・中小・大企業のいずれかか、従業員数で入力してください。"
-                    )
-                    % {"value": size},
+                    ),
+                    value=size,
                 )
             else:
                 values["size_band"] = band
@@ -269,7 +272,7 @@ class CompanyImporter(Importer):
         if len(same_name) > 1:
             problems.add(
                 None,
-                _(
+                gettext_lazy(
                     "同じ都道府県に同じ名前の企業が複数登録されています。法人番号を入れて、どれのことか指定してください。"
                 ),
             )
@@ -351,7 +354,8 @@ class ContactImporter(Importer):
             if school is None:
                 problems.add(
                     "school",
-                    _("所属の学校コード「%(code)s」の学校は、登録されていないか、担当範囲外です。") % {"code": code},
+                    gettext_lazy("所属の学校コード「%(code)s」の学校は、登録されていないか、担当範囲外です。"),
+                    code=code,
                 )
                 return {}
             return {"school": school}
@@ -359,14 +363,19 @@ class ContactImporter(Importer):
             try:
                 validate_corporate_number(code)
             except ValidationError as error:
-                problems.add("company", _("所属の%(message)s") % {"message": error.messages[0]})
+                problems.add(
+                    "company",
+                    gettext_lazy("所属の%(message)s"),
+                    message=error.messages[0],
+                )
                 return {}
             companies = Company.objects.filter(corporate_number=code)
             company = (companies if user is None else visible_to(companies, user)).first()
             if company is None:
                 problems.add(
                     "company",
-                    _("所属の法人番号「%(number)s」の企業は、登録されていないか、担当範囲外です。") % {"number": code},
+                    gettext_lazy("所属の法人番号「%(number)s」の企業は、登録されていないか、担当範囲外です。"),
+                    number=code,
                 )
                 return {}
             return {"company": company}
@@ -393,8 +402,9 @@ class ContactImporter(Importer):
             if choice is None:
                 problems.add(
                     "role",
-                    _("役割「%(value)s」が分かりません。次のいずれかで入力してください: %(choices)s")
-                    % {"value": role, "choices": "、".join(str(label) for _value, label in PersonRole.choices)},
+                    gettext_lazy("役割「%(value)s」が分かりません。次のいずれかで入力してください: %(choices)s"),
+                    value=role,
+                    choices="、".join(str(label) for _value, label in PersonRole.choices),
                 )
             else:
                 values["role"] = choice
@@ -403,7 +413,8 @@ class ContactImporter(Importer):
             if not re.fullmatch(r"\+?[0-9()\- ]+", phone):
                 problems.add(
                     "phone",
-                    _("電話番号「%(value)s」は数字とハイフン（-）で入力してください。") % {"value": row.get("phone")},
+                    gettext_lazy("電話番号「%(value)s」は数字とハイフン（-）で入力してください。"),
+                    value=row.get("phone"),
                 )
             else:
                 values["phone"] = phone
@@ -476,7 +487,7 @@ class CalendarImporter(Importer):
         if row.get("owner"):
             owner = self._owner(row.get("owner"), context, problems)
             if "organisation" in owner:
-                problems.add("school", _("休業日は学校か企業について登録してください。"))
+                problems.add("school", gettext_lazy("休業日は学校か企業について登録してください。"))
             else:
                 values.update(owner)
         for name in ("starts_on", "ends_on"):
@@ -485,8 +496,8 @@ class CalendarImporter(Importer):
                 if day is None:
                     problems.add(
                         name,
-                        _("日付「%(value)s」が読めません。2026-08-01 のように入力してください。")
-                        % {"value": row.get(name)},
+                        gettext_lazy("日付「%(value)s」が読めません。2026-08-01 のように入力してください。"),
+                        value=row.get(name),
                     )
                 else:
                     values[name] = day
@@ -501,8 +512,9 @@ class CalendarImporter(Importer):
             if choice is None:
                 problems.add(
                     "kind",
-                    _("区分「%(value)s」が分かりません。次のいずれかで入力してください: %(choices)s")
-                    % {"value": kind, "choices": "、".join(str(label) for _value, label in SCHOOL_KINDS)},
+                    gettext_lazy("区分「%(value)s」が分かりません。次のいずれかで入力してください: %(choices)s"),
+                    value=kind,
+                    choices="、".join(str(label) for _value, label in SCHOOL_KINDS),
                 )
             else:
                 values["kind"] = choice

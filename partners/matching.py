@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meister.scoping import visible_to
@@ -140,6 +141,7 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
             "municipality",
             "prefecture_id",
             "prefecture__name",
+            "prefecture__romaji",
             "prefecture__block",
             "industry__code",
             "busy_months",
@@ -200,8 +202,13 @@ def _place(need, row) -> Reason:
     if row["prefecture_id"] == school.prefecture_id:
         return Reason("place", 0.7, lambda: _("学校と同じ都道府県"))
     if row["prefecture__block"] == school.prefecture.block:
-        return Reason("place", 0.4, lambda: _("同じ地方（%(p)s）") % {"p": row["prefecture__name"]})
-    return Reason("place", 0.0, lambda: _("遠方（%(p)s）") % {"p": row["prefecture__name"]})
+        return Reason("place", 0.4, lambda: _("同じ地方（%(p)s）") % {"p": _prefecture_name(row)})
+    return Reason("place", 0.0, lambda: _("遠方（%(p)s）") % {"p": _prefecture_name(row)})
+
+
+def _prefecture_name(row) -> str:
+    """The company's prefecture as the reader names it: 滋賀県, or Shiga."""
+    return row["prefecture__romaji"] if (get_language() or "ja").startswith("en") else row["prefecture__name"]
 
 
 def _capacity(need, row) -> Reason:
@@ -323,7 +330,7 @@ def rank_candidates(
         Candidate(
             company_id=row["pk"],
             name=row["name"],
-            prefecture=row["prefecture__name"],
+            prefecture=_prefecture_name(row),
             municipality=row["municipality"],
             score=value,
             already_proposed=row["already_proposed"],

@@ -2,6 +2,7 @@
 
 from django.db.models import DecimalField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import get_language
 
 from meister.fiscal import current_fiscal_year
 from meister.scoping import ScopeKind, get_for_user, visible_to
@@ -74,12 +75,17 @@ def departments_with_years(*, school: School) -> list[Department]:
     return list(school.departments.prefetch_related("years"))
 
 
+def prefecture_name_field() -> str:
+    """The prefecture's field that names it in the reader's language: 滋賀県, or Shiga."""
+    return "romaji" if (get_language() or "ja").startswith("en") else "name"
+
+
 def fill_rate_by_prefecture(*, user, fiscal_year: int) -> QuerySet:
     """定員充足率 per prefecture for the year, over the schools the user may see."""
     schools = visible_to(School.objects.all(), user).values("pk")
     return (
         DepartmentYear.objects.filter(fiscal_year=fiscal_year, department__school__in=schools)
-        .values(prefecture_name=F("department__school__prefecture__name"))
+        .values(prefecture_name=F(f"department__school__prefecture__{prefecture_name_field()}"))
         .annotate(capacity=Sum("capacity"), enrolment=Sum("enrolment"))
         .annotate(rate=Cast(F("enrolment"), DecimalField(max_digits=12, decimal_places=4)) / Coalesce(F("capacity"), 1))
         .order_by("department__school__prefecture__code")

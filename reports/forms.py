@@ -31,11 +31,11 @@ class ReportRunForm(forms.Form):
         kind, _ident = self.user.scope
         choices = [(OWN_SCOPE, _("全国") if kind == ScopeKind.NATIONAL else str(self.user.scope_object or ""))]
         if kind == ScopeKind.NATIONAL:
-            choices += [(f"prefecture:{p.pk}", p.name) for p in Prefecture.objects.order_by("code")]
+            choices += [(f"prefecture:{p.pk}", str(p)) for p in Prefecture.objects.order_by("code")]
         if kind in (ScopeKind.NATIONAL, ScopeKind.PREFECTURE):
             consortia = visible_to(Consortium.objects.select_related("prefecture"), self.user)
             choices += [
-                (f"consortium:{c.pk}", f"{c.prefecture.name}　{c.name}")
+                (f"consortium:{c.pk}", f"{c.prefecture}　{c.name}")
                 for c in consortia.order_by("prefecture__code", "name")
             ]
         return choices

@@ -70,6 +70,12 @@ class MaterialForm(forms.ModelForm):
         required=False,
         help_text=_("PDF、スライド、画像、動画（WebM 推奨）。ファイルの中身で形式を確かめます。"),
     )
+    captions_upload = forms.FileField(
+        label=_("字幕ファイル（WebVTT）"),
+        required=False,
+        help_text=_("動画の字幕（.vtt）。音声を聞けない人も内容が分かるように付けてください。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
+    )
 
     class Meta:
         model = Material

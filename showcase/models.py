@@ -172,6 +172,9 @@ class Material(Publishable):
     content_type = models.CharField(_("ファイルの種類"), max_length=100, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("ファイルサイズ"), default=0, editable=False)
     preview = models.FileField(_("プレビュー画像"), upload_to="library/previews/", blank=True, editable=False)
+    captions = models.FileField(
+        _("字幕（WebVTT）"), upload_to=_material_path, blank=True, editable=False, max_length=300
+    )
     link = models.URLField(_("リンク"), blank=True, max_length=500)
     download_count = models.PositiveIntegerField(_("ダウンロード数"), default=0, editable=False)
     contributed_by = models.ForeignKey(

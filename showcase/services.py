@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meister.scoping import OutsideScope, saving_in_scope
-from meister.sniffing import PDF, Sniffed, sniff_upload
+from meister.sniffing import PDF, Sniffed, is_webvtt, sniff_upload
 from meister.uploads import replacing_files
 from showcase.models import Material, MaterialKind, PublicationStatus
 
@@ -23,6 +23,8 @@ PREVIEW_WIDTH = 800
 PREVIEW_MAX_SIDE = 2_000
 # PDF's own limit (ISO 32000, annex C): 14,400 units, 200 inches, a side.
 PDF_MAX_PAGE_POINTS = 14_400
+# Captions for an hour of video are some tens of kilobytes; a megabyte is far more than any needs.
+CAPTIONS_MAX_BYTES = 1024 * 1024
 
 
 def publication_set(*, user, obj, published: bool) -> None:
@@ -79,6 +81,24 @@ def check_upload(upload) -> tuple[Sniffed, bytes | None]:
     return sniffed, preview
 
 
+def check_captions(upload) -> None:
+    """A captions file is WebVTT by its bytes (not its name) and small; a ValidationError in the user's language."""
+    if upload.size > CAPTIONS_MAX_BYTES:
+        raise ValidationError(
+            _("字幕ファイルが大きすぎます（%(size)s）。%(limit)s以下にしてください。"),
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(CAPTIONS_MAX_BYTES)},
+            code="captions_too_large",
+        )
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if not is_webvtt(data):
+        raise ValidationError(
+            _("字幕ファイルは WebVTT 形式（1行目が「WEBVTT」の UTF-8 テキスト、拡張子 .vtt）にしてください。"),
+            code="captions_bad_type",
+        )
+
+
 def preview_scale(width: float, height: float) -> float:
     """The scale that draws a page PREVIEW_WIDTH wide, but never more than PREVIEW_MAX_SIDE pixels a side.
 
@@ -127,25 +147,27 @@ def render_first_page(data: bytes) -> bytes:
         document.close()
 
 
-def material_save(*, user, material: Material, upload=None) -> Material:
-    """Store a material with its file (checked by content) or its link; all or nothing.
+def material_save(*, user, material: Material, upload=None, captions=None) -> Material:
+    """Store a material with its file (checked by content) or its link, and a video's captions; all or nothing.
 
     A file is written only once it has been checked, and its preview drawn, once; a replaced file and preview
     leave storage when the change is saved, and the new ones when it is not. What is wrong with the file (or its
-    absence) is refused under the name `upload`, the file as it came; a refusal out of scope keeps its own field.
+    absence) is refused under the name `upload`, the file as it came, and what is wrong with the captions under
+    `captions_upload`; a refusal out of scope keeps its own field.
     """
     try:
-        return _material_store(user=user, material=material, upload=upload)
+        return _material_store(user=user, material=material, upload=upload, captions=captions)
     except OutsideScope:
         raise
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise ValidationError({"upload": error.error_list}) from error
-        named = {"upload" if field == "file" else field: errors for field, errors in error.error_dict.items()}
+        renamed = {"file": "upload", "captions": "captions_upload"}
+        named = {renamed.get(field, field): errors for field, errors in error.error_dict.items()}
         raise ValidationError(named) from error
 
 
-def _material_store(*, user, material: Material, upload) -> Material:
+def _material_store(*, user, material: Material, upload, captions=None) -> Material:
     preview = None
     if upload is not None:
         sniffed, preview = check_upload(upload)
@@ -156,10 +178,22 @@ def _material_store(*, user, material: Material, upload) -> Material:
         material.kind = MaterialKind.LINK
     if upload is None and not material.file and not material.link:
         raise ValidationError({"file": _("ファイルを選ぶか、リンクを入力してください。")})
+    if captions is not None:
+        if material.kind != MaterialKind.VIDEO:
+            raise ValidationError({"captions": _("字幕ファイルは動画の教材にだけ付けられます。")})
+        try:
+            check_captions(captions)
+        except ValidationError as error:
+            raise ValidationError({"captions": error.error_list}) from error
+    elif material.kind != MaterialKind.VIDEO:
+        material.captions = ""
     if material.contributed_by_id is None:
         material.contributed_by = user
     material._history_user = user
-    with replacing_files(material, "file", "preview"):
+    with replacing_files(material, "file", "preview", "captions"):
+        if captions is not None:
+            captions.seek(0)
+            material.captions.save(f"{uuid.uuid4().hex}.vtt", captions, save=False)
         if upload is not None:
             upload.seek(0)
             material.file.save(f"{uuid.uuid4().hex}.{sniffed.extension}", upload, save=False)

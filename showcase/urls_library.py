@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/file", views_library.material_file, name="file"),
     path("<int:pk>/download", views_library.material_download, name="download"),
     path("<int:pk>/preview.png", views_library.material_preview, name="preview"),
+    path("<int:pk>/captions.vtt", views_library.material_captions, name="captions"),
 ]

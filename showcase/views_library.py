@@ -84,6 +84,19 @@ def material_file(request, pk):
     return response
 
 
+def material_captions(request, pk):
+    """A video's captions for the page's player, to whoever may see the video itself."""
+    material = selectors.get_material_for_user(request.user, pk)
+    if not material.captions:
+        raise Http404
+    opened = material.captions.open("rb")
+    response = ranged_response(
+        request, opened, size=material.captions.size, content_type="text/vtt; charset=utf-8", filename="captions.vtt"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def material_download(request, pk):
     material = selectors.get_material_for_user(request.user, pk)
     if material.link and not material.file:
@@ -135,7 +148,10 @@ def _material_form(request, material, title):
         saved = save_in_scope(
             form,
             lambda: services.material_save(
-                user=request.user, material=form.save(commit=False), upload=form.cleaned_data.get("upload")
+                user=request.user,
+                material=form.save(commit=False),
+                upload=form.cleaned_data.get("upload"),
+                captions=form.cleaned_data.get("captions_upload"),
             ),
         )
         if saved:

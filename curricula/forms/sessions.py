@@ -22,7 +22,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class SubjectChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.school.name} {obj.name}（{obj.grade}年）"
+        return f"{obj.school.name} {obj.name}（{_('%(grade)s年') % {'grade': obj.grade}}）"
 
 
 class ClassSessionForm(forms.ModelForm):

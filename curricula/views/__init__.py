@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from curricula import documents, exporters, selectors, services
 from curricula.forms import AgreementForm, DayLogForm, DayRowForm, PlacementForm, StudentForm
@@ -170,10 +171,11 @@ def day_log_edit(request, pk):
 # --- placements ------------------------------------------------------------------------------------
 
 
+# Module-level labels are lazy: each page reads them in its reader's language.
 STATES = {
-    "missing": _("未記録の日あり"),
-    "pending": _("確認待ちあり"),
-    "rejected": _("差し戻しあり"),
+    "missing": gettext_lazy("未記録の日あり"),
+    "pending": gettext_lazy("確認待ちあり"),
+    "rejected": gettext_lazy("差し戻しあり"),
 }
 
 
@@ -356,7 +358,7 @@ def placement_agreement_scan(request, pk):
 # --- day logs, students, curricula ---------------------------------------------------------------------
 
 
-LOG_STATES = {"missing": _("未記録"), **{value: label for value, label in LogStatus.choices}}
+LOG_STATES = {"missing": gettext_lazy("未記録"), **{value: label for value, label in LogStatus.choices}}
 
 
 @login_required

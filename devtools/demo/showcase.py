@@ -1,9 +1,12 @@
 """Demo of the showcase and the library: the Niigata consortium's published page with its fisheries projects,
-能水商店's published profile, a company's 水産 video, a consortium-only PDF, and Hikone's page still in draft.
+能水商店's published profile, a company's 水産 video with Japanese captions, a consortium-only PDF, and Hikone's
+page still in draft.
 
-The video (a few seconds of WebM) and the PDF are small files kept beside this module. Idempotent.
+The video (a few seconds of WebM), its WebVTT captions and the PDF are small files kept beside this module.
+Idempotent.
 """
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.core.files import File
@@ -74,7 +77,14 @@ def load_demo() -> None:
     _keep(ConsortiumPage, {"consortium": shiga}, HIKONE_PAGE, users["coordinator"], publish=False)
     _keep(CompanyProfile, {"company": nosui}, NOSUI_PROFILE, users["company-niigata"], publish=True)
 
-    _material(VIDEO, "suisan-shokuhin-kakou.webm", niigata, users["company-niigata"], company=nosui)
+    _material(
+        VIDEO,
+        "suisan-shokuhin-kakou.webm",
+        niigata,
+        users["company-niigata"],
+        captions="suisan-shokuhin-kakou.vtt",
+        company=nosui,
+    )
     _material(PDF, "gyosho-tebiki.pdf", niigata, users["teacher-niigata"], school=kaiyo)
 
 
@@ -88,10 +98,11 @@ def _keep(model, key, values, user, *, publish: bool):
     return obj
 
 
-def _material(spec, filename, consortium, user, **contributor):
+def _material(spec, filename, consortium, user, captions=None, **contributor):
     if Material.objects.filter(title=spec["title"], consortium=consortium).exists():
         return
     material = Material(**spec, consortium=consortium, **contributor)
-    with open(FILES / filename, "rb") as handle:
-        services.material_save(user=user, material=material, upload=File(handle, name=filename))
+    with open(FILES / filename, "rb") as handle, ExitStack() as stack:
+        track = File(stack.enter_context(open(FILES / captions, "rb")), name=captions) if captions else None
+        services.material_save(user=user, material=material, upload=File(handle, name=filename), captions=track)
     services.publication_set(user=user, obj=material, published=True)

@@ -37,6 +37,7 @@ from meister.importing.reading import (
 )
 from meister.models import ImportBatch, ImportStatus
 from meister.scoping import lies_in_change_scope, may_change, may_import, own_work_visible_to, visible_to
+from meister.stored_messages import StoredMessage, coded, stored_form
 
 # --- importers ----------------------------------------------------------------------------------------------------
 
@@ -87,32 +88,34 @@ class Problems:
     """A row's problems, each with the field it concerns (None for the row as a whole)."""
 
     def __init__(self):
-        self.items: list[tuple[str | None, str]] = []
+        self.items: list[tuple[str | None, StoredMessage]] = []
 
     def __bool__(self):
         return bool(self.items)
 
-    def add(self, field_name: str | None, message) -> None:
-        self.items.append((field_name, str(message)))
+    def add(self, field_name: str | None, message, /, **params) -> None:
+        """`message` is kept as its code with `params` when it is a gettext_lazy text, else as the text given."""
+        self.items.append((field_name, coded(message, **params)))
 
     def add_validation(self, error: ValidationError, model) -> None:
-        for name, messages in error.message_dict.items():
+        for name, errors in error.error_dict.items():
             label = None if name == NON_FIELD_ERRORS else _field_label(model, name)
-            for message in messages:
-                self.add(None if name == NON_FIELD_ERRORS else name, f"{label}: {message}" if label else message)
+            for item in errors:
+                field_name = None if name == NON_FIELD_ERRORS else name
+                self.items.append((field_name, coded(item.message, label, **(item.params or {}))))
 
     @property
     def fields(self) -> set[str | None]:
         return {name for name, _message in self.items}
 
     @property
-    def messages(self) -> list[str]:
+    def messages(self) -> list[StoredMessage]:
         return [message for _name, message in self.items]
 
 
-def _field_label(model, name: str) -> str:
+def _field_label(model, name: str):
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return model._meta.get_field(name).verbose_name
     except Exception:
         return name
 
@@ -178,11 +181,11 @@ class Importer:
         # A row without its name is still recognisable by whatever it does hold (a code, a number).
         return row.get("name") or next((value for value in row.values.values() if value), "")
 
-    def validate_row(self, row: Row, context: ImportContext) -> tuple[Planned, list[str]]:
+    def validate_row(self, row: Row, context: ImportContext) -> tuple[Planned, list[StoredMessage]]:
         problems = Problems()
         for spec in self.fields:
             if spec.required and not row.get(spec.name):
-                problems.add(spec.name, _("「%(field)s」が空です。") % {"field": spec.label})
+                problems.add(spec.name, gettext_lazy("「%(field)s」が空です。"), field=spec.label)
         values = self.clean_values(row, context, problems)
         existing = self.find_existing(values, context, problems)
         instance = existing if existing is not None else self.new_instance(values, context)
@@ -202,7 +205,7 @@ class Importer:
         # Scope follows the row's relations (prefecture, affiliation): without them it cannot be decided.
         unresolved = unresolved or None in problems.fields
         if not unresolved and not self.in_scope(instance, existing is not None, context):
-            problems.add(None, _("担当範囲外のため取り込めません。"))
+            problems.add(None, gettext_lazy("担当範囲外のため取り込めません。"))
         return Planned(instance=instance, existing=existing is not None, changes=changes), problems.messages
 
     def model_checks(self, instance: models.Model, *, exclude: set) -> None:
@@ -279,7 +282,7 @@ def _apply(instance: models.Model, values: dict[str, Any], name_fields: frozense
             changed = getattr(instance, name) != value
             setattr(instance, name, value)
         if changed and not instance._state.adding:
-            changes.append(str(model_field.verbose_name))
+            changes.append(coded(model_field.verbose_name))
     return changes
 
 
@@ -341,8 +344,9 @@ class RowResult:
             "row": self.number,
             "status": self.status,
             "label": self.label,
-            "errors": self.errors,
-            "changes": self.changes,
+            # Kept as codes with parameters: the page shows them in its reader's language.
+            "errors": [stored_form(error) for error in self.errors],
+            "changes": [stored_form(change) for change in self.changes],
         }
 
 
@@ -375,7 +379,7 @@ def import_preview(*, importer: Importer, rows: list[Row], user) -> ImportResult
         key = importer.key(planned.instance)
         if key is not None:
             if key in seen:
-                errors.append(_("このファイルの %(row)s 行目と同じものです（重複）。") % {"row": seen[key]})
+                errors.append(coded(gettext_lazy("このファイルの %(row)s 行目と同じものです（重複）。"), row=seen[key]))
             else:
                 seen[key] = row.number
         if errors:

@@ -6,7 +6,7 @@ from django import template
 from django.utils import formats
 from django.utils.translation import get_language
 
-from meister import fiscal
+from meister import calendar, fiscal
 
 register = template.Library()
 
@@ -40,3 +40,11 @@ def wareki(value) -> str:
     if _japanese():
         return fiscal.wareki_date(value)
     return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def holiday(name) -> str:
+    """A national holiday's name in the reader's language (文化の日 → Culture Day); other text as it is."""
+    if not name:
+        return ""
+    return calendar.holiday_name_in(str(name), get_language() or "ja")

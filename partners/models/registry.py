@@ -79,7 +79,12 @@ class IndustryDivision(models.Model):
         verbose_name_plural = _("産業大分類")
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.localized_name}"
+
+    @property
+    def localized_name(self) -> str:
+        """The division's name in the reader's language (JSIC's own English names)."""
+        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
 
 
 class Establishment(models.TextChoices):
@@ -150,6 +155,14 @@ class Department(models.Model):
 
     def __str__(self):
         return f"{self.school} {self.name}"
+
+    @property
+    def badge_label(self) -> str:
+        """水産食品科・水産 in Japanese; the category alone in English, as the school's own name for the course has no
+        English form."""
+        if (get_language() or "ja").startswith("en"):
+            return self.get_category_display()
+        return f"{self.name}・{self.get_category_display()}"
 
 
 class SizeBand(models.TextChoices):

@@ -394,6 +394,16 @@ def _consortium_only_pdf(demo):
     return {"pk": Material.objects.get(consortium=demo.niigata_consortium, usage="consortium", kind="pdf").pk}
 
 
+def _consortium_only_captioned_video(demo):
+    """The demo's captioned video, made consortium-only: its captions are seen exactly where the video is."""
+    from showcase.models import Material
+
+    video = Material.objects.get(consortium=demo.niigata_consortium, kind="video")
+    assert video.captions
+    Material.objects.filter(pk=video.pk).update(usage="consortium")
+    return {"pk": video.pk}
+
+
 def _shiga_draft_page(demo):
     return {"pk": demo.shiga_consortium.public_page.pk}
 
@@ -445,6 +455,7 @@ EXPECTATIONS.update(
         "library:file": (_consortium_only_pdf, expect(404, anonymous=404, **NIIGATA_READERS)),
         "library:download": (_consortium_only_pdf, expect(404, anonymous=404, **NIIGATA_READERS)),
         "library:preview": (_consortium_only_pdf, expect(404, anonymous=404, **NIIGATA_READERS)),
+        "library:captions": (_consortium_only_captioned_video, expect(404, anonymous=404, **NIIGATA_READERS)),
     }
 )
 

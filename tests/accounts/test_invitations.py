@@ -13,6 +13,7 @@ from accounts.models import Invitation
 from accounts.selectors import invitable_roles
 from accounts.services import OutsideReach, invitation_create, invitation_token
 from meister.models import Role, User
+from meister.stored_messages import render
 
 
 def _invite(client, inviter, role, **data):
@@ -236,7 +237,7 @@ def test_bulk_invitation_with_bad_rows_writes_nothing(client, demo):
     response = _upload(client, "\n".join(rows))
     preview = client.get(response["Location"])
     batch = preview.context["batch"]
-    errors = {row["row"]: " ".join(row["errors"]) for row in batch.results if row["errors"]}
+    errors = {row["row"]: " ".join(map(render, row["errors"])) for row in batch.results if row["errors"]}
     assert set(errors) == {3, 4, 5, 6}
     assert "担当範囲外" in errors[3] and "登録されていません" in errors[4] and "重複" in errors[6]
     assert not preview.context["may_commit"]

@@ -1,0 +1,1 @@
+"""Date formats per language, where Django's own differ from what the portal's readers expect."""

@@ -1,0 +1,27 @@
+"""The candidates' reasons say how well each fits in words and a shape, not by colour alone."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from partners.models import SchoolNeed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [("ja", {"◎ 適合", "△ 一部適合", "✕ 不適合"}), ("en", {"◎ Good fit", "△ Partial fit", "✕ Poor fit"})],
+)
+def test_every_reason_carries_its_fit_in_words(client, demo, language, words):
+    need = SchoolNeed.objects.get(school=demo.hikone, title="制御技術の出前授業（3年 課題研究）")
+    client.force_login(demo.users["coordinator"])
+    client.cookies["django_language"] = language
+    html = client.get(reverse("partners:need_candidates", args=[need.pk])).content.decode()
+    reasons = re.findall(r"<li>(.*?)</li>", html.split('data-testid="candidate"', 1)[1])
+    assert reasons
+    for reason in reasons:
+        fit = re.search(r'data-testid="reason-fit">([^<]+)</span>', reason)
+        assert fit and fit.group(1) in words, reason
+    assert "●" not in html
