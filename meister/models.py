@@ -15,6 +15,10 @@ ROLE_SCOPE = {
     Role.COORDINATOR: ScopeKind.CONSORTIUM,
     Role.TEACHER: ScopeKind.SCHOOL,
     Role.COMPANY: ScopeKind.COMPANY,
+    # The ④ contractor surveys the whole country; the ③ contractor's supporters reach the consortia assigned to them,
+    # so their scope object is themselves (`meister.scoping.path_lookup`).
+    Role.SURVEYOR: ScopeKind.NATIONAL,
+    Role.SUPPORTER: ScopeKind.SUPPORTER,
 }
 _SCOPE_FIELD = {
     ScopeKind.PREFECTURE: "prefecture",
@@ -64,6 +68,8 @@ class User(AbstractUser):
     @property
     def scope(self) -> tuple[str | None, int | None]:
         kind = self.scope_kind
+        if kind == ScopeKind.SUPPORTER:
+            return kind, self.pk
         field = _SCOPE_FIELD.get(kind)
         return kind, (getattr(self, f"{field}_id") if field else None)
 
@@ -94,6 +100,7 @@ class ImportKind(models.TextChoices):
     CONTACTS = "contacts", _("担当者")
     CALENDARS = "calendars", _("休業日")
     TEACHER_INVITATIONS = "teacher_invitations", _("教員の招待")
+    LEDGER = "ledger", _("支出の記録")
 
 
 class ImportStatus(models.TextChoices):

@@ -39,6 +39,7 @@ class ScopeKind(models.TextChoices):
     CONSORTIUM = "consortium", "管理機関"
     SCHOOL = "school", "学校"
     COMPANY = "company", "企業"
+    SUPPORTER = "supporter", "伴走支援"
 
 
 class Role(models.TextChoices):
@@ -48,6 +49,8 @@ class Role(models.TextChoices):
     TEACHER = "teacher", _("教員")
     COMPANY = "company", _("企業")
     ADMIN = "admin", _("運用管理者")
+    SUPPORTER = "supporter", _("伴走者・アドバイザー")
+    SURVEYOR = "surveyor", _("実態調査")
 
 
 # A scope path that matches every row: a model whose every path is this one is shared by every scope
@@ -93,11 +96,25 @@ def scope_condition(model, kind: str | None, ident: int | None) -> Q | None:
         return Q(pk__in=[])
     condition = Q()
     for path in paths:
-        condition |= Q(**{path: ident})
+        condition |= Q(**path_lookup(kind, path, ident))
     if any(_crosses_many(model, path) for path in paths):
         # A lookup through a many-valued relation would repeat rows; a semi-join does not.
         return Q(pk__in=model._base_manager.filter(condition).values("pk"))
     return condition
+
+
+def path_lookup(kind: str, path: str, ident: int) -> dict:
+    """The lookup that puts a row in one scope through one of its scope paths.
+
+    A supporter's scope is the consortia the ministry assigned them to for the current fiscal year: their scope
+    object is themselves, and a supporter path ends at an assignment's `supporter`, whose `fiscal_year` must then be
+    this year's (both in one lookup, so that they hold for the same assignment).
+    """
+    if kind != ScopeKind.SUPPORTER:
+        return {path: ident}
+    from meister.fiscal import current_fiscal_year
+
+    return {path: ident, path.removesuffix("supporter") + "fiscal_year": current_fiscal_year()}
 
 
 def visible_to(queryset, user):
@@ -257,10 +274,10 @@ def lies_in_change_scope(user, instance: models.Model) -> bool:
     if kind == ScopeKind.NATIONAL or shared_by_every_scope(model):
         return True
     paths = getattr(model, "change_scope_paths", {}).get(kind) or getattr(model, "scope_paths", {}).get(kind, ())
-    return ident is not None and any(_path_matches(instance, path, ident) for path in paths)
+    return ident is not None and any(_path_matches(instance, path, kind, ident) for path in paths)
 
 
-def _path_matches(obj: models.Model, path: str, ident: int) -> bool:
+def _path_matches(obj: models.Model, path: str, kind: str, ident: int) -> bool:
     parts = path.split("__")
     for index, part in enumerate(parts):
         if part == "pk":
@@ -270,7 +287,7 @@ def _path_matches(obj: models.Model, path: str, ident: int) -> bool:
             if obj.pk is None:
                 return False
             rest = "__".join(parts[index:])
-            return type(obj)._base_manager.filter(pk=obj.pk, **{rest: ident}).exists()
+            return type(obj)._base_manager.filter(pk=obj.pk, **path_lookup(kind, rest, ident)).exists()
         related_id = getattr(obj, model_field.attname)
         if related_id is None:
             return False
@@ -314,8 +331,24 @@ def own_work_visible_to(queryset, user, *, owner: str = "created_by"):
 
 
 def may_see_named_students(user) -> bool:
-    """Student names and diaries stay below the ministry: national statistics need counts only."""
-    return user.role != Role.MINISTRY
+    """Student names and diaries stay below the ministry: national statistics need counts only; the programme's
+    supporters and surveyors work with consortia and regions, never with a student."""
+    return user.role not in {Role.MINISTRY, Role.SUPPORTER, Role.SURVEYOR}
+
+
+def supports_consortia(user) -> bool:
+    """Whether the user is a 伴走者 or アドバイザー of the ③ contractor, working for the consortia assigned to them."""
+    return user.role == Role.SUPPORTER
+
+
+def supporter_accounts(users):
+    """The active accounts of the ③ contractor's companions and advisors, whom the ministry assigns to consortia."""
+    return users.filter(role=Role.SUPPORTER, is_active=True)
+
+
+def may_oversee_programme(user) -> bool:
+    """The programme's network and its supporters' assignments are the ministry's and the prefectures' to look over."""
+    return user.is_superuser or user.role in {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE}
 
 
 def may_see_guardian_contact(user) -> bool:
@@ -374,8 +407,8 @@ def may_see_result_summary(user) -> bool:
 
 
 def sees_national_figures_only(user) -> bool:
-    """The ministry reads results for the nation as a whole, never one school's."""
-    return user.role == Role.MINISTRY
+    """The ministry (and its surveyor) reads results for the nation as a whole, never one school's."""
+    return user.role in {Role.MINISTRY, Role.SURVEYOR}
 
 
 def may_work_on_pdca(user) -> bool:
@@ -548,49 +581,3 @@ def saving_in_scope(user, obj):
             paths = getattr(model, "change_scope_paths", {}).get(kind) or model.scope_paths.get(kind, ())
             placing = paths[0].split("__")[0] if paths else None
             raise OutsideScope(_("この内容では担当範囲の外になるため保存できません。"), field=placing)
-
-
-# --- placing people -----------------------------------------------------------------------------------------------
-
-# Accounts come by invitation down the scope tree: a user places people (invites them, moves them) one level below
-# their own scope and inside it; a company's staff place colleagues in their own company.
-PLACES = {
-    ScopeKind.NATIONAL: (ScopeKind.PREFECTURE,),
-    ScopeKind.PREFECTURE: (ScopeKind.CONSORTIUM, ScopeKind.SCHOOL),
-    ScopeKind.CONSORTIUM: (ScopeKind.SCHOOL, ScopeKind.COMPANY),
-    ScopeKind.COMPANY: (ScopeKind.COMPANY,),
-}
-
-
-def placeable_kinds(user) -> tuple[str, ...]:
-    """The scope kinds the user may place people in; none for an inactive or anonymous user."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return ()
-    return PLACES.get(user.scope_kind, ())
-
-
-def placeable(queryset, user, kind: str):
-    """The scoping objects of `queryset` (prefectures, consortia, schools or companies, of scope kind `kind`) that the
-    user may place people in: inside the user's scope and, where the model narrows changes (`change_scope_paths`),
-    inside those too — a prefecture places teachers at its own schools, a coordinator staff of its member companies.
-    """
-    if kind not in placeable_kinds(user):
-        return queryset.none()
-    own_kind, ident = user.scope
-    if own_kind == ScopeKind.NATIONAL:
-        return queryset
-    model = queryset.model
-    paths = getattr(model, "change_scope_paths", {}).get(own_kind) or getattr(model, "scope_paths", {}).get(own_kind)
-    if ident is None or not paths:
-        return queryset.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{path: ident})
-    return queryset.filter(pk__in=model._base_manager.filter(condition).values("pk"))
-
-
-def may_place(user, kind: str, obj) -> bool:
-    """Whether the user may place a person in scope kind `kind` at the scoping object `obj`."""
-    if obj is None or obj.pk is None:
-        return False
-    return placeable(type(obj)._base_manager.filter(pk=obj.pk), user, kind).exists()

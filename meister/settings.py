@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partners",
     "accounts",
     "curricula",
+    "programme",
     "assessments",
     "reports",
     "showcase",

@@ -9,10 +9,19 @@ from curricula import navigation as curricula
 from meister.navigation import NavItem
 from meister.scoping import may_open_back_office
 from partners import navigation as partners
+from programme import navigation as programme
 from reports import navigation as reports
 from sso import navigation as sso
 
-SOURCES = (partners.entries, curricula.entries, reports.entries, assessments.entries, sso.entries, accounts.entries)
+SOURCES = (
+    partners.entries,
+    curricula.entries,
+    programme.entries,
+    reports.entries,
+    assessments.entries,
+    sso.entries,
+    accounts.entries,
+)
 
 
 def navigation(user) -> list[NavItem]:
