@@ -1,8 +1,9 @@
-"""Placing people: who may invite or move a person into which scope, down the scope tree."""
+"""Placing people: who may invite or move a person into which scope, down the scope tree (`meister.scoping` holds
+the rules of who may; this module where)."""
 
 from django.db.models import Q
 
-from meister.scoping import ScopeKind
+from meister.scoping import ScopeKind, places_people
 
 # --- placing people -----------------------------------------------------------------------------------------------
 
@@ -18,7 +19,7 @@ PLACES = {
 
 def placeable_kinds(user) -> tuple[str, ...]:
     """The scope kinds the user may place people in; none for an inactive or anonymous user."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not places_people(user):
         return ()
     return PLACES.get(user.scope_kind, ())
 

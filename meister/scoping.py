@@ -346,9 +346,9 @@ def supporter_accounts(users):
     return users.filter(role=Role.SUPPORTER, is_active=True)
 
 
-def may_oversee_programme(user) -> bool:
-    """The programme's network and its supporters' assignments are the ministry's and the prefectures' to look over."""
-    return user.is_superuser or user.role in {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE}
+def places_people(user) -> bool:
+    """The ③ and ④ contractors' staff invite and move nobody, though the surveyor's scope is national."""
+    return user.role not in {Role.SUPPORTER, Role.SURVEYOR}
 
 
 def may_see_guardian_contact(user) -> bool:

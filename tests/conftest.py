@@ -99,10 +99,13 @@ PERSONAS = (
     "teacher",
     "company",
     "admin",
+    "supporter",
+    "surveyor",
     "prefecture-niigata",
     "coordinator-niigata",
     "teacher-niigata",
     "company-niigata",
+    "supporter-niigata",
 )
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from meister.fiscal import current_fiscal_year, fiscal_year_choices, fiscal_year_from
-from meister.scoping import may_change, may_create, may_oversee_programme, save_in_scope
+from meister.scoping import may_change, may_create, save_in_scope
 from partners.selectors import get_consortium_for_user
 from programme import selectors, services
 from programme.forms import AdviceReplyForm, AdviceThreadForm, AssignmentForm
@@ -58,7 +58,6 @@ def consortium_advice(request, pk):
         "consortium": consortium,
         "threads": selectors.threads_for_user(user=request.user, consortium=consortium),
         "may_open": may_change(request.user, AdviceThread(consortium=consortium)),
-        "may_oversee": may_oversee_programme(request.user),
     }
     return render(request, "programme/consortium_advice.html", context)
 
