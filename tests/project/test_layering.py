@@ -1,8 +1,8 @@
 """The house's layering, read from the import graph, so that it stays true as the code grows.
 
 meister (the core) → partners → accounts, sso → curricula → programme, assessments, showcase → reports → portal;
-devtools sits beside, on top of everything, and no product module imports it. An app imports only the layers below it; the core
-names no app except in the root URLconf.
+devtools sits beside, on top of everything, and no product module imports it. An app imports only the layers below
+it; the core names no app except in the root URLconf.
 """
 
 import ast
