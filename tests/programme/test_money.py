@@ -31,7 +31,7 @@ def _category(designation, code):
     return ExpenseCategory.objects.get(fiscal_year=designation.fiscal_year, code=code)
 
 
-def test_the_categories_are_the_ministrys_data_for_each_year():
+def test_the_categories_are_the_ministrys_data_for_each_year(db):
     names = list(ExpenseCategory.objects.filter(fiscal_year=2024).values_list("name", flat=True))
     assert names[:6] == ["人件費", "諸謝金", "旅費", "借損料", "消耗品費", "会議費"]
     assert {"通信運搬費", "雑役務費"} <= set(names)
