@@ -16,7 +16,8 @@ from accounts.services import check_invitee, invitation_mail, mails_left, thrott
 from meister import mailing
 from meister.importing import Importer, ImportField, keep_text, normalise_code
 from meister.models import ImportKind, Role
-from meister.scoping import ScopeKind, may_place
+from meister.placing import may_place
+from meister.scoping import ScopeKind
 from partners.models import School
 
 

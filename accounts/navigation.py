@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meister.navigation import NavItem
-from meister.scoping import placeable_kinds
+from meister.placing import placeable_kinds
 
 
 def entries(user) -> list[NavItem]:

@@ -5,7 +5,8 @@ from django.http import Http404
 
 from accounts.models import SCOPE_FIELDS, Invitation
 from meister.models import ROLE_SCOPE, Role, User
-from meister.scoping import ScopeKind, placeable, placeable_kinds
+from meister.placing import placeable, placeable_kinds
+from meister.scoping import ScopeKind
 from partners.selectors import scoping_objects
 
 # Each scope kind below the national one is worked in by one role.

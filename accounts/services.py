@@ -19,7 +19,7 @@ from accounts.models import SCOPE_FIELDS, Invitation, InvitationMail, SignedInSe
 from accounts.selectors import FIELD_FOR_KIND
 from meister import mailing
 from meister.models import ROLE_SCOPE, User
-from meister.scoping import may_place
+from meister.placing import may_place
 from meister.signed_links import BadLink, LinkKind, UsedLink
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import AcceptForm, InvitationForm, PlacementForm
 from meister.models import Role, User
-from meister.scoping import placeable_kinds
+from meister.placing import placeable_kinds
 from meister.signed_links import BadLink, refused
 
 PAGE_SIZE = 50

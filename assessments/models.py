@@ -259,7 +259,8 @@ class Survey(models.Model):
     objects = ScopedQuerySet.as_manager()
     # Respondents answer through their link; only the owners (ministry, prefectures) see a survey in the portal.
     scope_paths = {ScopeKind.PREFECTURE: ("prefecture",)}
-    change_roles = {Role.ADMIN, Role.MINISTRY, Role.PREFECTURE}
+    # The ④ contractor runs the national survey for the ministry.
+    change_roles = {Role.ADMIN, Role.MINISTRY, Role.SURVEYOR, Role.PREFECTURE}
 
     class Meta:
         ordering = ["-fiscal_year", "-pk"]

@@ -17,6 +17,10 @@ ROLE_SCOPE = {
     Role.COMPANY: ScopeKind.COMPANY,
     # A student belongs to a school (their scope object) but sees only what their own account leads to.
     Role.STUDENT: ScopeKind.STUDENT,
+    # The ④ contractor surveys the whole country; the ③ contractor's supporters reach the consortia assigned to them,
+    # so their scope object is themselves (`meister.scoping.path_lookup`).
+    Role.SURVEYOR: ScopeKind.NATIONAL,
+    Role.SUPPORTER: ScopeKind.SUPPORTER,
 }
 _SCOPE_FIELD = {
     ScopeKind.PREFECTURE: "prefecture",
@@ -68,7 +72,7 @@ class User(AbstractUser):
     def scope(self) -> tuple[str | None, int | None]:
         """The kind of scope and the id its scope paths match: the scoping object's, or a student's own."""
         kind = self.scope_kind
-        if kind == ScopeKind.STUDENT:
+        if kind in (ScopeKind.STUDENT, ScopeKind.SUPPORTER):
             return kind, self.pk
         field = _SCOPE_FIELD.get(kind)
         return kind, (getattr(self, f"{field}_id") if field else None)
@@ -100,6 +104,7 @@ class ImportKind(models.TextChoices):
     CONTACTS = "contacts", _("担当者")
     CALENDARS = "calendars", _("休業日")
     TEACHER_INVITATIONS = "teacher_invitations", _("教員の招待")
+    LEDGER = "ledger", _("支出の記録")
 
 
 class ImportStatus(models.TextChoices):

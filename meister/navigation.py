@@ -13,6 +13,7 @@ __all__ = ["GROUPS", "NavItem", "own_world"]
 GROUPS = {
     "registry": _("連携先"),
     "practice": _("実習"),
+    "programme": _("事業運営"),
     "results": _("評価と報告"),
     "public": _("公開と教材"),
     "admin": _("管理"),

@@ -39,6 +39,7 @@ class ScopeKind(models.TextChoices):
     CONSORTIUM = "consortium", "管理機関"
     SCHOOL = "school", "学校"
     COMPANY = "company", "企業"
+    SUPPORTER = "supporter", "伴走支援"
     # A student's own world: the rows their account leads to (the scope's id is the user's); no other model's rows.
     STUDENT = "student", "生徒本人"
 
@@ -54,6 +55,8 @@ class Role(models.TextChoices):
     COMPANY = "company", _("企業")
     ADMIN = "admin", _("運用管理者")
     STUDENT = "student", _("生徒")
+    SUPPORTER = "supporter", _("伴走者・アドバイザー")
+    SURVEYOR = "surveyor", _("実態調査")
 
 
 # A scope path that matches every row: a model whose every path is this one is shared by every scope
@@ -67,9 +70,9 @@ def shared_by_every_scope(model) -> bool:
     return bool(declared) and all(tuple(paths) == (EVERY_ROW,) for paths in declared.values())
 
 
-def _on_paths(paths, ident) -> Q:
-    """Rows whose scoping object, reached by any of `paths`, is `ident`."""
-    return reduce(operator.or_, (Q(**{path: ident}) for path in paths), Q())
+def _on_paths(paths, ident, kind: str | None = None) -> Q:
+    """Rows whose scoping object, reached by any of `paths`, is `ident` (for a scope of `kind`: `path_lookup`)."""
+    return reduce(operator.or_, (Q(**path_lookup(kind, path, ident)) for path in paths), Q())
 
 
 def _crosses_many(model, path: str) -> bool:
@@ -102,11 +105,25 @@ def scope_condition(model, kind: str | None, ident: int | None) -> Q | None:
         return None
     if ident is None or not paths:
         return Q(pk__in=[])
-    condition = _on_paths(paths, ident)
+    condition = _on_paths(paths, ident, kind)
     if any(_crosses_many(model, path) for path in paths):
         # A lookup through a many-valued relation would repeat rows; a semi-join does not.
         return Q(pk__in=model._base_manager.filter(condition).values("pk"))
     return condition
+
+
+def path_lookup(kind: str, path: str, ident: int) -> dict:
+    """The lookup that puts a row in one scope through one of its scope paths.
+
+    A supporter's scope is the consortia the ministry assigned them to for the current fiscal year: their scope
+    object is themselves, and a supporter path ends at an assignment's `supporter`, whose `fiscal_year` must then be
+    this year's (both in one lookup, so that they hold for the same assignment).
+    """
+    if kind != ScopeKind.SUPPORTER:
+        return {path: ident}
+    from meister.fiscal import current_fiscal_year
+
+    return {path: ident, path.removesuffix("supporter") + "fiscal_year": current_fiscal_year()}
 
 
 def visible_to(queryset, user):
@@ -129,7 +146,7 @@ def owned_within_scope(queryset, kind: str | None, ident: int | None):
         return within_scope(queryset, kind, ident)
     if ident is None:
         return queryset.none()
-    return queryset.filter(_on_paths(narrower, ident))
+    return queryset.filter(_on_paths(narrower, ident, kind))
 
 
 def may_change(user, obj) -> bool:
@@ -148,7 +165,7 @@ def may_change(user, obj) -> bool:
     narrower = getattr(model, "change_scope_paths", {}).get(kind)
     if narrower is None or obj.pk is None:
         return True
-    return model._base_manager.filter(_on_paths(narrower, ident), pk=obj.pk).exists()
+    return model._base_manager.filter(_on_paths(narrower, ident, kind), pk=obj.pk).exists()
 
 
 def changeable_pks(user, rows) -> set:
@@ -164,7 +181,7 @@ def changeable_pks(user, rows) -> set:
     narrower = None if user.is_superuser else getattr(model, "change_scope_paths", {}).get(kind)
     if narrower is None:
         return {row.pk for row in rows}
-    rows = model._base_manager.filter(_on_paths(narrower, ident), pk__in=[row.pk for row in rows])
+    rows = model._base_manager.filter(_on_paths(narrower, ident, kind), pk__in=[row.pk for row in rows])
     return set(rows.values_list("pk", flat=True))
 
 
@@ -235,7 +252,7 @@ def changeable_by(model, user) -> Q:
     narrower = getattr(model, "change_scope_paths", {}).get(kind)
     if narrower is None or kind == ScopeKind.NATIONAL:
         return in_scope
-    return in_scope & _on_paths(narrower, ident)
+    return in_scope & _on_paths(narrower, ident, kind)
 
 
 def may_change_some(user, model) -> bool:
@@ -255,10 +272,10 @@ def lies_in_change_scope(user, instance: models.Model) -> bool:
     paths = getattr(model, "change_scope_paths", {}).get(kind) or getattr(model, "scope_paths", {}).get(kind, ())
     if kind == ScopeKind.NATIONAL or tuple(paths) == (EVERY_ROW,):
         return True
-    return ident is not None and any(_path_matches(instance, path, ident) for path in paths)
+    return ident is not None and any(_path_matches(instance, path, kind, ident) for path in paths)
 
 
-def _path_matches(obj: models.Model, path: str, ident: int) -> bool:
+def _path_matches(obj: models.Model, path: str, kind: str, ident: int) -> bool:
     parts = path.split("__")
     for index, part in enumerate(parts):
         if part == "pk":
@@ -268,7 +285,7 @@ def _path_matches(obj: models.Model, path: str, ident: int) -> bool:
             if obj.pk is None:
                 return False
             rest = "__".join(parts[index:])
-            return type(obj)._base_manager.filter(pk=obj.pk, **{rest: ident}).exists()
+            return type(obj)._base_manager.filter(pk=obj.pk, **path_lookup(kind, rest, ident)).exists()
         related_id = getattr(obj, model_field.attname)
         if related_id is None:
             return False
@@ -323,8 +340,24 @@ def own_student_record(user):
 
 
 def may_see_named_students(user) -> bool:
-    """Student names and diaries stay below the ministry: national statistics need counts only."""
-    return user.role != Role.MINISTRY
+    """Student names and diaries stay below the ministry: national statistics need counts only; the programme's
+    supporters and surveyors work with consortia and regions, never with a student."""
+    return user.role not in {Role.MINISTRY, Role.SUPPORTER, Role.SURVEYOR}
+
+
+def supports_consortia(user) -> bool:
+    """Whether the user is a 伴走者 or アドバイザー of the ③ contractor, working for the consortia assigned to them."""
+    return user.role == Role.SUPPORTER
+
+
+def supporter_accounts(users):
+    """The active accounts of the ③ contractor's companions and advisors, whom the ministry assigns to consortia."""
+    return users.filter(role=Role.SUPPORTER, is_active=True)
+
+
+def places_people(user) -> bool:
+    """The ③ and ④ contractors' staff invite and move nobody, though the surveyor's scope is national."""
+    return user.role not in {Role.SUPPORTER, Role.SURVEYOR}
 
 
 def may_see_guardian_contact(user) -> bool:
@@ -384,8 +417,8 @@ def may_see_result_summary(user) -> bool:
 
 
 def sees_national_figures_only(user) -> bool:
-    """The ministry reads results for the nation as a whole, never one school's."""
-    return user.role == Role.MINISTRY
+    """The ministry (and its surveyor) reads results for the nation as a whole, never one school's."""
+    return user.role in {Role.MINISTRY, Role.SURVEYOR}
 
 
 def may_work_on_pdca(user) -> bool:
@@ -518,7 +551,7 @@ def may_save(user, obj) -> bool:
     rows = visible_to(model._base_manager.filter(pk=obj.pk), user)
     narrower = getattr(model, "change_scope_paths", {}).get(kind)
     if narrower:
-        rows = rows.filter(_on_paths(narrower, ident))
+        rows = rows.filter(_on_paths(narrower, ident, kind))
     return rows.exists()
 
 
@@ -555,46 +588,3 @@ def saving_in_scope(user, obj):
             paths = getattr(model, "change_scope_paths", {}).get(kind) or model.scope_paths.get(kind, ())
             placing = paths[0].split("__")[0] if paths else None
             raise OutsideScope(_("この内容では担当範囲の外になるため保存できません。"), field=placing)
-
-
-# --- placing people -----------------------------------------------------------------------------------------------
-
-# Accounts come by invitation down the scope tree: a user places people (invites them, moves them) one level below
-# their own scope and inside it; a company's staff place colleagues in their own company.
-PLACES = {
-    ScopeKind.NATIONAL: (ScopeKind.PREFECTURE,),
-    ScopeKind.PREFECTURE: (ScopeKind.CONSORTIUM, ScopeKind.SCHOOL),
-    ScopeKind.CONSORTIUM: (ScopeKind.SCHOOL, ScopeKind.COMPANY),
-    ScopeKind.COMPANY: (ScopeKind.COMPANY,),
-}
-
-
-def placeable_kinds(user) -> tuple[str, ...]:
-    """The scope kinds the user may place people in; none for an inactive or anonymous user."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return ()
-    return PLACES.get(user.scope_kind, ())
-
-
-def placeable(queryset, user, kind: str):
-    """The scoping objects of `queryset` (prefectures, consortia, schools or companies, of scope kind `kind`) that the
-    user may place people in: inside the user's scope and, where the model narrows changes (`change_scope_paths`),
-    inside those too — a prefecture places teachers at its own schools, a coordinator staff of its member companies.
-    """
-    if kind not in placeable_kinds(user):
-        return queryset.none()
-    own_kind, ident = user.scope
-    if own_kind == ScopeKind.NATIONAL:
-        return queryset
-    model = queryset.model
-    paths = getattr(model, "change_scope_paths", {}).get(own_kind) or getattr(model, "scope_paths", {}).get(own_kind)
-    if ident is None or not paths:
-        return queryset.none()
-    return queryset.filter(pk__in=model._base_manager.filter(_on_paths(paths, ident)).values("pk"))
-
-
-def may_place(user, kind: str, obj) -> bool:
-    """Whether the user may place a person in scope kind `kind` at the scoping object `obj`."""
-    if obj is None or obj.pk is None:
-        return False
-    return placeable(type(obj)._base_manager.filter(pk=obj.pk), user, kind).exists()

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "partners",
     "accounts",
     "curricula",
+    "programme",
     "assessments",
     "reports",
     "showcase",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("reports/", include("reports.urls")),
     path("curricula/", include("curricula.urls")),
+    path("programme/", include("programme.urls")),
     path("assessments/", include("assessments.urls")),
     path("public/", include("showcase.urls_public")),
     path("library/", include("showcase.urls_library")),

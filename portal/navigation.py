@@ -12,6 +12,7 @@ from curricula import navigation as curricula
 from meister.navigation import GROUPS, NavItem
 from meister.scoping import may_open_back_office, sees_own_world_only
 from partners import navigation as partners
+from programme import navigation as programme
 from reports import navigation as reports
 from showcase import navigation as showcase
 from sso import navigation as sso
@@ -19,6 +20,7 @@ from sso import navigation as sso
 SOURCES = (
     partners.entries,
     curricula.entries,
+    programme.entries,
     reports.entries,
     assessments.entries,
     showcase.entries,

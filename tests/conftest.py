@@ -99,6 +99,8 @@ PERSONAS = (
     "teacher",
     "company",
     "admin",
+    "supporter",
+    "surveyor",
     "prefecture-niigata",
     "coordinator-niigata",
     "teacher-niigata",
@@ -106,6 +108,7 @@ PERSONAS = (
     # A Hikone student whose account is linked to their roster row, and a Kaiyo student: outsiders to each other.
     "student",
     "student-niigata",
+    "supporter-niigata",
 )
 STUDENTS = ("student", "student-niigata")
 

@@ -37,6 +37,8 @@ class Consortium(models.Model):
         ScopeKind.CONSORTIUM: ("pk",),
         ScopeKind.SCHOOL: ("schools",),
         ScopeKind.COMPANY: ("companies",),
+        # The ③ contractor's supporters, through the assignments the ministry makes each year (programme app).
+        ScopeKind.SUPPORTER: ("support_assignments__supporter",),
     }
     change_roles = {Role.ADMIN, Role.PREFECTURE, Role.COORDINATOR}
 

@@ -576,6 +576,159 @@ EXPECTATIONS.update(
     }
 )
 
+def _shiga_designation(demo):
+    from meister.fiscal import current_fiscal_year
+    from partners.models import Designation
+
+    return Designation.objects.get(consortium=demo.shiga_consortium, fiscal_year=current_fiscal_year())
+
+
+def _shiga_thread(demo):
+    from programme.models import AdviceThread
+
+    return {"pk": AdviceThread.objects.filter(consortium=demo.shiga_consortium).order_by("pk")[0].pk}
+
+
+def _shiga_ledger_entry(demo):
+    return {"pk": _shiga_designation(demo).ledger_entries.order_by("pk")[0].pk}
+
+
+def _ledger_batch(demo):
+    batch = ImportBatch.objects.create(
+        kind=ImportKind.LEDGER,
+        original_filename="ledger.xlsx",
+        created_by=demo.users["coordinator"],
+        summary={"designation": _shiga_designation(demo).pk},
+    )
+    return {"pk": batch.pk}
+
+
+def _shiga_results_event(demo):
+    from programme.models import EventKind, ProgrammeEvent
+
+    return {"pk": ProgrammeEvent.objects.get(kind=EventKind.RESULTS, consortia=demo.shiga_consortium).pk}
+
+
+# The programme: the ministry assigns the ③ contractor's supporters and draws the network; a supporter reads and
+# writes the advice of the consortia assigned to them this year and sees their plans and money, never a student;
+# the consortium's own keepers (coordinator, prefecture) keep the plan, the estimate and the ledger.
+MONEY_KEEPERS = {"prefecture": 200, "coordinator": 200, "admin": 200}
+EXPECTATIONS.update(
+    {
+        "programme:support_overview": (None, expect(200)),
+        "programme:assignment_create": (None, expect(403, ministry=200, admin=200)),
+        "programme:consortium_advice": (lambda d: {"pk": d.shiga_consortium.pk}, shiga_only()),
+        "programme:advice_create": (
+            None,
+            expect(403, coordinator=200, coordinator_niigata=200, admin=200, supporter=200, supporter_niigata=200),
+        ),
+        "programme:advice_detail": (_shiga_thread, shiga_only()),
+        "programme:money_list": (None, expect(200)),
+        "programme:designation_money": (lambda d: {"pk": _shiga_designation(d).pk}, shiga_only()),
+        "programme:plan_edit": (lambda d: {"pk": _shiga_designation(d).pk}, shiga_only(403, **MONEY_KEEPERS)),
+        "programme:estimate_edit": (lambda d: {"pk": _shiga_designation(d).pk}, shiga_only(403, **MONEY_KEEPERS)),
+        "programme:ledger_create": (lambda d: {"pk": _shiga_designation(d).pk}, shiga_only(403, **MONEY_KEEPERS)),
+        "programme:ledger_export": (lambda d: {"pk": _shiga_designation(d).pk}, shiga_only()),
+        "programme:ledger_import": (lambda d: {"pk": _shiga_designation(d).pk}, shiga_only(403, **MONEY_KEEPERS)),
+        "programme:ledger_edit": (_shiga_ledger_entry, shiga_only(403, **MONEY_KEEPERS)),
+        "programme:ledger_evidence": (_shiga_ledger_entry, shiga_only()),
+        "programme:ledger_import_preview": (_ledger_batch, expect(404, coordinator=200, admin=200)),
+        "programme:ledger_import_commit": (_ledger_batch, expect(405)),
+        "programme:network": (None, expect(200)),
+        "programme:network_link_create": (None, expect(403, ministry=200, admin=200)),
+        "programme:event_list": (None, expect(200)),
+        "programme:event_create": (
+            None,
+            expect(200, teacher=403, company=403, teacher_niigata=403, company_niigata=403, surveyor=403),
+        ),
+        "programme:event_detail": (_shiga_results_event, shiga_only()),
+        "programme:event_edit": (
+            _shiga_results_event,
+            shiga_only(403, ministry=200, prefecture=200, coordinator=200, admin=200, supporter=200),
+        ),
+        "programme:continuation_edit": (
+            lambda d: {"pk": d.shiga_consortium.pk},
+            shiga_only(403, **MONEY_KEEPERS),
+        ),
+    }
+)
+
+
+# The programme's contractors on the rest of the portal, where they are answered otherwise than a row's default:
+# a ③ supporter reaches only the consortia assigned to them this year (and their designations, meetings and
+# stages), so a school, company, agreement or report is not there for them (404) and nothing is theirs to keep
+# (403); the ④ surveyor reads the nation as the ministry does and runs the survey, and keeps nothing else. Neither
+# opens a student's page (403 before any lookup) nor invites anyone.
+CONTRACTORS = {
+    "accounts:people": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
+    "accounts:person_edit": {"supporter": 403, "supporter_niigata": 403},
+    "assessments:administration_grid": {"surveyor": 403},
+    "assessments:administration_import": {"surveyor": 403},
+    "assessments:cohort_results": {"supporter": 404, "surveyor": 403},
+    "assessments:practice_create": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "assessments:survey_create": {"surveyor": 200},
+    "assessments:survey_detail": {"surveyor": 200},
+    "assessments:survey_list": {"surveyor": 200},
+    "assessments:survey_tabulation": {"surveyor": 200},
+    "curricula:allocation_detail": {"supporter": 404, "surveyor": 403},
+    "curricula:class_session_edit": {"supporter": 404},
+    "curricula:day_log_edit": {"supporter": 404},
+    "curricula:joint_project_edit": {"supporter": 404},
+    "curricula:placement_agreement": {"supporter": 404},
+    "curricula:placement_agreement_pdf": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "curricula:placement_agreement_scan": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "curricula:placement_detail": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "curricula:rollover": {"supporter": 404},
+    "curricula:student_record_pdf": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "library:create": {"supporter_niigata": 403},
+    "library:detail": {"surveyor": 200},
+    "library:download": {"surveyor": 200},
+    "library:edit": {"surveyor": 403, "supporter_niigata": 403},
+    "library:file": {"surveyor": 200},
+    "library:preview": {"surveyor": 200},
+    "partners:agreement_create": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "partners:agreement_detail": {"supporter": 404},
+    "partners:agreement_document": {"supporter": 404},
+    "partners:agreement_edit": {"supporter": 404, "surveyor": 403},
+    "partners:calendar_copy": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "partners:closure_create": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "partners:closure_edit": {"supporter": 404, "surveyor": 403},
+    "partners:company_contact_create": {"supporter": 404, "surveyor": 403},
+    "partners:company_create": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "partners:company_detail": {"supporter": 404},
+    "partners:company_edit": {"supporter": 404, "surveyor": 403},
+    "partners:company_person_create": {"supporter": 404, "surveyor": 403},
+    "partners:consultation_create": {"supporter": 403, "surveyor": 403},
+    "partners:consultation_edit": {"supporter": 403, "surveyor": 403},
+    "partners:designation_create": {"supporter": 403, "surveyor": 403},
+    "partners:engagement_detail": {"supporter": 404},
+    "partners:meeting_create": {"supporter": 403, "surveyor": 403},
+    "partners:meeting_edit": {"supporter": 403, "surveyor": 403},
+    "partners:need_candidates": {"supporter": 404, "surveyor": 403},
+    "partners:need_create": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "partners:need_detail": {"supporter": 404},
+    "partners:need_propose": {"supporter": 404, "surveyor": 403},
+    "partners:proposal_answer": {"supporter": 404},
+    "partners:school_contact_create": {"supporter": 404, "surveyor": 403},
+    "partners:school_detail": {"supporter": 404},
+    "partners:school_edit": {"supporter": 404, "surveyor": 403},
+    "partners:stage_record": {"supporter": 403, "surveyor": 403},
+    "partners:teaching_create": {"supporter": 404, "surveyor": 403},
+    "reports:kpi_list": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "reports:pdca_edit": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "reports:pdca_list": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "reports:run_create": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
+    "reports:run_detail": {"supporter": 404},
+    "reports:run_download": {"supporter": 404},
+    "reports:run_download_xlsx": {"supporter": 404},
+    "reports:run_progress": {"supporter": 404},
+    "showcase:company_profile_edit": {"supporter": 404},
+    "sso:configuration_edit": {"surveyor": 403},
+}
+for _name, _statuses in CONTRACTORS.items():
+    EXPECTATIONS[_name][1].update({persona.replace("_", "-"): status for persona, status in _statuses.items()})
+
+
 # Django's admin: staff only. Non-staff and anonymous users are sent to the admin login (302),
 # except these: (staff, non-staff, anonymous). The autocomplete endpoint refuses a request
 # without its parameters; the admin login shows its form to anyone who is not staff.

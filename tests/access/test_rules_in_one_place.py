@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-PRODUCT_PACKAGES = ("meister", "partners", "curricula", "assessments", "showcase", "reports", "portal")
+PRODUCT_PACKAGES = ("meister", "partners", "curricula", "programme", "assessments", "showcase", "reports", "portal")
 SCOPING = Path("meister/scoping.py")
 RULE = re.compile(
     r"\.role\s*(?:==|!=|\bin\b|\bnot\s+in\b)"  # user.role == …, user.role in {…}, user.role not in …

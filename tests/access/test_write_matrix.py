@@ -28,7 +28,7 @@ from meister.scoping import decides_scope, visible_to
 from tests.access.test_permission_matrix import ANONYMOUS, EXPECTATIONS, url_names
 from tests.conftest import PERSONAS
 
-PORTAL_APPS = ("meister", "partners", "accounts", "curricula", "assessments", "showcase", "reports", "sso")
+PORTAL_APPS = ("meister", "partners", "accounts", "curricula", "programme", "assessments", "showcase", "reports", "sso")
 NATIONAL = ("ministry", "admin")
 
 

@@ -1,8 +1,8 @@
 """The house's layering, read from the import graph, so that it stays true as the code grows.
 
-meister (the core) → partners → accounts, sso → curricula → assessments, showcase → reports → portal; devtools
-sits beside, on top of everything, and no product module imports it. An app imports only the layers below it; the core
-names no app except in the root URLconf.
+meister (the core) → partners → accounts, sso → curricula → programme, assessments, showcase → reports → portal;
+devtools sits beside, on top of everything, and no product module imports it. An app imports only the layers below
+it; the core names no app except in the root URLconf.
 """
 
 import ast
@@ -16,6 +16,7 @@ LAYERS = {
     "accounts": 2,
     "sso": 2,
     "curricula": 3,
+    "programme": 4,
     "assessments": 4,
     "showcase": 4,
     "reports": 5,

@@ -407,6 +407,9 @@ class Command(BaseCommand):
             from devtools.demo.rosters import load_demo as load_rosters_demo
 
             load_rosters_demo(today)
+            from devtools.demo.programme import load_demo as load_programme_demo
+
+            load_programme_demo(today)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
 
     def _load_curricula(self, today):
