@@ -3,7 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from curricula import views
-from curricula.views import allocation, rosters, sessions
+from curricula.views import allocation, evaluations, rosters, sessions
 
 
 class IsoDateConverter:
@@ -59,4 +59,18 @@ urlpatterns += [
     path("students/roster/", rosters.roster_import, name="roster_import"),
     path("students/roster/template/<slug:fmt>/", rosters.roster_template_download, name="roster_template_download"),
     path("students/rollover/<int:school_pk>/", rosters.rollover, name="rollover"),
+]
+# Evaluations of placements and the rubrics they use (views.evaluations).
+urlpatterns += [
+    path("placements/<int:pk>/evaluations/<slug:stage>/", evaluations.evaluation_compare, name="evaluation_compare"),
+    path(
+        "placements/<int:pk>/evaluations/<slug:stage>/mentor/", evaluations.evaluation_mentor, name="evaluation_mentor"
+    ),
+    path(
+        "placements/<int:pk>/evaluations/<slug:stage>/remind/", evaluations.evaluation_remind, name="evaluation_remind"
+    ),
+    path("evaluate/<str:token>/", evaluations.evaluation_link, name="evaluation_link"),
+    path("rubrics/", evaluations.rubric_list, name="rubric_list"),
+    path("rubrics/<int:pk>/", evaluations.rubric_detail, name="rubric_detail"),
+    path("rubrics/<int:pk>/copy/", evaluations.rubric_copy, name="rubric_copy"),
 ]

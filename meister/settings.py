@@ -279,10 +279,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "curricula.tasks.send_confirmation_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "remind-mentors-of-evaluations-due": {
+        "task": "curricula.tasks.evaluation_reminders_send",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 # Published figures hide groups smaller than this (assessment results, survey tabulations).
 ASSESSMENTS_SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 10, minimum=1)
 # Students are anonymised this many years after their graduation year (anonymise_students).
+# Mentors are reminded of an evaluation this many days before it is due (half-way through, and the last day).
+CURRICULA_EVALUATION_REMINDER_DAYS = env_int("EVALUATION_REMINDER_DAYS", 7, minimum=0)
 STUDENT_RETENTION_YEARS = env_int("STUDENT_RETENTION_YEARS", 5, minimum=1)
 REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1)
 # Long reports (the annual national one) are laid out in parts by this many processes side by side; 1 = whole.

@@ -37,3 +37,9 @@ def curricula_cards(context):
 @register.filter
 def lookup(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def descriptor(item, value):
+    """A rubric item's words for one level of the scale."""
+    return item.descriptor(value)

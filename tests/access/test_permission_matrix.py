@@ -12,8 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Administration, Instrument, Practice, Survey
 from assessments.services.survey import recipient_token
-from curricula.links import CONFIRMATION
-from curricula.models import ClassSession
+from curricula.links import CONFIRMATION, EVALUATION
+from curricula.models import ClassSession, Rubric
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
 from partners.services.matching import proposal_token
@@ -79,6 +79,12 @@ def _allocation_round(demo):
         required_hours="48",
     )
     return {"pk": allocation.pk}
+
+
+def _mentor_evaluation(demo):
+    from curricula.services.evaluations import evaluation_for
+
+    return evaluation_for(demo.kotoh.placements.order_by("pk")[0], "final", "mentor")
 
 
 def _proposal(demo):
@@ -347,6 +353,30 @@ EXPECTATIONS.update(
             lambda d: {"school_pk": d.hikone.pk},
             shiga_only(403, teacher=200, admin=200),
         ),
+    }
+)
+# Evaluations: the school side compares, the host company fills its mentor's, the link needs no account.
+EXPECTATIONS.update(
+    {
+        "curricula:evaluation_compare": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk, "stage": "final"},
+            shiga_only(ministry=403, company=403),
+        ),
+        "curricula:evaluation_mentor": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk, "stage": "final"},
+            shiga_only(403, company=200, admin=200),
+        ),
+        "curricula:evaluation_remind": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk, "stage": "final"},
+            expect(405),
+        ),
+        "curricula:evaluation_link": (
+            lambda d: {"token": EVALUATION.token(_mentor_evaluation(d).pk)},
+            expect(200, anonymous=200),
+        ),
+        "curricula:rubric_list": (None, expect(200)),
+        "curricula:rubric_detail": (lambda d: {"pk": Rubric.objects.order_by("pk")[0].pk}, expect(200)),
+        "curricula:rubric_copy": (lambda d: {"pk": Rubric.objects.order_by("pk")[0].pk}, expect(405)),
     }
 )
 EXPECTATIONS.update(
