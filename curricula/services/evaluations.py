@@ -298,3 +298,68 @@ def rubric_items_save(*, user, rubric: Rubric, formset) -> Rubric:
         item.full_clean()
         item.save()
     return rubric
+
+
+def evaluation_sheets(placements, *, with_self: bool = True) -> list[dict]:
+    """The submitted evaluations of these placements, a sheet per placement and stage: each line with the mentor's
+    and the student's marks, their remarks and the teacher's comments (the practice record prints these).
+    Without `with_self` (a host company's copy) only the mentor's evaluations are there."""
+    placements = {p.pk: p for p in placements}
+    evaluators = Evaluator.values if with_self else [Evaluator.MENTOR]
+    evaluations = (
+        Evaluation.objects.filter(
+            placement__in=list(placements), status=EvaluationStatus.SUBMITTED, evaluator__in=evaluators
+        )
+        .select_related("rubric")
+        .prefetch_related("scores", "rubric__items")
+    )
+    reviews = EvaluationReview.objects.filter(placement__in=list(placements) if with_self else []).order_by(
+        "written_at", "pk"
+    )
+    by_sheet: dict[tuple[int, str], dict] = {}
+    for evaluation in evaluations:
+        evaluation.placement = placements[evaluation.placement_id]
+        sheet = by_sheet.setdefault(
+            (evaluation.placement_id, evaluation.stage),
+            {"placement": evaluation.placement, "stage": evaluation.get_stage_display(), "reviews": []},
+        )
+        sheet[evaluation.evaluator] = evaluation
+    for review in reviews:
+        sheet = by_sheet.get((review.placement_id, review.stage))
+        if sheet is not None:
+            sheet["reviews"].append(review)
+    sheets = []
+    for _key, sheet in sorted(by_sheet.items(), key=lambda kv: (kv[0][0], kv[0][1] != "midterm")):
+        some = sheet.get(Evaluator.MENTOR) or sheet.get(Evaluator.SELF)
+        rubric = some.rubric
+        mentor = levels_of(sheet.get(Evaluator.MENTOR))
+        own = levels_of(sheet.get(Evaluator.SELF))
+        sheet["rows"] = [
+            (q.title, rubric.mark(mentor.get(q.key)), rubric.mark(own.get(q.key)))
+            for q in questions(some, list(rubric.items.all()))
+        ]
+        sheet["scale"] = rubric.scale
+        sheets.append(sheet)
+    return sheets
+
+
+def evaluations_due(placements, *, evaluator: str, today: datetime.date | None = None) -> list[dict]:
+    """The stages of these placements due within the reminder days, or past due, that `evaluator` has not submitted,
+    soonest first (the dashboards list them): one query whatever the number of placements."""
+    today = today or clock.today()
+    horizon = today + datetime.timedelta(days=reminder_days())
+    placements = list(placements)
+    submitted = set(
+        Evaluation.objects.filter(
+            placement__in=placements, evaluator=evaluator, status=EvaluationStatus.SUBMITTED
+        ).values_list("placement_id", "stage")
+    )
+    due = []
+    for placement in placements:
+        for stage, label in EvaluationStage.choices:
+            day = due_on(placement, stage)
+            # Past due stays listed for a month after the placement ends, then it is history.
+            if day <= horizon and placement.ends_on >= today - datetime.timedelta(days=30):
+                if (placement.pk, stage) not in submitted:
+                    due.append({"placement": placement, "stage": stage, "label": label, "due": day})
+    return sorted(due, key=lambda row: (row["due"], row["placement"].pk))

@@ -30,12 +30,14 @@ from curricula.models import (
     PlacementKind,
     Student,
 )
+from curricula.services.evaluations import evaluation_sheets
 from curricula.views.rosters import roster_context
 from meister import clock, signed_links
 from meister.calendar import holiday_name
 from meister.fiscal import fiscal_year_from
 from meister.replica import reads_replica
 from meister.scoping import (
+    acts_for_company,
     get_for_user,
     may_change,
     may_confirm_days,
@@ -44,6 +46,7 @@ from meister.scoping import (
     may_see_guardian_contact,
     may_see_named_students,
     save_in_scope,
+    speaks_for_company,
     visible_to,
 )
 from meister.validators import plain_int
@@ -347,6 +350,8 @@ def placement_detail(request, pk):
         "next_month": (month + datetime.timedelta(days=32)).replace(day=1),
         "logs": _flagged(placement, DayLog.objects.filter(placement=placement).order_by("-day")),
         "can_change": may_change(user, placement),
+        "can_compare": not speaks_for_company(user),
+        "fills_mentor": acts_for_company(user, placement.company_id),
         "show_guardian": may_see_guardian_contact(user),
         "agreement_form": AgreementForm(initial={"agreement_status": placement.agreement_status}),
         "weekday_header": [label for _day, label in SUNDAY_FIRST],
@@ -510,7 +515,8 @@ def student_record_pdf(request, pk):
     logs = visible_to(DayLog.objects.filter(placement__student=student), request.user).select_related(
         "placement", "placement__company"
     )
-    return documents.student_record_response(student, placements, logs.order_by("day"))
+    sheets = evaluation_sheets(placements, with_self=not speaks_for_company(request.user))
+    return documents.student_record_response(student, placements, logs.order_by("day"), sheets)
 
 
 @login_required

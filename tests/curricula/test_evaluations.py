@@ -141,7 +141,9 @@ def test_reminders_go_once_in_the_days_before_and_remind_now_shows_when(client, 
     travel(placement.ends_on - datetime.timedelta(days=3))
     sent = services.evaluation_reminders_send()
     assert sent >= 1
-    to_mentor = [m for m in mail.outbox if m.to == [placement.mentor.email] and placement.student.kana_name in m.subject]
+    to_mentor = [
+        m for m in mail.outbox if m.to == [placement.mentor.email] and placement.student.kana_name in m.subject
+    ]
     assert len(to_mentor) == 1
     assert "/curricula/evaluate/" in to_mentor[0].body
     evaluation = Evaluation.objects.get(placement=placement, stage="final", evaluator="mentor")
@@ -215,3 +217,46 @@ def test_the_mentors_page_costs_the_same_queries_at_two_scales(client, demo):
     placement.skills = "\n".join(f"技能{n}" for n in range(12))
     placement.save()
     assert count() == small
+
+
+def test_the_practice_record_prints_both_evaluations_and_the_teachers_comment(client, demo):
+    from tests.pdf import pdf_text
+
+    placement = kotoh_placement(demo)
+    mentor = services.evaluation_for(placement, "final", "mentor")
+    own = services.evaluation_for(placement, "final", "self")
+    levels = dict.fromkeys(all_levels(mentor), 3)
+    services.evaluation_save(evaluation=mentor, levels=levels, comment="段取りが早い", submit=True, written_by="指導者")
+    services.evaluation_save(
+        evaluation=own, levels=dict.fromkeys(levels, 1), comment="測定に自信がない", submit=True, written_by="生徒"
+    )
+    services.evaluation_review_add(
+        user=demo.users["teacher"], placement=placement, stage="final", comment="面談で自信をつけよう"
+    )
+    client.force_login(demo.users["teacher"])
+    text = pdf_text(client.get(reverse("curricula:student_record_pdf", args=[placement.student_id])).content)
+    for words in ("最終評価", "段取りが早い", "測定に自信がない", "面談で自信をつけよう", "チームワーク"):
+        assert words in text.replace("\n", "")
+
+    client.force_login(demo.users["company"])
+    text = pdf_text(client.get(reverse("curricula:student_record_pdf", args=[placement.student_id])).content)
+    assert "段取りが早い" in text.replace("\n", "") and "測定に自信がない" not in text.replace("\n", "")
+
+
+def test_evaluations_due_show_on_the_teachers_and_the_companys_dashboard(client, demo, travel):
+    placement = kotoh_placement(demo)
+    travel(placement.ends_on - datetime.timedelta(days=2))
+    client.force_login(demo.users["teacher"])
+    html = client.get(reverse("portal:dashboard")).content.decode()
+    compare = reverse("curricula:evaluation_compare", args=[placement.pk, "final"])
+    assert 'data-testid="evaluations-due"' in html and compare in html
+    client.force_login(demo.users["company"])
+    html = client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("curricula:evaluation_mentor", args=[placement.pk, "final"]) in html
+
+    evaluation = services.evaluation_for(placement, "final", "mentor")
+    services.evaluation_save(
+        evaluation=evaluation, levels=dict.fromkeys(all_levels(evaluation), 2), comment="", submit=True, written_by="m"
+    )
+    html = client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("curricula:evaluation_mentor", args=[placement.pk, "final"]) not in html
