@@ -188,6 +188,7 @@ EXPECTATIONS = {
     "partners:need_candidates": (lambda d: {"pk": _proposal(d).need_id}, shiga_only(**CONSORTIUM_READERS)),
     "partners:need_propose": (lambda d: {"pk": _proposal(d).need_id}, shiga_only(302, **CONSORTIUM_READERS)),
     "partners:proposal_list": (None, expect(200)),
+    "partners:proposal_detail": (lambda d: {"pk": _proposal(d).pk}, shiga_only()),
     # Only the company asked (and the back office) answers; the others in scope may look but not answer.
     "partners:proposal_answer": (
         lambda d: {"pk": _proposal(d).pk},
