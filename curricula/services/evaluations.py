@@ -363,3 +363,28 @@ def evaluations_due(placements, *, evaluator: str, today: datetime.date | None =
                 if (placement.pk, stage) not in submitted:
                     due.append({"placement": placement, "stage": stage, "label": label, "due": day})
     return sorted(due, key=lambda row: (row["due"], row["placement"].pk))
+
+
+def evaluation_summary(placements, *, stage: str = EvaluationStage.FINAL) -> list[dict]:
+    """The mean level of each rubric item over the submitted evaluations of `placements` at `stage`, by evaluator,
+    counted by the database (the PDCA report shows these and hides the small groups). Items are matched by section
+    and title, so a consortium's copy of a rubric adds to the same lines as the default."""
+    from django.db.models import Avg, Count
+
+    rows = (
+        EvaluationScore.objects.filter(
+            evaluation__placement__in=placements,
+            evaluation__stage=stage,
+            evaluation__status=EvaluationStatus.SUBMITTED,
+            item__isnull=False,
+        )
+        .order_by()
+        .values("item__section", "item__title", "evaluation__evaluator")
+        .annotate(n=Count("evaluation", distinct=True), mean=Avg("level"), position=Avg("item__position"))
+    )
+    lines: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (row["item__section"], row["item__title"])
+        line = lines.setdefault(key, {"section": key[0], "title": key[1], "position": row["position"]})
+        line[row["evaluation__evaluator"]] = {"n": row["n"], "mean": row["mean"]}
+    return sorted(lines.values(), key=lambda line: (line["position"], line["title"]))

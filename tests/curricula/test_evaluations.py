@@ -260,3 +260,27 @@ def test_evaluations_due_show_on_the_teachers_and_the_companys_dashboard(client,
     )
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("curricula:evaluation_mentor", args=[placement.pk, "final"]) not in html
+
+
+def test_the_pdca_report_shows_evaluation_means_and_hides_small_groups(demo, settings):
+    from meister.fiscal import fiscal_year
+    from reports.documents import ReportScope
+    from reports.documents.common import HIDDEN
+    from reports.documents.pdca import collect_pdca
+
+    placements = list(Placement.objects.filter(student__school=demo.hikone).order_by("pk")[:3])
+    for placement in placements:
+        evaluation = services.evaluation_for(placement, "final", "mentor")
+        levels = dict.fromkeys(all_levels(evaluation), 2)
+        services.evaluation_save(evaluation=evaluation, levels=levels, comment="", submit=True, written_by="m")
+    scope = ReportScope("consortium", demo.shiga_consortium.pk)
+    fy = fiscal_year(placements[0].starts_on)
+
+    settings.ASSESSMENTS_SUPPRESSION_THRESHOLD = 3
+    rows = {row["title"]: row for row in collect_pdca(fy, scope)["evaluation_rows"]}
+    assert rows["責任感"]["mentor_text"] == "2.00" and rows["責任感"]["mentor_n"] == 3
+    assert rows["責任感"]["self_text"] == "—"
+
+    settings.ASSESSMENTS_SUPPRESSION_THRESHOLD = 4
+    rows = {row["title"]: row for row in collect_pdca(fy, scope)["evaluation_rows"]}
+    assert rows["責任感"]["mentor_text"] == HIDDEN and rows["責任感"]["mentor_mean"] is None
