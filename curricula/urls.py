@@ -3,7 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from curricula import views
-from curricula.views import allocation, evaluations, rosters, sessions
+from curricula.views import allocation, diaries, evaluations, rosters, sessions
 
 
 class IsoDateConverter:
@@ -69,8 +69,17 @@ urlpatterns += [
     path(
         "placements/<int:pk>/evaluations/<slug:stage>/remind/", evaluations.evaluation_remind, name="evaluation_remind"
     ),
+    path("placements/<int:pk>/evaluations/<slug:stage>/self/", evaluations.evaluation_self, name="evaluation_self"),
     path("evaluate/<str:token>/", evaluations.evaluation_link, name="evaluation_link"),
     path("rubrics/", evaluations.rubric_list, name="rubric_list"),
     path("rubrics/<int:pk>/", evaluations.rubric_detail, name="rubric_detail"),
     path("rubrics/<int:pk>/copy/", evaluations.rubric_copy, name="rubric_copy"),
+]
+# The practice diary (views.diaries).
+urlpatterns += [
+    path("diary/", diaries.diary_home, name="diary_home"),
+    path("diary/<int:pk>/<str:day>/", diaries.diary_write, name="diary_write"),
+    path("diaries/<int:pk>/", diaries.diary_detail, name="diary_detail"),
+    path("diaries/<int:pk>/photo/", diaries.diary_photo, name="diary_photo"),
+    path("confirm/<str:token>/photo/<int:pk>/", diaries.diary_link_photo, name="diary_link_photo"),
 ]

@@ -29,7 +29,7 @@ from curricula.models import (
     RubricItem,
 )
 from meister import clock, mailing
-from meister.scoping import ScopeKind, acts_for_company, may_change
+from meister.scoping import ScopeKind, acts_for_company, may_change, own_student_record
 
 DEFAULT_REMINDER_DAYS = 7
 
@@ -104,7 +104,10 @@ def _may_write(user, evaluation: Evaluation) -> bool:
         return True  # the caller read a signed link for this mentor evaluation
     if evaluation.evaluator == Evaluator.MENTOR:
         return acts_for_company(user, evaluation.placement.company_id)
-    return may_change(user, evaluation)
+    student = evaluation.placement.student
+    if own_student_record(user) is not None:
+        return own_student_record(user).pk == student.pk
+    return may_change(user, evaluation.placement) and student.account_id is None
 
 
 @transaction.atomic

@@ -25,11 +25,14 @@ from curricula.forms import AgreementForm, DayLogForm, DayRowForm, PlacementForm
 from curricula.models import (
     AgreementStatus,
     DayLog,
+    DiaryEntry,
+    DiaryStatus,
     LogStatus,
     Placement,
     PlacementKind,
     Student,
 )
+from curricula.services import diaries as diary_services
 from curricula.services.evaluations import evaluation_sheets
 from curricula.views.rosters import roster_context
 from meister import clock, signed_links
@@ -88,6 +91,9 @@ def log_day(request, day: datetime.date):
         editable = day <= today and (log is None or log.status != LogStatus.CONFIRMED)
         data = posted if editable else None
         rows.append({"placement": placement, "log": log, "form": DayRowForm(data, placement=placement, log=log)})
+    diaries = selectors.shared_diaries_on_day(placements, day)
+    for row in rows:
+        row["diary"] = diaries.get(row["placement"].pk)
     editable_rows = [row for row in rows if row["log"] is None or row["log"].status != LogStatus.CONFIRMED]
     if request.method == "POST":
         if day > today:
@@ -186,7 +192,10 @@ def _review(request, logs, *, user, actor):
     if log is None:
         raise Http404
     comment = form.cleaned_data["comment"].strip()
+    diary_comment = request.POST.get("diary_comment", "").strip()
     try:
+        if diary_comment and getattr(log, "diary", None) is not None:
+            diary_services.diary_mentor_comment(entry=log.diary, comment=diary_comment, actor=actor, user=user)
         if form.cleaned_data["decision"] == "confirm":
             services.day_log_confirm(log=log, user=user, actor=actor, feedback=comment)
             messages.success(request, _("%(student)s さんの%(day)sの記録を確認しました。") % _log_words(log))
@@ -213,6 +222,15 @@ def _confirm_all(request, logs, *, user, actor):
     messages.success(request, _("%(count)s件の記録を確認しました。") % {"count": count})
 
 
+def _with_diaries(logs) -> list[DayLog]:
+    """The logs, each with the student's shared diary of that day (or None) as `diary`: one query more."""
+    logs = list(logs)
+    diaries = selectors.shared_diaries_for_logs(logs)
+    for log in logs:
+        log.diary = diaries.get((log.placement_id, log.day))
+    return logs
+
+
 def _log_words(log):
     return {"student": log.placement.student.kana_name, "day": f"{log.day:%m/%d}"}
 
@@ -223,7 +241,7 @@ def confirmations(request):
     user = request.user
     if not may_confirm_days(user):
         raise PermissionDenied
-    logs = list(selectors.pending_logs_for_user(user=user))
+    logs = _with_diaries(selectors.pending_logs_for_user(user=user))
     failed = None
     if request.method == "POST":
         actor = user.get_full_name() or user.username
@@ -244,7 +262,7 @@ def confirm_link(request, token):
         mentor = links.mentor_for_token(token)
     except signed_links.BadLink as error:
         return signed_links.refused(request, error, links.CONFIRMATION)
-    logs = list(selectors.pending_logs_for_mentor(mentor=mentor))
+    logs = _with_diaries(selectors.pending_logs_for_mentor(mentor=mentor))
     failed = None
     if request.method == "POST":
         actor = _("%(name)s（メールのリンクから）") % {"name": mentor.name}
@@ -254,7 +272,7 @@ def confirm_link(request, token):
         failed = _review(request, logs, user=None, actor=actor)
         if failed is None:
             return redirect(request.path)
-    context = {"logs": logs, "failed": failed, "via_link": True, "mentor": mentor}
+    context = {"logs": logs, "failed": failed, "via_link": True, "mentor": mentor, "token": token}
     return render(request, "curricula/confirm.html", context)
 
 
@@ -516,7 +534,12 @@ def student_record_pdf(request, pk):
         "placement", "placement__company"
     )
     sheets = evaluation_sheets(placements, with_self=not speaks_for_company(request.user))
-    return documents.student_record_response(student, placements, logs.order_by("day"), sheets)
+    diaries = visible_to(
+        DiaryEntry.objects.filter(placement__student=student).exclude(status=DiaryStatus.DRAFT), request.user
+    ).select_related("placement__company")
+    return documents.student_record_response(
+        student, placements, logs.order_by("day"), sheets, diaries=diaries.order_by("day")
+    )
 
 
 @login_required

@@ -30,6 +30,7 @@ from meister.scoping import (
     may_change,
     may_create,
     may_see_named_students,
+    own_student_record,
     speaks_for_company,
     visible_to,
 )
@@ -163,6 +164,20 @@ def evaluation_mentor(request, pk, stage):
     return _fill(
         request, evaluation, user=request.user, written_by=name, template_base="base.html", done_url=request.path
     )
+
+
+@login_required
+def evaluation_self(request, pk, stage):
+    """The student's self-evaluation on the same rubric: by the student, or by a teacher for a student with no
+    account."""
+    user = request.user
+    placement = selectors.get_placement_for_user(user, pk)
+    if own_student_record(user) is None and not (may_change(user, placement) and placement.student.account_id is None):
+        raise PermissionDenied
+    evaluation = services.evaluation_for(placement, _stage(stage), Evaluator.SELF)
+    evaluation.placement = placement
+    name = user.get_full_name() or user.username
+    return _fill(request, evaluation, user=user, written_by=name, template_base="base.html", done_url=request.path)
 
 
 @login_required
