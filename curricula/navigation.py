@@ -1,4 +1,4 @@
-"""Curricula's menu entries: logging and placements for a school, confirmations for a company."""
+"""Curricula's menu entries: logging and placements for a school, confirmations for a company, a student's home."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +13,13 @@ def entries(user) -> list[NavItem]:
             NavItem(_("実習の記録"), reverse("curricula:log_start"), 20),
             NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21),
             NavItem(_("教育課程"), reverse("curricula:subject_list"), 22),
+            NavItem(_("クラスのコード"), reverse("curricula:class_code_list"), 23),
         ]
     if world == "company":
         return [
             NavItem(_("実習日の確認"), reverse("curricula:confirmations"), 20),
             NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21),
         ]
+    if world == "student":
+        return [NavItem(_("わたしの実習"), reverse("curricula:student_home"), 0)]
     return []

@@ -8,6 +8,8 @@ enrolment of the year (学年, 組, 番号) are written together, in batches, al
 import re
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -32,6 +34,7 @@ STUDENT_FIELDS = [
     "student_number",
     "gender",
     "guardian_contact",
+    "email",
 ]
 ERAS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
 KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
@@ -96,6 +99,13 @@ class RosterImporter(Importer):
         ImportField(
             "guardian_contact", gettext_lazy("保護者連絡先"), ("保護者電話番号", "緊急連絡先"), normalise=keep_text
         ),
+        # The student's school account (GIGA): how the student's portal account finds this row at sign-in.
+        ImportField(
+            "email",
+            gettext_lazy("メールアドレス"),
+            ("メール", "Eメール", "e-mail", "email", "アカウント", "学校のアカウント"),
+            normalise=lambda value: nfkc(value).strip().lower(),
+        ),
     )
 
     def __init__(self, school, fiscal_year: int):
@@ -122,6 +132,10 @@ class RosterImporter(Importer):
             )
         }
         context.cache["in_file"] = {row.get("student_number") for row in rows}
+        context.cache["email_of"] = dict(
+            Student.objects.filter(school=self.school).exclude(email="").values_list("email", "student_number")
+        )
+        context.cache["file_emails"] = {}
         context.cache["file_seats"] = {}
         context.cache["school_in_scope"] = context.user is None or lies_in_change_scope(
             context.user, Student(school=self.school)
@@ -132,6 +146,8 @@ class RosterImporter(Importer):
         for name in ("gender", "guardian_contact"):
             if row.get(name):
                 values[name] = row.get(name)
+        if row.get("email"):
+            values["email"] = self._email(row, context, problems)
         department = row.get("department")
         if department:
             found = context.cache["departments"].get(name_key(department))
@@ -187,6 +203,30 @@ class RosterImporter(Importer):
             # The newest year's class is the one the student row shows.
             values["class_name"], values["number"] = cached_class_name(seat[0], seat[1]), seat[2]
         return values
+
+    def _email(self, row, context, problems) -> str:
+        """The row's school account, once in the file and once in the school (another student's is refused)."""
+        email, number = row.get("email"), row.get("student_number")
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.add("email", _("メールアドレス「%(value)s」が読めません。") % {"value": email})
+            return ""
+        other_row = context.cache["file_emails"].setdefault(email, row.number)
+        holder = context.cache["email_of"].get(email)
+        if other_row != row.number:
+            problems.add(
+                "email",
+                _("メールアドレス「%(value)s」は、このファイルの %(row)s 行目と重なっています。")
+                % {"value": email, "row": other_row},
+            )
+        elif holder is not None and holder != number:
+            problems.add(
+                "email",
+                _("メールアドレス「%(value)s」は、この学校の別の生徒（生徒番号 %(number)s）に登録されています。")
+                % {"value": email, "number": holder or "-"},
+            )
+        return email
 
     def find_existing(self, values, context, problems):
         return context.cache["by_number"].get(values.get("student_number"))
@@ -349,6 +389,18 @@ def duplicate_notes(students, user) -> dict[int, list[str]]:
 # --- the template offered on the import page ------------------------------------------------------------------------
 
 TEMPLATE_ROWS = [
-    ("240101", "山田 太郎", "やまだ たろう", 3, "1", 1, "機械科", 2024, "男", "090-0000-0001"),
-    ("240102", "鈴木 花子", "すずき はなこ", 3, "1", 2, "機械科", 2024, "女", ""),
+    (
+        "240101",
+        "山田 太郎",
+        "やまだ たろう",
+        3,
+        "1",
+        1,
+        "機械科",
+        2024,
+        "男",
+        "090-0000-0001",
+        "s240101@school.example.jp",
+    ),
+    ("240102", "鈴木 花子", "すずき はなこ", 3, "1", 2, "機械科", 2024, "女", "", ""),
 ]

@@ -318,3 +318,30 @@ def student_diary_days(*, student, today: datetime.date | None = None, limit: in
         "evaluations_due": evaluations_due(placements, evaluator=Evaluator.SELF, today=today),
         "today": today,
     }
+
+
+@dataclass
+class OwnDay:
+    """One of a student's practice days as their home shows it: logged (with its status) or still to be logged."""
+
+    day: datetime.date
+    log: DayLog | None = None
+
+
+def own_placements(*, user, today: datetime.date | None = None) -> list[Placement]:
+    """A student's own placements, each with `progress`, every expected day of the period (`expected_total`), the
+    next one after today (`next_day`), the confirmed days (`confirmed_days`) and the days so far, newest first
+    (`days`: the expected ones and any logged on a closed day)."""
+    today = today or clock.today()
+    rows = placements_for_user(user=user).order_by("starts_on", "pk")
+    rows = rows.prefetch_related(Prefetch("logs", queryset=DayLog.objects.order_by("day")))
+    placements = with_progress(rows, today)
+    for placement in placements:
+        logs = {log.day: log for log in placement.logs.all()}
+        expected = placement.expected_days()
+        placement.expected_total = len(expected)
+        placement.next_day = next((day for day in expected if day > today), None)
+        placement.confirmed_days = sum(1 for log in logs.values() if log.status == LogStatus.CONFIRMED)
+        so_far = {day for day in expected if day <= today} | set(logs)
+        placement.days = [OwnDay(day, logs.get(day)) for day in sorted(so_far, reverse=True)]
+    return placements

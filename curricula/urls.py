@@ -3,7 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from curricula import views
-from curricula.views import allocation, diaries, evaluations, rosters, sessions
+from curricula.views import allocation, class_codes, diaries, evaluations, rosters, sessions, student_home
 
 
 class IsoDateConverter:
@@ -27,6 +27,11 @@ urlpatterns = [
     path("allocations/new/", allocation.allocation_create, name="allocation_create"),
     path("allocations/<int:pk>/", allocation.allocation_detail, name="allocation_detail"),
     path("", views.subject_list, name="subject_list"),
+    path("me/", student_home.student_home, name="student_home"),
+    path("class-codes/", class_codes.class_code_list, name="class_code_list"),
+    path("class-codes/new/", class_codes.class_code_create, name="class_code_create"),
+    path("class-codes/<int:pk>/sheet.pdf", class_codes.class_code_sheet, name="class_code_sheet"),
+    path("join/<str:token>/", class_codes.class_code_link, name="class_code_link"),
     path("log/", views.log_start, name="log_start"),
     path("log/<isodate:day>/", views.log_day, name="log_day"),
     path("logs/", views.day_log_list, name="day_log_list"),

@@ -1,4 +1,5 @@
-"""The portal's own middleware: the chosen language, the session's time limit, and two-factor sign-in.
+"""The portal's own middleware: the chosen language, the session's time limit, two-factor sign-in, and the pages a
+student's account may open.
 
 Japanese by default, English only when the user chooses it with the language switch: Django's
 LocaleMiddleware would follow the browser's Accept-Language, so a teacher on an English-language
@@ -13,13 +14,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from meister.scoping import must_confirm_second_factor
+from meister.scoping import must_confirm_second_factor, sees_own_world_only
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -113,3 +115,34 @@ class TwoFactorMiddleware:
             if two_factor_required(user):
                 return redirect("two_factor_setup")
         return self.get_response(request)
+
+
+def for_students(view):
+    """Mark a view as one of the pages a student's account may open (their home, their diary, the class code)."""
+    view.for_students = True
+    return view
+
+
+class StudentPagesMiddleware:
+    """A student's account opens the pages made for students and nothing else: any other page answers 404, as an
+    object outside one's scope does, so that a page a view forgot to narrow cannot show a student the school's lists.
+
+    Besides the views marked `for_students`, a student signs out, switches the language and reaches the sign-in pages.
+    """
+
+    EVERYONES_PAGES = frozenset({"login", "logout", "set_language", "healthz"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not sees_own_world_only(user):
+            return None
+        match = request.resolver_match
+        if getattr(view_func, "for_students", False) or (match and match.view_name in self.EVERYONES_PAGES):
+            return None
+        raise Http404

@@ -15,12 +15,15 @@ ROLE_SCOPE = {
     Role.COORDINATOR: ScopeKind.CONSORTIUM,
     Role.TEACHER: ScopeKind.SCHOOL,
     Role.COMPANY: ScopeKind.COMPANY,
+    # A student belongs to a school (their scope object) but sees only what their own account leads to.
+    Role.STUDENT: ScopeKind.STUDENT,
 }
 _SCOPE_FIELD = {
     ScopeKind.PREFECTURE: "prefecture",
     ScopeKind.CONSORTIUM: "consortium",
     ScopeKind.SCHOOL: "school",
     ScopeKind.COMPANY: "company",
+    ScopeKind.STUDENT: "school",
 }
 
 
@@ -63,7 +66,10 @@ class User(AbstractUser):
 
     @property
     def scope(self) -> tuple[str | None, int | None]:
+        """The kind of scope and the id its scope paths match: the scoping object's, or a student's own."""
         kind = self.scope_kind
+        if kind == ScopeKind.STUDENT:
+            return kind, self.pk
         field = _SCOPE_FIELD.get(kind)
         return kind, (getattr(self, f"{field}_id") if field else None)
 
@@ -78,7 +84,7 @@ class User(AbstractUser):
             return
         needed = _SCOPE_FIELD.get(ROLE_SCOPE[self.role])
         errors = {}
-        for field in _SCOPE_FIELD.values():
+        for field in dict.fromkeys(_SCOPE_FIELD.values()):
             has_value = getattr(self, f"{field}_id") is not None
             if field == needed and not has_value:
                 errors[field] = _("この役割には担当範囲の指定が必要です。")

@@ -1,13 +1,11 @@
 """The one scoping mechanism: which rows a user may see, and whether they may change one.
 
-A user's scope is data on the user (national, or one prefecture, consortium, school or company).
-A model that is scoped declares `scope_paths`: for each scope kind, the lookups from the model
-to the scoping object; a row is visible when any of them matches. A kind the model does not
-list sees nothing. `change_roles` lists the roles that may change a visible row, and `create_roles`
-(when it differs) those that may add one.
-
-Every list and detail view goes through `visible_to` / `get_for_user`, so an object outside the
-user's scope answers 404 and never leaks its existence.
+A user's scope is data on the user (national, or one prefecture, consortium, school or company; a student's is
+their own account). A model that is scoped declares `scope_paths`: for each scope kind, the lookups from the model to
+the scoping object; a row is visible when any of them matches. A kind the model does not list sees nothing.
+`change_roles` lists the roles that may change a visible row, and `create_roles` (when it differs) those that may add
+one. Every list and detail view goes through `visible_to` / `get_for_user`, so an object outside the user's scope
+answers 404 and never leaks its existence.
 
 A model that every scope shares (the practice library, the KPI list) declares `SHARED_BY_EVERY_SCOPE`.
 What a role may see or do beyond the rows of its scope (results, student names, the PDCA pages, the
@@ -19,8 +17,10 @@ only what is inside the user's scope (`limit_choices_to_scope`); and the write i
 could no longer keep it (`may_save`), and changes nothing when it refuses.
 """
 
+import operator
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import reduce
 from typing import TypeVar
 
 from django import forms
@@ -39,6 +39,11 @@ class ScopeKind(models.TextChoices):
     CONSORTIUM = "consortium", "管理機関"
     SCHOOL = "school", "学校"
     COMPANY = "company", "企業"
+    # A student's own world: the rows their account leads to (the scope's id is the user's); no other model's rows.
+    STUDENT = "student", "生徒本人"
+
+
+STAFF_SCOPE_KINDS = tuple(kind for kind in ScopeKind.values if kind != ScopeKind.STUDENT)
 
 
 class Role(models.TextChoices):
@@ -48,17 +53,23 @@ class Role(models.TextChoices):
     TEACHER = "teacher", _("教員")
     COMPANY = "company", _("企業")
     ADMIN = "admin", _("運用管理者")
+    STUDENT = "student", _("生徒")
 
 
 # A scope path that matches every row: a model whose every path is this one is shared by every scope
-# (the practice library, the KPI list), read by everyone signed in and placing nothing in a scope.
+# (the practice library, the KPI list), read by all staff signed in and placing nothing in a scope; not by students.
 EVERY_ROW = "*"
-SHARED_BY_EVERY_SCOPE = {kind: (EVERY_ROW,) for kind in ScopeKind.values}
+SHARED_BY_EVERY_SCOPE = {kind: (EVERY_ROW,) for kind in STAFF_SCOPE_KINDS}
 
 
 def shared_by_every_scope(model) -> bool:
     declared = getattr(model, "scope_paths", None) or {}
     return bool(declared) and all(tuple(paths) == (EVERY_ROW,) for paths in declared.values())
+
+
+def _on_paths(paths, ident) -> Q:
+    """Rows whose scoping object, reached by any of `paths`, is `ident`."""
+    return reduce(operator.or_, (Q(**{path: ident}) for path in paths), Q())
 
 
 def _crosses_many(model, path: str) -> bool:
@@ -86,14 +97,12 @@ def scope_filter(model, user) -> Q | None:
 
 def scope_condition(model, kind: str | None, ident: int | None) -> Q | None:
     """The Q that limits `model` to one scope (a kind and the scoping object's id)."""
-    if kind == ScopeKind.NATIONAL or shared_by_every_scope(model):
-        return None
     paths = getattr(model, "scope_paths", {}).get(kind, ())
+    if kind == ScopeKind.NATIONAL or tuple(paths) == (EVERY_ROW,):
+        return None
     if ident is None or not paths:
         return Q(pk__in=[])
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{path: ident})
+    condition = _on_paths(paths, ident)
     if any(_crosses_many(model, path) for path in paths):
         # A lookup through a many-valued relation would repeat rows; a semi-join does not.
         return Q(pk__in=model._base_manager.filter(condition).values("pk"))
@@ -120,10 +129,7 @@ def owned_within_scope(queryset, kind: str | None, ident: int | None):
         return within_scope(queryset, kind, ident)
     if ident is None:
         return queryset.none()
-    condition = Q()
-    for path in narrower:
-        condition |= Q(**{path: ident})
-    return queryset.filter(condition)
+    return queryset.filter(_on_paths(narrower, ident))
 
 
 def may_change(user, obj) -> bool:
@@ -142,10 +148,7 @@ def may_change(user, obj) -> bool:
     narrower = getattr(model, "change_scope_paths", {}).get(kind)
     if narrower is None or obj.pk is None:
         return True
-    condition = Q()
-    for path in narrower:
-        condition |= Q(**{path: ident})
-    return model._base_manager.filter(condition, pk=obj.pk).exists()
+    return model._base_manager.filter(_on_paths(narrower, ident), pk=obj.pk).exists()
 
 
 def changeable_pks(user, rows) -> set:
@@ -161,10 +164,8 @@ def changeable_pks(user, rows) -> set:
     narrower = None if user.is_superuser else getattr(model, "change_scope_paths", {}).get(kind)
     if narrower is None:
         return {row.pk for row in rows}
-    condition = Q()
-    for path in narrower:
-        condition |= Q(**{path: ident})
-    return set(model._base_manager.filter(condition, pk__in=[row.pk for row in rows]).values_list("pk", flat=True))
+    rows = model._base_manager.filter(_on_paths(narrower, ident), pk__in=[row.pk for row in rows])
+    return set(rows.values_list("pk", flat=True))
 
 
 def placing_fields(user, model, names: tuple[str, ...]) -> list[str]:
@@ -234,10 +235,7 @@ def changeable_by(model, user) -> Q:
     narrower = getattr(model, "change_scope_paths", {}).get(kind)
     if narrower is None or kind == ScopeKind.NATIONAL:
         return in_scope
-    condition = Q()
-    for path in narrower:
-        condition |= Q(**{path: ident})
-    return in_scope & condition
+    return in_scope & _on_paths(narrower, ident)
 
 
 def may_change_some(user, model) -> bool:
@@ -254,9 +252,9 @@ def lies_in_change_scope(user, instance: models.Model) -> bool:
     """
     kind, ident = user.scope
     model = type(instance)
-    if kind == ScopeKind.NATIONAL or shared_by_every_scope(model):
-        return True
     paths = getattr(model, "change_scope_paths", {}).get(kind) or getattr(model, "scope_paths", {}).get(kind, ())
+    if kind == ScopeKind.NATIONAL or tuple(paths) == (EVERY_ROW,):
+        return True
     return ident is not None and any(_path_matches(instance, path, ident) for path in paths)
 
 
@@ -313,6 +311,17 @@ def own_work_visible_to(queryset, user, *, owner: str = "created_by"):
 # --- what a role may see and do beyond the rows of its scope ------------------------------------------------------
 
 
+def sees_own_world_only(user) -> bool:
+    """A student reaches their own roster row, placements and days, and only the pages made for them."""
+    return user.role == Role.STUDENT
+
+
+def own_student_record(user):
+    """The roster row (curricula.Student) a student's account is linked to; None for anyone else or before linking."""
+    signed_in = getattr(user, "is_authenticated", False) and user.is_active
+    return getattr(user, "student_record", None) if signed_in and sees_own_world_only(user) else None
+
+
 def may_see_named_students(user) -> bool:
     """Student names and diaries stay below the ministry: national statistics need counts only."""
     return user.role != Role.MINISTRY
@@ -349,12 +358,13 @@ def coordinates_consortium(user) -> bool:
 
 
 def own_world(user) -> str | None:
-    """ "school" for a teacher of a school, "company" for a company's staff: their menus centre on it."""
+    """ "school" for a teacher of a school, "company" for a company's staff, "student" for a student: their menus
+    centre on it."""
     if teaches_at_school(user) and user.school_id:
         return "school"
     if speaks_for_company(user) and user.company_id:
         return "company"
-    return None
+    return "student" if sees_own_world_only(user) else None
 
 
 def may_see_results(user) -> bool:
@@ -508,10 +518,7 @@ def may_save(user, obj) -> bool:
     rows = visible_to(model._base_manager.filter(pk=obj.pk), user)
     narrower = getattr(model, "change_scope_paths", {}).get(kind)
     if narrower:
-        condition = Q()
-        for path in narrower:
-            condition |= Q(**{path: ident})
-        rows = rows.filter(condition)
+        rows = rows.filter(_on_paths(narrower, ident))
     return rows.exists()
 
 
@@ -583,10 +590,7 @@ def placeable(queryset, user, kind: str):
     paths = getattr(model, "change_scope_paths", {}).get(own_kind) or getattr(model, "scope_paths", {}).get(own_kind)
     if ident is None or not paths:
         return queryset.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{path: ident})
-    return queryset.filter(pk__in=model._base_manager.filter(condition).values("pk"))
+    return queryset.filter(pk__in=model._base_manager.filter(_on_paths(paths, ident)).values("pk"))
 
 
 def may_place(user, kind: str, obj) -> bool:

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "meister.replica.ReplicaPinMiddleware",
     "meister.middleware.SessionLimitMiddleware",
     "meister.middleware.TwoFactorMiddleware",
+    # A student's account reaches only the pages made for students (404 elsewhere).
+    "meister.middleware.StudentPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Records who made each change kept in the audit history.
@@ -180,7 +182,8 @@ if env_bool("BEHIND_PROXY", False):
 # coordinators (the schools, companies and contacts of a whole consortium, bulk imports, other people's
 # placements). A teacher changes their own school's records and company staff their own company's; for them it
 # stays a choice. Demo logins have no authenticator, so the demo requires it of no one.
-ROLE_NAMES = ("ministry", "prefecture", "coordinator", "teacher", "company", "admin")  # meister.scoping.Role
+# meister.scoping.Role
+ROLE_NAMES = ("ministry", "prefecture", "coordinator", "teacher", "company", "admin", "student")
 TWO_FACTOR_DEFAULT_ROLES = ["admin", "ministry", "prefecture", "coordinator"]
 TWO_FACTOR_REQUIRED_ROLES = env_list(
     "TWO_FACTOR_REQUIRED_ROLES", [] if DEMO_ENABLED else TWO_FACTOR_DEFAULT_ROLES, choices=ROLE_NAMES
@@ -298,6 +301,8 @@ REPORT_STEP_DELAY_SECONDS = env_float("REPORT_STEP_DELAY_SECONDS", 0.0, minimum=
 # Invitations: how long an invitation link stays good, and how many invitation mails one person sends in an hour.
 INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 14, minimum=1)
 INVITATION_MAILS_PER_HOUR = env_int("INVITATION_MAILS_PER_HOUR", 100, minimum=1)
+# How long a class code (the QR a teacher prints for students to link their accounts) opens.
+CLASS_CODE_DAYS = env_int("CLASS_CODE_DAYS", 7, minimum=1)
 # Password reset: the link is good once, for this long; one address or one IP asks this many times an hour.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
 PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 5, minimum=1)

@@ -3,6 +3,7 @@
 from django.utils.translation import get_language
 
 from meister.fiscal import current_fiscal_year, fiscal_year_label
+from meister.scoping import sees_own_world_only
 from portal.navigation import navigation
 
 
@@ -12,4 +13,5 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["navigation"] = navigation(user)
+        context["own_pages_only"] = sees_own_world_only(user)
     return context

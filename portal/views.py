@@ -3,19 +3,24 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from meister.middleware import for_students
 from meister.models import Role
+from meister.scoping import sees_own_world_only
 from portal.selectors import dashboard_figures
 from reports.models import ReportRun
 
 DASHBOARD_TEMPLATES = {role: f"dashboards/{role}.html" for role in Role.values}
 
 
+@for_students
 @login_required
 def dashboard(request):
     user = request.user
+    if sees_own_world_only(user):
+        return redirect("curricula:student_home")
     context = dashboard_figures(user=user)
     context["scope_object"] = user.scope_object
     context["recent_runs"] = ReportRun.objects.visible_to(user).select_related("prefecture", "consortium")[:5]
@@ -23,6 +28,7 @@ def dashboard(request):
     return render(request, template, context)
 
 
+@for_students
 @never_cache
 def healthz(request):
     with connection.cursor() as cursor:

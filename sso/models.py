@@ -96,15 +96,16 @@ class SignInConfiguration(models.Model):
     def portal_users(self):
         """Active portal users whose scope lies inside this configuration's prefecture or school.
 
-        Teachers of its school (or of any school of its prefecture); for a prefecture-wide configuration also the
-        board of education's staff and the coordinators of the prefecture's consortia. National roles and company
-        staff never sign in with a school account.
+        Teachers and students of its school (or of any school of its prefecture); for a prefecture-wide configuration
+        also the board of education's staff and the coordinators of the prefecture's consortia. National roles and
+        company staff never sign in with a school account.
         """
+        at_school = Q(role__in=[Role.TEACHER, Role.STUDENT])
         if self.school_id:
-            inside = Q(role=Role.TEACHER, school_id=self.school_id)
+            inside = at_school & Q(school_id=self.school_id)
         else:
             inside = (
-                Q(role=Role.TEACHER, school__prefecture_id=self.prefecture_id)
+                at_school & Q(school__prefecture_id=self.prefecture_id)
                 | Q(role=Role.PREFECTURE, prefecture_id=self.prefecture_id)
                 | Q(role=Role.COORDINATOR, consortium__prefecture_id=self.prefecture_id)
             )

@@ -3,7 +3,8 @@ portal user.
 
 A portal user is found only by an e-mail address that the provider marks verified, that lies in one of the
 configuration's domains, and that belongs to exactly one active portal user inside the configuration's scope.
-Nobody is ever created here: the account must exist in the portal first.
+Nobody is created here: staff accounts come by invitation, and a student's account is made by the roster
+(`signals.account_wanted`) for a verified address it holds, or for a student who opened a class code.
 """
 
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from meister.models import User
 from meister.scoping import saving_in_scope
 from sso.models import SignInConfiguration, split_domains
 from sso.oidc import ConfigurationBackend, Refusal, Refused, discover, email_verified
+from sso.signals import account_wanted
 
 # Where mozilla-django-oidc keeps each sign-in in progress (state → nonce, PKCE verifier); we add ours to each entry.
 STATES = "oidc_states"
@@ -94,11 +96,12 @@ def sign_in_complete(*, request) -> tuple[User, SignInConfiguration, str]:
     tokens = backend.exchange_code(code=code, redirect_uri=callback_url(), code_verifier=entry["code_verifier"])
     claims = backend.verify_id_token(tokens["id_token"], nonce=entry["nonce"])
     claims = backend.claims_with_email(tokens, claims)
-    return linked_user(configuration, claims), configuration, entry.get("next") or ""
+    return linked_user(configuration, claims, request=request), configuration, entry.get("next") or ""
 
 
-def linked_user(configuration: SignInConfiguration, claims: dict) -> User:
-    """The one active portal user, inside the configuration's scope, with the verified e-mail of the claims."""
+def linked_user(configuration: SignInConfiguration, claims: dict, *, request=None) -> User:
+    """The one active portal user, inside the configuration's scope, with the verified e-mail of the claims; for an
+    address no portal user has yet, the account a receiver of `account_wanted` gives it (a student's)."""
     email = str(claims.get("email") or "").strip()
     if not email_verified(claims):
         raise Refused(Refusal.UNVERIFIED_EMAIL, email)
@@ -106,6 +109,11 @@ def linked_user(configuration: SignInConfiguration, claims: dict) -> User:
     if not (local and at) or domain.lower() not in split_domains(configuration.email_domains):
         raise Refused(Refusal.OUTSIDE_DOMAIN, email)
     users = list(configuration.portal_users().filter(email__iexact=email)[:2])
+    if not users:
+        answers = account_wanted.send(
+            sender=SignInConfiguration, configuration=configuration, email=email, request=request
+        )
+        users = [user for _receiver, user in answers if user is not None]
     if len(users) != 1:
         raise Refused(Refusal.UNKNOWN_EMAIL, email)
     return users[0]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from meister.middleware import for_students
 from meister.scoping import OutsideScope, get_for_user, may_create, visible_to
 from sso import services
 from sso.forms import ChooseForm, ConfigurationForm
@@ -30,6 +31,7 @@ def refused(request, refusal: Refused):
     return render(request, "sso/refused.html", {"reason": refusal.reason}, status=status)
 
 
+@for_students
 def choose(request):
     """Which school account: the configurations for the e-mail address's domain, or all of them, as links.
 
@@ -56,6 +58,7 @@ def choose(request):
     return render(request, "sso/choose.html", {"form": form, "next": next_url, "choices": choices, "email": email})
 
 
+@for_students
 def start(request, pk):
     configuration = get_object_or_404(SignInConfiguration, pk=pk)
     try:
@@ -70,6 +73,7 @@ def start(request, pk):
     return redirect(url)
 
 
+@for_students
 def callback(request):
     try:
         user, configuration, next_url = services.sign_in_complete(request=request)

@@ -103,7 +103,11 @@ PERSONAS = (
     "coordinator-niigata",
     "teacher-niigata",
     "company-niigata",
+    # A Hikone student whose account is linked to their roster row, and a Kaiyo student: outsiders to each other.
+    "student",
+    "student-niigata",
 )
+STUDENTS = ("student", "student-niigata")
 
 
 @pytest.fixture(scope="session")

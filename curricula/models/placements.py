@@ -100,7 +100,11 @@ class Placement(models.Model):
 
     history = HistoricalRecords(verbose_name=_("実習の変更履歴"))
     objects = ScopedQuerySet.as_manager()
-    scope_paths = {**_prefixed("student", SCHOOL_PATHS), ScopeKind.COMPANY: ("company",)}
+    scope_paths = {
+        **_prefixed("student", SCHOOL_PATHS),
+        ScopeKind.COMPANY: ("company",),
+        ScopeKind.STUDENT: ("student__account",),
+    }
     change_roles = {Role.ADMIN, Role.TEACHER}
 
     class Meta:

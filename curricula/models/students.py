@@ -1,7 +1,9 @@
 """Students and their destinations after graduation (地元就職率 reads these)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,14 +34,26 @@ class Student(models.Model):
     # Only for the 三者協定 of a placement; never shown to companies.
     guardian_name = models.CharField(_("保護者氏名"), max_length=60, blank=True, validators=[validate_text_line])
     guardian_contact = models.CharField(_("保護者連絡先"), max_length=100, blank=True, validators=[validate_text_line])
+    # The student's school account (GIGA): what links the roster row to their portal account at sign-in.
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("生徒のアカウント"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="student_record",
+    )
     anonymised_on = models.DateField(_("匿名化日"), null=True, blank=True, editable=False)
     history = HistoricalRecords(verbose_name=_("生徒の変更履歴"))
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("placements__company",)}
+    scope_paths = {**SCHOOL_PATHS, ScopeKind.COMPANY: ("placements__company",), ScopeKind.STUDENT: ("account",)}
     change_roles = {Role.ADMIN, Role.TEACHER}
-    # Who sees 氏名 (meister.scoping.may_see_full_names); the ministry never does.
-    full_name_scopes = frozenset({ScopeKind.PREFECTURE, ScopeKind.CONSORTIUM, ScopeKind.SCHOOL, ScopeKind.COMPANY})
+    # Who sees 氏名 (meister.scoping.may_see_full_names); the ministry never does, a student their own only.
+    full_name_scopes = frozenset(
+        {ScopeKind.PREFECTURE, ScopeKind.CONSORTIUM, ScopeKind.SCHOOL, ScopeKind.COMPANY, ScopeKind.STUDENT}
+    )
     full_name_roles = frozenset({Role.ADMIN})
 
     class Meta:
@@ -52,6 +66,9 @@ class Student(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["school", "student_number"], condition=~models.Q(student_number=""), name="student_number_once"
+            ),
+            models.UniqueConstraint(
+                Lower("email"), "school", condition=~models.Q(email=""), name="student_email_once_per_school"
             ),
         ]
         verbose_name = _("生徒")

@@ -31,7 +31,7 @@ from curricula.models import (
 )
 from meister import clock
 from meister.fiscal import fiscal_year
-from meister.models import User
+from meister.models import Role, User
 from partners.models import ClosedPeriod, ClosureKind, Company, Department, Person, PersonRole, School
 
 HIKONE = "滋賀県立彦根工業高等学校"
@@ -311,7 +311,36 @@ def load_demo(today: datetime.date | None = None) -> None:
                 },
             )
             _load_logs(placement, index, today, teachers[school_name], mentors[company_name])
+    _load_student_accounts(schools, fy)
     _load_graduates(schools, companies, fy)
+
+
+# Each school's student accounts (GIGA) on the roster; the first student of each school has signed in already.
+STUDENT_MAIL_DOMAINS = {HIKONE: "hikone.example.jp", KAIYO: "kaiyo.example.jp"}
+STUDENT_PERSONAS = {HIKONE: "student", KAIYO: "student-niigata"}
+
+
+def _load_student_accounts(schools, fy: int) -> None:
+    for school_name, domain in STUDENT_MAIL_DOMAINS.items():
+        school = schools[school_name]
+        students = Student.objects.filter(school=school, entry_year=fy - 2).order_by("class_name", "number")
+        for student in students:
+            if not student.email:
+                local = f"s{student.entry_year}{student.class_name.replace('-', '')}{student.number:02d}"
+                student.email = f"{local}@{domain}"
+                student.save(update_fields=["email"])
+        first = students[0]
+        account, created = User.objects.get_or_create(
+            username=STUDENT_PERSONAS[school_name],
+            defaults={"role": Role.STUDENT, "school": school, "email": first.email, "last_name": first.kana_name},
+        )
+        if created:
+            account.set_unusable_password()
+            account.full_clean()
+            account.save()
+        if first.account_id != account.pk:
+            first.account = account
+            first.save(update_fields=["account"])
 
 
 def _load_logs(placement, index, today, teacher, mentor):

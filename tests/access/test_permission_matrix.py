@@ -3,6 +3,7 @@
 A URL added later without an expectation here makes `test_every_url_has_an_expectation` fail,
 so no view escapes the matrix. Objects in the URLs belong to the Shiga case; the `-niigata`
 personas are outsiders of the same role and must get 404, never a hint that the object exists.
+Students reach their own pages only: every other page answers them 404 unless a row says otherwise.
 """
 
 import pytest
@@ -18,19 +19,23 @@ from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
 from partners.services.matching import proposal_token
 from reports.models import Kpi, ReportKind, ReportRun, RunStatus
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, STUDENTS
 
 ANONYMOUS = "anonymous"
 ALL = (*PERSONAS, ANONYMOUS)
-NIIGATA = tuple(p for p in PERSONAS if p.endswith("-niigata"))
+NIIGATA = tuple(p for p in PERSONAS if p.endswith("-niigata") and p not in STUDENTS)
 
 
 def expect(default: int, anonymous: int = 302, **by_persona: int) -> dict[str, int]:
-    table = {persona: default for persona in PERSONAS}
+    table = {persona: 404 if persona in STUDENTS else default for persona in PERSONAS}
     table[ANONYMOUS] = anonymous
     for persona, status in by_persona.items():
         table[persona.replace("_", "-")] = status
     return table
+
+
+def every_student(status: int) -> dict[str, int]:
+    return {persona.replace("-", "_"): status for persona in STUDENTS}
 
 
 def shiga_only(ok: int = 200, **by_persona: int) -> dict[str, int]:
@@ -132,15 +137,16 @@ NOT_PDCA = {"teacher": 403, "company": 403, "teacher_niigata": 403, "company_nii
 
 # url name → (kwargs from the demo, expected status per persona for a GET)
 EXPECTATIONS = {
-    "portal:dashboard": (None, expect(200)),
-    "healthz": (None, expect(200, anonymous=200)),
-    "login": (None, expect(200, anonymous=200)),
-    "logout": (None, expect(405, anonymous=405)),
+    # A student's dashboard is their own home.
+    "portal:dashboard": (None, expect(200, student=302, student_niigata=302)),
+    "healthz": (None, expect(200, anonymous=200, student=200, student_niigata=200)),
+    "login": (None, expect(200, anonymous=200, student=200, student_niigata=200)),
+    "logout": (None, expect(405, anonymous=405, student=405, student_niigata=405)),
     "password_change": (None, expect(200)),
     "password_change_done": (None, expect(200)),
     "two_factor_setup": (None, expect(200)),
     "two_factor_verify": (None, expect(200)),
-    "set_language": (None, expect(302, anonymous=302)),
+    "set_language": (None, expect(302, anonymous=302, student=302, student_niigata=302)),
     "partners:school_list": (None, expect(200)),
     "partners:school_detail": (lambda d: {"pk": d.hikone.pk}, shiga_only()),
     "partners:school_edit": (
@@ -494,9 +500,12 @@ def _sign_in_configuration(demo, **fields):
 SIGN_IN_KEEPERS = {"ministry": 200, "admin": 200, "prefecture": 200, "prefecture_niigata": 200}
 EXPECTATIONS.update(
     {
-        "sso:choose": (None, expect(200, anonymous=200)),
-        "sso:start": (lambda d: _sign_in_configuration(d, enabled=False), expect(403, anonymous=403)),
-        "sso:callback": (None, expect(403, anonymous=403)),
+        "sso:choose": (None, expect(200, anonymous=200, **every_student(200))),
+        "sso:start": (
+            lambda d: _sign_in_configuration(d, enabled=False),
+            expect(403, anonymous=403, **every_student(403)),
+        ),
+        "sso:callback": (None, expect(403, anonymous=403, **every_student(403))),
         "sso:configuration_list": (None, expect(403, **SIGN_IN_KEEPERS)),
         "sso:configuration_create": (None, expect(403, **SIGN_IN_KEEPERS)),
         "sso:configuration_edit": (_sign_in_configuration, expect(404, ministry=200, admin=200, prefecture=200)),
@@ -551,6 +560,38 @@ EXPECTATIONS.update(
         "password_reset_done": (None, expect(200, anonymous=200)),
         "password_reset_confirm": (lambda d: {"uidb64": "MQ", "token": "no-such-token"}, expect(200, anonymous=200)),
         "password_reset_complete": (None, expect(200, anonymous=200)),
+    }
+)
+
+def _class_code(demo):
+    from curricula.models import ClassCode, Student
+
+    row = Student.objects.filter(school=demo.hikone).exclude(class_name="").order_by("pk").first()
+    code, _created = ClassCode.objects.get_or_create(
+        school=demo.hikone, entry_year=row.entry_year, class_name=row.class_name, withdrawn_at=None
+    )
+    return code
+
+
+def _class_code_token(demo):
+    from curricula.services.student_accounts import CLASS_CODE
+
+    return {"token": CLASS_CODE.token(_class_code(demo).pk)}
+
+
+# A student's own pages: their home is theirs alone (each student sees their own on the same address). Class codes
+# are made and printed by the school's teachers; the code's link is for visitors on their way to sign in and for
+# students not linked yet (the demo's students are linked already: the link is used).
+EXPECTATIONS.update(
+    {
+        "curricula:student_home": (None, expect(404, **every_student(200))),
+        "curricula:class_code_list": (None, expect(403, teacher=200, teacher_niigata=200, admin=200)),
+        "curricula:class_code_create": (None, expect(405)),
+        "curricula:class_code_sheet": (
+            lambda d: {"pk": _class_code(d).pk},
+            shiga_only(403, teacher=200, admin=200, company=404),
+        ),
+        "curricula:class_code_link": (_class_code_token, expect(404, anonymous=200, **every_student(410))),
     }
 )
 
@@ -666,6 +707,7 @@ def test_admin_url_is_staff_only(name, client, demo):
     actual = {persona: _status_for(client, persona, demo, url) for persona in ALL}
     staff, non_staff, anonymous = ADMIN_EXCEPTIONS.get(name, (200, 302, 302))
     expected = {persona: staff if persona == "admin" else non_staff for persona in PERSONAS}
+    expected |= {persona: 404 for persona in STUDENTS}  # the back office is no student's page
     assert actual == {**expected, ANONYMOUS: anonymous}
 
 
