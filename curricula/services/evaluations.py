@@ -6,7 +6,9 @@ is reminded CURRICULA_EVALUATION_REMINDER_DAYS days before (the beat job) or whe
 """
 
 import datetime
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,7 +59,26 @@ def rubric_for(placement: Placement) -> Rubric:
         found = next((r for r in rubrics if test(r)), None)
         if found:
             return found
-    raise Rubric.DoesNotExist
+    return default_rubric()
+
+
+DEFAULT_RUBRIC = Path(__file__).resolve().parent.parent / "data" / "default_rubric.json"
+
+
+@transaction.atomic
+def default_rubric() -> Rubric:
+    """The national default rubric, loaded from its data file (curricula/data/default_rubric.json) when the database
+    holds none: the migration loads it, and this brings it back into a database emptied since."""
+    data = json.loads(DEFAULT_RUBRIC.read_text(encoding="utf-8"))
+    rubric, created = Rubric.objects.get_or_create(
+        prefecture=None, consortium=None, name=data["name"], defaults={"levels": data["levels"]}
+    )
+    if created:
+        RubricItem.objects.bulk_create(
+            RubricItem(rubric=rubric, section=section, position=n, title=title, criterion=criterion, descriptors=words)
+            for n, (section, title, criterion, words) in enumerate(data["items"], start=1)
+        )
+    return rubric
 
 
 def evaluation_for(placement: Placement, stage: str, evaluator: str) -> Evaluation:

@@ -17,6 +17,7 @@ from curricula import links, selectors
 from curricula.models import DiaryEntry
 from curricula.services import diaries as services
 from meister import signed_links
+from meister.middleware import for_students
 from meister.scoping import (
     acts_for_company,
     get_for_user,
@@ -109,6 +110,7 @@ def _photo_type(name: str) -> str:
     return "image/png" if name.endswith(".png") else "image/jpeg"
 
 
+@for_students
 @login_required
 def diary_photo(request, pk):
     entry = _readable_entry(request.user, pk)
@@ -154,6 +156,7 @@ def _writer_placement(user, pk):
     raise PermissionDenied
 
 
+@for_students
 @login_required
 def diary_home(request):
     """The student's practice days, newest first, each with its diary's state; and the self-evaluations due."""
@@ -164,6 +167,7 @@ def diary_home(request):
     return render(request, "curricula/diary_home.html", context)
 
 
+@for_students
 @login_required
 def diary_write(request, pk, day):
     """One day's diary on a phone: save a draft or submit; a missing part keeps it a draft with the problem shown."""

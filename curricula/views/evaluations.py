@@ -24,6 +24,7 @@ from curricula.models import (
 )
 from curricula.services import evaluations as services
 from meister import signed_links
+from meister.middleware import for_students
 from meister.scoping import (
     acts_for_company,
     get_for_user,
@@ -166,6 +167,7 @@ def evaluation_mentor(request, pk, stage):
     )
 
 
+@for_students
 @login_required
 def evaluation_self(request, pk, stage):
     """The student's self-evaluation on the same rubric: by the student, or by a teacher for a student with no
@@ -184,9 +186,11 @@ def evaluation_self(request, pk, stage):
 def evaluation_compare(request, pk, stage):
     """The teacher's view of a stage: the mentor's and the student's levels side by side, a chart, comments."""
     user = request.user
-    if not may_see_named_students(user) or speaks_for_company(user):
-        raise PermissionDenied  # the student's self-evaluation is for the school side
+    if not may_see_named_students(user):
+        raise PermissionDenied
     placement = selectors.get_placement_for_user(user, pk)
+    if speaks_for_company(user):
+        raise PermissionDenied  # the student's self-evaluation is for the school side
     stage = _stage(stage)
     found = {
         e.evaluator: e
@@ -278,6 +282,7 @@ class RubricItemForm(forms.ModelForm):
 
 @login_required
 def rubric_list(request):
+    services.default_rubric()
     rubrics = visible_to(Rubric.objects.select_related("prefecture", "consortium"), request.user)
     context = {"rubrics": rubrics, "may_copy": may_create(request.user, Rubric)}
     return render(request, "curricula/rubric_list.html", context)

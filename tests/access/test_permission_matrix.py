@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.models import Administration, Instrument, Practice, Survey
 from assessments.services.survey import recipient_token
 from curricula.links import CONFIRMATION, EVALUATION
-from curricula.models import ClassSession, Rubric
+from curricula.models import ClassSession, Placement
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
 from partners.services.matching import proposal_token
@@ -90,6 +90,45 @@ def _mentor_evaluation(demo):
     from curricula.services.evaluations import evaluation_for
 
     return evaluation_for(demo.kotoh.placements.order_by("pk")[0], "final", "mentor")
+
+
+def _default_rubric():
+    from curricula.services.evaluations import default_rubric
+
+    return default_rubric()
+
+
+def _students_placement(demo):
+    # The demo's Hikone student persona is placed at the Shiga company persona's 株式会社湖東精機.
+    return Placement.objects.filter(student__account__username="student").order_by("pk")[0]
+
+
+def _students_day(demo):
+    placement = _students_placement(demo)
+    return placement.expected_days(until=demo.today)[-1]
+
+
+def _students_diary(demo):
+    from curricula.models import DiaryEntry, DiaryStatus
+
+    placement = _students_placement(demo)
+    photo = ContentFile(_tiny_jpeg(), name="photo.jpg")
+    entry, _created = DiaryEntry.objects.get_or_create(
+        placement=placement,
+        day=_students_day(demo),
+        defaults={"did": "a", "learned": "b", "status": DiaryStatus.SUBMITTED, "photo": photo},
+    )
+    return entry
+
+
+def _tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, format="JPEG")
+    return out.getvalue()
 
 
 def _proposal(demo):
@@ -382,8 +421,34 @@ EXPECTATIONS.update(
             expect(200, anonymous=200),
         ),
         "curricula:rubric_list": (None, expect(200)),
-        "curricula:rubric_detail": (lambda d: {"pk": Rubric.objects.order_by("pk")[0].pk}, expect(200)),
-        "curricula:rubric_copy": (lambda d: {"pk": Rubric.objects.order_by("pk")[0].pk}, expect(405)),
+        "curricula:rubric_detail": (lambda d: {"pk": _default_rubric().pk}, expect(200)),
+        "curricula:rubric_copy": (lambda d: {"pk": _default_rubric().pk}, expect(405)),
+        "curricula:evaluation_self": (
+            lambda d: {"pk": _students_placement(d).pk, "stage": "final"},
+            shiga_only(403, student=200, company=403),
+        ),
+    }
+)
+# The practice diary: the student writes their own; the school side and the host company read what was submitted.
+EXPECTATIONS.update(
+    {
+        "curricula:diary_home": (None, expect(403, **every_student(200))),
+        "curricula:diary_write": (
+            lambda d: {"pk": _students_placement(d).pk, "day": _students_day(d).isoformat()},
+            shiga_only(403, student=200, company=403),
+        ),
+        "curricula:diary_detail": (
+            lambda d: {"pk": _students_diary(d).pk},
+            shiga_only(ministry=403, company=200),
+        ),
+        "curricula:diary_photo": (
+            lambda d: {"pk": _students_diary(d).pk},
+            shiga_only(ministry=403, student=200, company=200),
+        ),
+        "curricula:diary_link_photo": (
+            lambda d: {"token": CONFIRMATION.token(_students_placement(d).mentor_id), "pk": _students_diary(d).pk},
+            expect(200, anonymous=200),
+        ),
     }
 )
 EXPECTATIONS.update(
@@ -562,6 +627,7 @@ EXPECTATIONS.update(
         "password_reset_complete": (None, expect(200, anonymous=200)),
     }
 )
+
 
 def _class_code(demo):
     from curricula.models import ClassCode, Student

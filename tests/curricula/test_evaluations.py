@@ -35,7 +35,7 @@ def all_levels(evaluation, level=3) -> dict:
 
 
 def test_the_default_rubric_is_data_modelled_on_the_job_card_sheet(demo):
-    rubric = Rubric.objects.get(prefecture=None, consortium=None)
+    rubric = services.default_rubric()
     assert [mark for _v, mark, _w in rubric.scale] == ["A", "B", "C"]
     titles = list(rubric.items.values_list("title", flat=True))
     assert {"責任感", "コミュニケーション", "チームワーク", "ビジネスマナー"} <= set(titles)
@@ -168,7 +168,7 @@ def test_no_reminder_long_before_the_due_day(demo, travel):
 
 
 def test_a_consortium_copies_and_adapts_the_rubric_which_its_schools_then_use(client, demo):
-    default = Rubric.objects.get(prefecture=None, consortium=None)
+    default = services.default_rubric()
     client.force_login(demo.users["coordinator"])
     response = client.post(reverse("curricula:rubric_copy", args=[default.pk]), {"name": "彦根版 評価シート"})
     copy = Rubric.objects.get(name="彦根版 評価シート")
