@@ -292,6 +292,8 @@ ASSESSMENTS_SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 10, minimum
 # Students are anonymised this many years after their graduation year (anonymise_students).
 # Mentors are reminded of an evaluation this many days before it is due (half-way through, and the last day).
 CURRICULA_EVALUATION_REMINDER_DAYS = env_int("EVALUATION_REMINDER_DAYS", 7, minimum=0)
+# The largest photo a student may attach to a practice diary, in MB (it is re-encoded smaller before it is kept).
+DIARY_PHOTO_MAX_MB = env_int("DIARY_PHOTO_MAX_MB", 8, minimum=1)
 STUDENT_RETENTION_YEARS = env_int("STUDENT_RETENTION_YEARS", 5, minimum=1)
 REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 60, minimum=1)
 # Long reports (the annual national one) are laid out in parts by this many processes side by side; 1 = whole.
