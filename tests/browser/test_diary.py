@@ -90,7 +90,9 @@ def test_a_student_writes_the_diary_the_mentor_comments_and_the_record_prints_it
     expect(teacher.get_by_test_id("comparison-row").first.get_by_test_id("mentor-level")).to_have_text("A")
     expect(teacher.get_by_test_id("comparison-row").first.get_by_test_id("self-level")).to_have_text("B")
     assert axe(teacher) == []
-    record = teacher.request.get(f"{live_server.url}/curricula/students/{placement.student_id}/record.pdf")
+    record = teacher.request.get(
+        f"{live_server.url}/curricula/students/{placement.student_id}/record.pdf", timeout=180_000
+    )
     text = pdf_text(record.body()).replace("\n", "")
     for words in ("芯がずれると", "芯出しの理由まで", "最終評価", "安全への意識が高い", "報告をもっと早くしたい"):
         assert words in text
