@@ -35,7 +35,7 @@ def agreement_response(placement, *, show_guardian: bool = True) -> HttpResponse
     return printing.pdf_response(agreement_html(placement, show_guardian=show_guardian), f"三者協定_{placement.pk}.pdf")
 
 
-def student_record_html(student, placements, logs) -> str:
+def student_record_html(student, placements, logs, evaluations=(), diaries=()) -> str:
     with translation.override("ja"):
         return render_to_string(
             "print/practice_record.html",
@@ -43,10 +43,13 @@ def student_record_html(student, placements, logs) -> str:
                 "student": student,
                 "placements": placements,
                 "logs": logs,
+                "evaluations": evaluations,
+                "diaries": diaries,
                 "generated_on": wareki_date(clock.today()),
             },
         )
 
 
-def student_record_response(student, placements, logs) -> HttpResponse:
-    return printing.pdf_response(student_record_html(student, placements, logs), f"実習記録_{student.pk}.pdf")
+def student_record_response(student, placements, logs, evaluations=(), diaries=()) -> HttpResponse:
+    html = student_record_html(student, placements, logs, evaluations, diaries)
+    return printing.pdf_response(html, f"実習記録_{student.pk}.pdf")

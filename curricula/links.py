@@ -33,3 +33,19 @@ def mentor_for_token(token: str) -> Person:
         return Person.objects.select_related("company").get(pk=CONFIRMATION.read_id(token), company__isnull=False)
     except Person.DoesNotExist:
         raise BadLink from None
+
+
+EVALUATION_LINK_DAYS = 45
+
+
+def evaluation_max_age() -> timedelta:
+    return timedelta(days=getattr(settings, "CURRICULA_EVALUATION_LINK_DAYS", EVALUATION_LINK_DAYS))
+
+
+# The mentor's evaluation of one placement at one stage: the token carries the evaluation's id.
+EVALUATION = LinkKind(
+    salt="curricula.mentor-evaluation",
+    url_name="curricula:evaluation_link",
+    max_age=evaluation_max_age,
+    ask=gettext_lazy("学校の担当教員に新しいリンクを依頼してください。"),
+)

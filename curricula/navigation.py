@@ -21,5 +21,8 @@ def entries(user) -> list[NavItem]:
             NavItem(_("実習の受入れ"), reverse("curricula:placement_list"), 21, "practice"),
         ]
     if world == "student":
-        return [NavItem(_("わたしの実習"), reverse("curricula:student_home"), 0, "")]
+        return [
+            NavItem(_("わたしの実習"), reverse("curricula:student_home"), 0, ""),
+            NavItem(_("実習日誌"), reverse("curricula:diary_home"), 1, ""),
+        ]
     return []

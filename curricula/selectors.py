@@ -15,6 +15,9 @@ from curricula import schedule
 from curricula.models import (
     ClassSession,
     DayLog,
+    DiaryEntry,
+    DiaryStatus,
+    Evaluator,
     JointProject,
     LogStatus,
     Placement,
@@ -266,6 +269,65 @@ def placement_history(*, placement, limit: int = 30) -> list[dict]:
                 )
         rows.append({"record": record, "what": record._meta.verbose_name, "changes": changes})
     return rows
+
+
+def shared_diaries_on_day(placements, day: datetime.date) -> dict[int, DiaryEntry]:
+    """The submitted (or sent back) diaries of `day` by placement, from one query: a draft is the student's alone."""
+    rows = DiaryEntry.objects.filter(placement__in=list(placements), day=day).exclude(status=DiaryStatus.DRAFT)
+    return {entry.placement_id: entry for entry in rows}
+
+
+def shared_diaries_for_logs(logs) -> dict[tuple[int, datetime.date], DiaryEntry]:
+    """The shared diaries of these logs' days by (placement, day), from one query."""
+    logs = list(logs)
+    if not logs:
+        return {}
+    days = {log.day for log in logs}
+    rows = DiaryEntry.objects.filter(placement__in={log.placement_id for log in logs}, day__in=days).exclude(
+        status=DiaryStatus.DRAFT
+    )
+    return {(entry.placement_id, entry.day): entry for entry in rows}
+
+
+def own_diary_entry(*, user, pk):
+    """A diary entry of the student signed in (drafts too), else None."""
+    from curricula.models import DiaryEntry
+    from meister.scoping import own_student_record
+
+    student = own_student_record(user)
+    if student is None:
+        return None
+    return DiaryEntry.objects.filter(pk=pk, placement__student=student).select_related("placement").first()
+
+
+def student_diary_days(*, student, today: datetime.date | None = None, limit: int = 60) -> dict:
+    """A student's practice days up to today, newest first, each with its diary (or None), and the self-evaluations
+    due: a fixed number of queries whatever the number of placements, days and diaries."""
+    from curricula.services.evaluations import evaluations_due
+
+    today = today or clock.today()
+    placements = schedule.attach(
+        Placement.objects.filter(student=student).select_related("company", "student").order_by("-starts_on", "pk")
+    )
+    logged = {(p, d) for p, d in DayLog.objects.filter(placement__in=placements).values_list("placement_id", "day")}
+    entries = {
+        (e.placement_id, e.day): e
+        for e in DiaryEntry.objects.filter(placement__in=placements).only(
+            "pk", "placement_id", "day", "status", "teacher_comment", "mentor_comment"
+        )
+    }
+    days = []
+    for placement in placements:
+        expected = set(placement.expected_days(until=today))
+        expected |= {d for p, d in logged if p == placement.pk and d <= today}
+        days += [(day, placement, entries.get((placement.pk, day))) for day in expected]
+    days.sort(key=lambda row: (row[0], row[1].pk), reverse=True)
+    return {
+        "student": student,
+        "days": days[:limit],
+        "evaluations_due": evaluations_due(placements, evaluator=Evaluator.SELF, today=today),
+        "today": today,
+    }
 
 
 @dataclass

@@ -19,3 +19,11 @@ def send_placement_day_reminders() -> int:
     from curricula.services import placement_day_reminders_send
 
     return placement_day_reminders_send(day=clock.today() + datetime.timedelta(days=1))
+
+
+@shared_task
+def evaluation_reminders_send() -> int:
+    """Run each morning: mentors hear of the evaluations due within the reminder days, once each."""
+    from curricula.services import evaluations
+
+    return evaluations.evaluation_reminders_send(today=clock.today())

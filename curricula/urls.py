@@ -3,7 +3,16 @@ import datetime
 from django.urls import path, register_converter
 
 from curricula import views
-from curricula.views import allocation, class_codes, confirmations, rosters, sessions, student_home
+from curricula.views import (
+    allocation,
+    class_codes,
+    confirmations,
+    diaries,
+    evaluations,
+    rosters,
+    sessions,
+    student_home,
+)
 
 
 class IsoDateConverter:
@@ -64,4 +73,27 @@ urlpatterns += [
     path("students/roster/", rosters.roster_import, name="roster_import"),
     path("students/roster/template/<slug:fmt>/", rosters.roster_template_download, name="roster_template_download"),
     path("students/rollover/<int:school_pk>/", rosters.rollover, name="rollover"),
+]
+# Evaluations of placements and the rubrics they use (views.evaluations).
+urlpatterns += [
+    path("placements/<int:pk>/evaluations/<slug:stage>/", evaluations.evaluation_compare, name="evaluation_compare"),
+    path(
+        "placements/<int:pk>/evaluations/<slug:stage>/mentor/", evaluations.evaluation_mentor, name="evaluation_mentor"
+    ),
+    path(
+        "placements/<int:pk>/evaluations/<slug:stage>/remind/", evaluations.evaluation_remind, name="evaluation_remind"
+    ),
+    path("placements/<int:pk>/evaluations/<slug:stage>/self/", evaluations.evaluation_self, name="evaluation_self"),
+    path("evaluate/<str:token>/", evaluations.evaluation_link, name="evaluation_link"),
+    path("rubrics/", evaluations.rubric_list, name="rubric_list"),
+    path("rubrics/<int:pk>/", evaluations.rubric_detail, name="rubric_detail"),
+    path("rubrics/<int:pk>/copy/", evaluations.rubric_copy, name="rubric_copy"),
+]
+# The practice diary (views.diaries).
+urlpatterns += [
+    path("diary/", diaries.diary_home, name="diary_home"),
+    path("diary/<int:pk>/<str:day>/", diaries.diary_write, name="diary_write"),
+    path("diaries/<int:pk>/", diaries.diary_detail, name="diary_detail"),
+    path("diaries/<int:pk>/photo/", diaries.diary_photo, name="diary_photo"),
+    path("confirm/<str:token>/photo/<int:pk>/", diaries.diary_link_photo, name="diary_link_photo"),
 ]

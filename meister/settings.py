@@ -296,10 +296,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "curricula.tasks.send_confirmation_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "remind-mentors-of-evaluations-due": {
+        "task": "curricula.tasks.evaluation_reminders_send",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 # Published figures hide groups smaller than this (assessment results, survey tabulations).
 ASSESSMENTS_SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 10, minimum=1)
 # Students are anonymised this many years after their graduation year (anonymise_students).
+# Mentors are reminded of an evaluation this many days before it is due (half-way through, and the last day).
+CURRICULA_EVALUATION_REMINDER_DAYS = env_int("EVALUATION_REMINDER_DAYS", 7, minimum=0)
+# The largest photo a student may attach to a practice diary, in MB (it is re-encoded smaller before it is kept).
+DIARY_PHOTO_MAX_MB = env_int("DIARY_PHOTO_MAX_MB", 8, minimum=1)
 STUDENT_RETENTION_YEARS = env_int("STUDENT_RETENTION_YEARS", 5, minimum=1)
 # How long "confirm all" on the mentor's page can be taken back, by the same browser.
 CONFIRM_ALL_UNDO_MINUTES = env_int("CONFIRM_ALL_UNDO_MINUTES", 5, minimum=1)

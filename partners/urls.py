@@ -31,6 +31,7 @@ urlpatterns = [
     path("needs/<int:pk>/candidates/", matching.need_candidates, name="need_candidates"),
     path("needs/<int:pk>/propose/", matching.need_propose, name="need_propose"),
     path("proposals/", matching.proposal_list, name="proposal_list"),
+    path("proposals/<int:pk>/", matching.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/answer/", matching.proposal_answer, name="proposal_answer"),
     path("answer/<str:token>/", matching.proposal_answer_link, name="proposal_answer_link"),
     path("engagements/", matching.engagement_list, name="engagement_list"),

@@ -149,8 +149,10 @@ class PlacementForm(WeekdayPatternMixin, forms.ModelForm):
             "required_hours",
             "insurance",
             "safety",
+            "skills",
         ]
         widgets = {
+            "skills": forms.Textarea(attrs={"rows": 3}),
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
             "insurance": forms.Textarea(attrs={"rows": 2}),

@@ -8,6 +8,8 @@ the ministry sees counts, never names (the views enforce the latter: `meister.sc
 from curricula.models.allocation import *  # noqa: F403
 from curricula.models.class_codes import *  # noqa: F403
 from curricula.models.common import SCHOOL_PATHS, valid_weekdays  # noqa: F401
+from curricula.models.diaries import *  # noqa: F403
+from curricula.models.evaluations import *  # noqa: F403
 from curricula.models.placements import *  # noqa: F403
 from curricula.models.roster import *  # noqa: F403
 from curricula.models.roster import STAYING, cached_class_name  # noqa: F401

@@ -95,6 +95,8 @@ class Placement(models.Model):
     agreement_scan = models.FileField(_("三者協定（署名済み）"), upload_to="placements/agreements/%Y/", blank=True)
     insurance = models.TextField(_("保険"), default=DEFAULT_INSURANCE, blank=True)
     safety = models.TextField(_("安全管理"), default=DEFAULT_SAFETY, blank=True)
+    # What this placement teaches, one skill a line: evaluated after the rubric's common items.
+    skills = models.TextField(_("この実習で身に付ける技能（1行に1つ）"), blank=True)
 
     history = HistoricalRecords(verbose_name=_("実習の変更履歴"))
     objects = ScopedQuerySet.as_manager()
@@ -152,6 +154,10 @@ class Placement(models.Model):
 
     def is_expected_on(self, day: datetime.date) -> bool:
         return calendar_of(self).is_expected_on(self, day)
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [line.strip()[:100] for line in (self.skills or "").splitlines() if line.strip()][:20]
 
     def closed_reason(self, day: datetime.date) -> str | None:
         """A national holiday's name or the school's or company's closed period on `day`, else None."""

@@ -3,7 +3,9 @@
 from django import template
 
 from curricula import selectors
-from curricula.models import DayLog, LogStatus
+from curricula.models import DayLog, Evaluator, LogStatus
+from curricula.services.evaluations import evaluations_due
+from meister import clock
 from meister.scoping import may_create, may_see_named_students, speaks_for_company
 
 register = template.Library()
@@ -21,7 +23,9 @@ def curricula_cards(context):
     if not may_see_named_students(user):
         return {"show": False}
     placements = selectors.with_progress(selectors.placements_for_user(user=user))
+    evaluator = Evaluator.MENTOR
     return {
+        "evaluations_due": evaluations_due(placements, evaluator=evaluator)[:10],
         "show": bool(placements),
         "week": selectors.week_placements(user=user),
         "missing": sum(len(p.progress.missing) for p in placements),
@@ -31,9 +35,16 @@ def curricula_cards(context):
         "can_log": may_create(user, DayLog),
         "is_company": speaks_for_company(user),
         "pending_status": LogStatus.PENDING,
+        "today": clock.today(),
     }
 
 
 @register.filter
 def lookup(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def descriptor(item, value):
+    """A rubric item's words for one level of the scale."""
+    return item.descriptor(value)

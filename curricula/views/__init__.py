@@ -23,17 +23,21 @@ from curricula.forms import AgreementForm, DayLogForm, DayRowForm, PlacementForm
 from curricula.models import (
     AgreementStatus,
     DayLog,
+    DiaryEntry,
+    DiaryStatus,
     LogStatus,
     Placement,
     PlacementKind,
     Student,
 )
+from curricula.services.evaluations import evaluation_sheets
 from curricula.views.rosters import roster_context
 from meister import clock
 from meister.calendar import holiday_name
 from meister.fiscal import fiscal_year_from
 from meister.replica import reads_replica
 from meister.scoping import (
+    acts_for_company,
     get_for_user,
     may_change,
     may_create,
@@ -41,6 +45,7 @@ from meister.scoping import (
     may_see_guardian_contact,
     may_see_named_students,
     save_in_scope,
+    speaks_for_company,
     visible_to,
 )
 from meister.validators import plain_int
@@ -82,6 +87,9 @@ def log_day(request, day: datetime.date):
         editable = day <= today and (log is None or log.status != LogStatus.CONFIRMED)
         data = posted if editable else None
         rows.append({"placement": placement, "log": log, "form": DayRowForm(data, placement=placement, log=log)})
+    diaries = selectors.shared_diaries_on_day(placements, day)
+    for row in rows:
+        row["diary"] = diaries.get(row["placement"].pk)
     editable_rows = [row for row in rows if row["log"] is None or row["log"].status != LogStatus.CONFIRMED]
     if request.method == "POST":
         if day > today:
@@ -262,6 +270,8 @@ def placement_detail(request, pk):
         "logs": _flagged(placement, DayLog.objects.filter(placement=placement).order_by("-day")),
         "can_change": may_change(user, placement),
         "can_log": may_create(user, DayLog),
+        "can_compare": not speaks_for_company(user),
+        "fills_mentor": acts_for_company(user, placement.company_id),
         "show_guardian": may_see_guardian_contact(user),
         "agreement_form": AgreementForm(initial={"agreement_status": placement.agreement_status}),
         "weekday_header": [label for _day, label in SUNDAY_FIRST],
@@ -425,7 +435,13 @@ def student_record_pdf(request, pk):
     logs = visible_to(DayLog.objects.filter(placement__student=student), request.user).select_related(
         "placement", "placement__company"
     )
-    return documents.student_record_response(student, placements, logs.order_by("day"))
+    sheets = evaluation_sheets(placements, with_self=not speaks_for_company(request.user))
+    diaries = visible_to(
+        DiaryEntry.objects.filter(placement__student=student).exclude(status=DiaryStatus.DRAFT), request.user
+    ).select_related("placement__company")
+    return documents.student_record_response(
+        student, placements, logs.order_by("day"), sheets, diaries=diaries.order_by("day")
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from curricula import links, selectors, services
 from curricula.forms import ReviewForm
 from curricula.models import DayLog
+from curricula.services import diaries as diary_services
 from meister import clock, signed_links
 from meister.scoping import may_confirm_days
 
@@ -29,7 +30,10 @@ def _review(request, logs, *, user, actor):
     if log is None:
         raise Http404
     comment = form.cleaned_data["comment"].strip()
+    diary_comment = request.POST.get("diary_comment", "").strip()
     try:
+        if diary_comment and getattr(log, "diary", None) is not None:
+            diary_services.diary_mentor_comment(entry=log.diary, comment=diary_comment, actor=actor, user=user)
         if form.cleaned_data["decision"] == "confirm":
             services.day_log_confirm(log=log, user=user, actor=actor, feedback=comment)
             messages.success(request, _("%(student)s さんの%(day)sの記録を確認しました。") % _log_words(log))
@@ -86,6 +90,15 @@ def _review_context(logs, failed, **extra) -> dict:
     return {"logs": logs, "failed": failed, "failed_pk": failed_pk, **extra}
 
 
+def _with_diaries(logs) -> list[DayLog]:
+    """The logs, each with the student's shared diary of that day (or None) as `diary`: one query more."""
+    logs = list(logs)
+    diaries = selectors.shared_diaries_for_logs(logs)
+    for log in logs:
+        log.diary = diaries.get((log.placement_id, log.day))
+    return logs
+
+
 def _log_words(log):
     return {"student": log.placement.student.kana_name, "day": f"{log.day:%m/%d}"}
 
@@ -96,7 +109,7 @@ def confirmations(request):
     user = request.user
     if not may_confirm_days(user):
         raise PermissionDenied
-    logs = list(selectors.pending_logs_for_user(user=user))
+    logs = _with_diaries(selectors.pending_logs_for_user(user=user))
     failed = None
     if request.method == "POST":
         actor = user.get_full_name() or user.username
@@ -121,7 +134,7 @@ def confirm_link(request, token):
         mentor = links.mentor_for_token(token)
     except signed_links.BadLink as error:
         return signed_links.refused(request, error, links.CONFIRMATION)
-    logs = list(selectors.pending_logs_for_mentor(mentor=mentor))
+    logs = _with_diaries(selectors.pending_logs_for_mentor(mentor=mentor))
     failed = None
     if request.method == "POST":
         actor = _("%(name)s（メールのリンクから）") % {"name": mentor.name}
@@ -135,5 +148,5 @@ def confirm_link(request, token):
         failed = _review(request, logs, user=None, actor=actor)
         if failed is None:
             return redirect(request.path)
-    context = _review_context(logs, failed, via_link=True, mentor=mentor, undo=_undo_offer(request))
+    context = _review_context(logs, failed, via_link=True, mentor=mentor, token=token, undo=_undo_offer(request))
     return render(request, "curricula/confirm.html", context)

@@ -88,13 +88,24 @@ class ProposalForm(forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("回答"),
-        choices=[("accept", _("お引き受けする")), ("decline", _("今回は見送る"))],
+        choices=[
+            ("accept", _("お引き受けする")),
+            ("counter", _("日程や人数を変えて提案する")),
+            ("question", _("先に質問する")),
+            ("decline", _("今回は見送る")),
+        ],
         widget=forms.RadioSelect,
-        error_messages={"required": _("「お引き受けする」か「今回は見送る」かを選んでください。")},
+        error_messages={"required": _("回答を選んでください。")},
     )
     reason = forms.CharField(
         label=_("見送る理由（一言で結構です）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    text = forms.CharField(
+        label=_("質問・提案の内容"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    start_on = forms.DateField(label=_("提案する開始日"), required=False, widget=DATE)
+    end_on = forms.DateField(label=_("提案する終了日"), required=False, widget=DATE)
+    students = forms.IntegerField(label=_("受け入れられる生徒数"), required=False, min_value=1, max_value=999)
     name = forms.CharField(
         label=_("ご回答者のお名前"),
         max_length=100,
@@ -104,9 +115,18 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("answer") == "decline" and not (data.get("reason") or "").strip():
+        answer = data.get("answer")
+        if answer == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("辞退の理由を一言お書きください。今後の依頼の参考にします。"))
+        if answer == "question" and not (data.get("text") or "").strip():
+            self.add_error("text", _("質問の内容を入力してください。"))
+        if answer == "counter" and not any(data.get(f) for f in ("start_on", "end_on", "students")):
+            self.add_error("students", _("提案する日程か人数を入力してください。"))
         return data
+
+
+class ExchangeReplyForm(forms.Form):
+    text = forms.CharField(label=_("企業への回答"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FeedbackForm(forms.ModelForm):

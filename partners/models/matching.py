@@ -96,6 +96,12 @@ class ProposalStatus(models.TextChoices):
     ACCEPTED = "accepted", _("受諾")
     DECLINED = "declined", _("辞退")
     WITHDRAWN = "withdrawn", _("取り下げ")
+    QUESTION = "question", _("企業から質問")
+    COUNTERED = "countered", _("企業から条件の提案")
+
+
+# A proposal the company has not settled yet: still open to an answer, a question or a counter-proposal.
+OPEN_PROPOSAL = (ProposalStatus.SENT, ProposalStatus.QUESTION, ProposalStatus.COUNTERED)
 
 
 class Proposal(models.Model):
@@ -132,6 +138,51 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.need} → {self.company}"
+
+    @property
+    def over_capacity(self) -> bool:
+        """More students asked for than the company says it takes at once."""
+        limit = self.company.max_students
+        return limit is not None and self.need.students > limit
+
+    @property
+    def counter(self):
+        """The company's latest counter-proposal while it waits for the coordinator, else None."""
+        if self.status != ProposalStatus.COUNTERED:
+            return None
+        return self.exchanges.filter(kind=ExchangeKind.COUNTER).order_by("-at", "-pk").first()
+
+
+class ExchangeKind(models.TextChoices):
+    QUESTION = "question", _("質問")
+    COUNTER = "counter", _("条件の提案")
+    REPLY = "reply", _("コーディネーターの回答")
+    COUNTER_ACCEPTED = "counter_accepted", _("提案の受け入れ")
+
+
+class ProposalExchange(models.Model):
+    """What the company and the coordinator said to each other on a proposal, in order: kept as its history."""
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("依頼"), on_delete=models.CASCADE, related_name="exchanges")
+    kind = models.CharField(_("種類"), max_length=20, choices=ExchangeKind.choices)
+    text = models.TextField(_("内容"), blank=True)
+    start_on = models.DateField(_("提案する開始日"), null=True, blank=True, validators=[validate_record_date])
+    end_on = models.DateField(_("提案する終了日"), null=True, blank=True, validators=[validate_record_date])
+    students = models.PositiveSmallIntegerField(_("提案する生徒数"), null=True, blank=True)
+    written_by = models.CharField(_("記入者"), max_length=100, validators=[validate_text_line])
+    at = models.DateTimeField(_("日時"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {kind: tuple(f"proposal__{p}" for p in paths) for kind, paths in Proposal.scope_paths.items()}
+    change_roles = Proposal.change_roles
+
+    class Meta:
+        ordering = ["proposal", "at", "pk"]
+        verbose_name = _("依頼へのやりとり")
+        verbose_name_plural = _("依頼へのやりとり")
+
+    def __str__(self):
+        return f"{self.proposal} {self.get_kind_display()}"
 
 
 class Engagement(models.Model):

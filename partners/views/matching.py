@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from meister import signed_links
 from meister.scoping import acts_for_company, get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
-from partners.forms.matching import AnswerForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
+from partners.forms.matching import AnswerForm, ExchangeReplyForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
 from partners.matching import FACTORS, rank_candidates
 from partners.models import Company, Engagement, Proposal, ProposalStatus, SchoolNeed
 from partners.services import matching as services
@@ -116,6 +116,15 @@ def need_propose(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("%(n)s社に依頼を送りました。") % {"n": len(sent)})
+            for proposal in sent:
+                if proposal.over_capacity:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(company)sの受入れ可能人数（%(limit)s人）を超える依頼です。人数の相談があるかもしれません。"
+                        )
+                        % {"company": proposal.company.name, "limit": proposal.company.max_students},
+                    )
             # The mails went out as the proposals were committed; a refused one is sent again by the beat job.
             unmailed = (
                 Proposal.objects.filter(pk__in=[p.pk for p in sent], mailed_at__isnull=True).exclude(sent_to="").count()
@@ -132,17 +141,74 @@ def need_propose(request, pk):
 
 def _answer(request, proposal, *, answered_by_default="", template="partners/proposal_answer.html", base=None):
     form = AnswerForm(request.POST or None, initial={"name": answered_by_default})
+    status = 200
     if request.method == "POST" and proposal.status == ProposalStatus.SENT and form.is_valid():
         data = form.cleaned_data
         try:
-            services.proposal_answer(
-                proposal=proposal, accept=data["answer"] == "accept", reason=data["reason"], answered_by=data["name"]
-            )
+            _answer_with(proposal, data)
         except ValidationError as error:
             form.add_error(None, error)
+            status = 400
         else:
             proposal.refresh_from_db()
-    return render(request, template, {"proposal": proposal, "need": proposal.need, "form": form, "base": base})
+    elif request.method == "POST" and proposal.status == ProposalStatus.SENT:
+        status = 400
+    context = {
+        "proposal": proposal,
+        "need": proposal.need,
+        "form": form,
+        "base": base,
+        "exchanges": proposal.exchanges.all(),
+    }
+    return render(request, template, context, status=status)
+
+
+def _answer_with(proposal, data):
+    answer, name = data["answer"], data["name"]
+    if answer == "question":
+        return services.proposal_ask(proposal=proposal, text=data["text"], answered_by=name)
+    if answer == "counter":
+        terms = {key: data[key] for key in ("start_on", "end_on", "students")}
+        return services.proposal_counter(proposal=proposal, text=data["text"], answered_by=name, **terms)
+    return services.proposal_answer(
+        proposal=proposal, accept=answer == "accept", reason=data["reason"], answered_by=name
+    )
+
+
+@login_required
+def proposal_detail(request, pk):
+    """The coordinator's view of one proposal: the exchanges with the company, and the counter-proposal to accept
+    or answer."""
+    proposal = get_for_user(
+        request.user, Proposal.objects.select_related("need", "need__school", "company", "sent_by"), pk=pk
+    )
+    can_reply = may_change(request.user, proposal)
+    form = ExchangeReplyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_reply:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "accept_counter":
+                services.proposal_accept_counter(user=request.user, proposal=proposal)
+                messages.success(request, _("企業の提案を受け入れ、連携活動を登録しました。"))
+                return redirect(proposal.need)
+            if form.is_valid():
+                services.proposal_reply(user=request.user, proposal=proposal, text=form.cleaned_data["text"])
+                messages.success(request, _("企業に回答を送りました。"))
+                return redirect("partners:proposal_detail", pk=proposal.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        status = 400
+    context = {
+        "proposal": proposal,
+        "need": proposal.need,
+        "exchanges": proposal.exchanges.all(),
+        "counter": proposal.counter,
+        "form": form,
+        "can_reply": can_reply and proposal.status in (ProposalStatus.QUESTION, ProposalStatus.COUNTERED),
+    }
+    return render(request, "partners/proposal_detail.html", context, status=status)
 
 
 @never_cache

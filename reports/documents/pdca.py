@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from curricula.models import ClassSession, JointProject, Placement
+from curricula.services.evaluations import evaluation_summary
 from meister.fiscal import fiscal_year_bounds
 from partners.models import (
     Company,
@@ -176,6 +177,7 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None, rel
         }
         for row in summary
     ]
+    context["evaluation_rows"] = _evaluation_rows(placements)
     hours = METRICS["hours_completed"].compute(fy, TOTAL, schools).get(None) or 0
     context["hours_completed"] = shown(("hours_completed", "consortium", ident), hours)
     context["hours_pending"] = shown(("hours_pending", "consortium", ident))
@@ -233,6 +235,20 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None, rel
 
 def _number(value: float):
     return int(value) if float(value).is_integer() else round(value, 1)
+def _evaluation_rows(placements) -> list[dict]:
+    """The final evaluations' mean level per item, the mentors' and the students' own; a mean of fewer students than
+    the threshold is theirs, so it is hidden."""
+    rows = []
+    for line in evaluation_summary(placements):
+        row = {"title": line["title"]}
+        for side in ("mentor", "self"):
+            found = line.get(side) or {"n": 0, "mean": None}
+            hidden = found["n"] < threshold()
+            row[f"{side}_n"] = HIDDEN if hidden and found["n"] else found["n"]
+            row[f"{side}_mean"] = None if hidden else round(found["mean"], 2)
+            row[f"{side}_text"] = (HIDDEN if found["n"] else "—") if hidden else f"{found['mean']:.2f}"
+        rows.append(row)
+    return rows
 
 
 def sheets_pdca(context) -> list[Sheet]:
@@ -292,6 +308,21 @@ def sheets_pdca(context) -> list[Sheet]:
             ["学校", "受入れ企業", "形態", "件数", "必要時間数の計", "確認済み時間数の計"],
             context["placement_rows"],
             [30, 30, 18, 8, 14, 16],
+        ),
+        Sheet(
+            "実習の評価",
+            [
+                "評価項目",
+                "指導担当者の評価（人数）",
+                "指導担当者の評価（平均）",
+                "自己評価（人数）",
+                "自己評価（平均）",
+            ],
+            [
+                [r["title"], r["mentor_n"], r["mentor_mean"], r["self_n"], r["self_mean"]]
+                for r in context["evaluation_rows"]
+            ],
+            [30, 14, 14, 14, 14],
         ),
         Sheet(
             "共同研究等",

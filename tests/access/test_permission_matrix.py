@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Administration, Instrument, Practice, Survey
 from assessments.services.survey import recipient_token
-from curricula.links import CONFIRMATION
-from curricula.models import ClassSession
+from curricula.links import CONFIRMATION, EVALUATION
+from curricula.models import ClassSession, Placement
 from meister.models import ImportBatch, ImportKind
 from partners.models import Agreement, Engagement, Proposal, SchoolNeed
 from partners.services.matching import proposal_token
@@ -84,6 +84,51 @@ def _allocation_round(demo):
         required_hours="48",
     )
     return {"pk": allocation.pk}
+
+
+def _mentor_evaluation(demo):
+    from curricula.services.evaluations import evaluation_for
+
+    return evaluation_for(demo.kotoh.placements.order_by("pk")[0], "final", "mentor")
+
+
+def _default_rubric():
+    from curricula.services.evaluations import default_rubric
+
+    return default_rubric()
+
+
+def _students_placement(demo):
+    # The demo's Hikone student persona is placed at the Shiga company persona's 株式会社湖東精機.
+    return Placement.objects.filter(student__account__username="student").order_by("pk")[0]
+
+
+def _students_day(demo):
+    placement = _students_placement(demo)
+    return placement.expected_days(until=demo.today)[-1]
+
+
+def _students_diary(demo):
+    from curricula.models import DiaryEntry, DiaryStatus
+
+    placement = _students_placement(demo)
+    photo = ContentFile(_tiny_jpeg(), name="photo.jpg")
+    entry, _created = DiaryEntry.objects.get_or_create(
+        placement=placement,
+        day=_students_day(demo),
+        defaults={"did": "a", "learned": "b", "status": DiaryStatus.SUBMITTED, "photo": photo},
+    )
+    return entry
+
+
+def _tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, format="JPEG")
+    return out.getvalue()
 
 
 def _proposal(demo):
@@ -188,6 +233,7 @@ EXPECTATIONS = {
     "partners:need_candidates": (lambda d: {"pk": _proposal(d).need_id}, shiga_only(**CONSORTIUM_READERS)),
     "partners:need_propose": (lambda d: {"pk": _proposal(d).need_id}, shiga_only(302, **CONSORTIUM_READERS)),
     "partners:proposal_list": (None, expect(200)),
+    "partners:proposal_detail": (lambda d: {"pk": _proposal(d).pk}, shiga_only()),
     # Only the company asked (and the back office) answers; the others in scope may look but not answer.
     "partners:proposal_answer": (
         lambda d: {"pk": _proposal(d).pk},
@@ -352,6 +398,56 @@ EXPECTATIONS.update(
         "curricula:rollover": (
             lambda d: {"school_pk": d.hikone.pk},
             shiga_only(403, teacher=200, admin=200),
+        ),
+    }
+)
+# Evaluations: the school side compares, the host company fills its mentor's, the link needs no account.
+EXPECTATIONS.update(
+    {
+        "curricula:evaluation_compare": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk, "stage": "final"},
+            shiga_only(ministry=403, company=403),
+        ),
+        "curricula:evaluation_mentor": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk, "stage": "final"},
+            shiga_only(403, company=200, admin=200),
+        ),
+        "curricula:evaluation_remind": (
+            lambda d: {"pk": d.kotoh.placements.order_by("pk")[0].pk, "stage": "final"},
+            expect(405),
+        ),
+        "curricula:evaluation_link": (
+            lambda d: {"token": EVALUATION.token(_mentor_evaluation(d).pk)},
+            expect(200, anonymous=200),
+        ),
+        "curricula:rubric_list": (None, expect(200)),
+        "curricula:rubric_detail": (lambda d: {"pk": _default_rubric().pk}, expect(200)),
+        "curricula:rubric_copy": (lambda d: {"pk": _default_rubric().pk}, expect(405)),
+        "curricula:evaluation_self": (
+            lambda d: {"pk": _students_placement(d).pk, "stage": "final"},
+            shiga_only(403, student=200, company=403),
+        ),
+    }
+)
+# The practice diary: the student writes their own; the school side and the host company read what was submitted.
+EXPECTATIONS.update(
+    {
+        "curricula:diary_home": (None, expect(403, **every_student(200))),
+        "curricula:diary_write": (
+            lambda d: {"pk": _students_placement(d).pk, "day": _students_day(d).isoformat()},
+            shiga_only(403, student=200, company=403),
+        ),
+        "curricula:diary_detail": (
+            lambda d: {"pk": _students_diary(d).pk},
+            shiga_only(ministry=403, company=200),
+        ),
+        "curricula:diary_photo": (
+            lambda d: {"pk": _students_diary(d).pk},
+            shiga_only(ministry=403, student=200, company=200),
+        ),
+        "curricula:diary_link_photo": (
+            lambda d: {"token": CONFIRMATION.token(_students_placement(d).mentor_id), "pk": _students_diary(d).pk},
+            expect(200, anonymous=200),
         ),
     }
 )

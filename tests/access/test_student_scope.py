@@ -22,7 +22,17 @@ from meister.scoping import (
 from partners.models import Company, Consortium, School
 
 # The models a student's own account leads to; every other scoped model shows a student nothing.
-STUDENTS_OWN = {"curricula.Student", "curricula.Placement", "curricula.DayLog", "curricula.DayLogEvent"}
+STUDENTS_OWN = {
+    "curricula.Student",
+    "curricula.Placement",
+    "curricula.DayLog",
+    "curricula.DayLogEvent",
+    # Their diary and the evaluations of their placements (their own self-evaluation, the mentor's, the teacher's).
+    "curricula.DiaryEntry",
+    "curricula.Evaluation",
+    "curricula.EvaluationScore",
+    "curricula.EvaluationReview",
+}
 
 
 @pytest.fixture

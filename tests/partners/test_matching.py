@@ -212,7 +212,7 @@ def test_an_empty_answer_names_each_missing_field_at_the_field(client, demo, nee
     html = client.post(url, {"answer": "", "reason": "", "name": ""}).content.decode()
     assert "このフィールドは必須です" not in html
     missing = {
-        "answer": "「お引き受けする」か「今回は見送る」かを選んでください。",
+        "answer": "回答を選んでください。",
         "name": "ご回答者のお名前を入力してください。",
     }
     for field, words in missing.items():
