@@ -338,7 +338,8 @@ def _load_student_accounts(schools, fy: int) -> None:
             account.set_unusable_password()
             account.full_clean()
             account.save()
-        if first.account_id != account.pk:
+        # Linked once: loading the demo again keeps the row the account already has.
+        if not Student.objects.filter(account=account).exists():
             first.account = account
             first.save(update_fields=["account"])
 
