@@ -49,6 +49,10 @@ class AssignmentForm(forms.ModelForm):
         self.fields["fiscal_year"] = _fiscal_year_field()
         limit_choices_to_scope(self, user)
 
+    def validate_unique(self):
+        # Assigning a supporter who is assigned already keeps the one assignment (`services.assignment_create`).
+        pass
+
 
 class AdviceThreadForm(forms.ModelForm):
     body = forms.CharField(label=_("本文"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
@@ -94,11 +98,9 @@ class EstimateLineForm(forms.ModelForm):
         model = EstimateLine
         fields = ["category", "amount_yen", "basis"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fiscal_year, **kwargs):
         super().__init__(*args, **kwargs)
-        designation = self.instance.designation if self.instance.designation_id else None
-        if designation is not None:
-            self.fields["category"].queryset = ExpenseCategory.objects.filter(fiscal_year=designation.fiscal_year)
+        self.fields["category"].queryset = ExpenseCategory.objects.filter(fiscal_year=fiscal_year)
         self.fields["amount_yen"].widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
 
 
