@@ -49,9 +49,15 @@ class AssignmentForm(forms.ModelForm):
         self.fields["fiscal_year"] = _fiscal_year_field()
         limit_choices_to_scope(self, user)
 
-    def validate_unique(self):
-        # Assigning a supporter who is assigned already keeps the one assignment (`services.assignment_create`).
-        pass
+    def clean(self):
+        # Assigning a supporter who is assigned already keeps the one assignment, in the part now given.
+        data = super().clean()
+        existing = SupportAssignment.objects.filter(
+            supporter=data.get("supporter"), consortium=data.get("consortium"), fiscal_year=data.get("fiscal_year")
+        ).first()
+        if existing is not None:
+            self.instance = existing
+        return data
 
 
 class AdviceThreadForm(forms.ModelForm):
@@ -143,6 +149,8 @@ class NetworkLinkForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The form links two consortia; a link to a prefecture as a whole is kept in the back office.
+        self.fields["supported"].required = True
         self.fields["fiscal_year"] = _fiscal_year_field()
         limit_choices_to_scope(self, user)
 
