@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meister.fiscal import current_fiscal_year, fiscal_year_choices
 from meister.scoping import limit_choices_to_scope, supporter_accounts
-from partners.models import Designation
+from partners.models import Consortium, Designation, DesignationType
 from programme.models import (
     AdviceThread,
     ContinuationPlan,
@@ -141,6 +141,14 @@ class LedgerEntryForm(forms.ModelForm):
         limit_choices_to_scope(self, user)
 
 
+LEADING = (DesignationType.ADVANCED, DesignationType.ADVANCED_FOLLOW_ON)
+LEARNING = (DesignationType.STRENGTHENING, DesignationType.STRENGTHENING_FOLLOW_ON)
+
+
+def _designated(types):
+    return Consortium.objects.filter(pk__in=Designation.objects.filter(type__in=types).values("consortium"))
+
+
 class NetworkLinkForm(forms.ModelForm):
     class Meta:
         model = NetworkLink
@@ -149,8 +157,10 @@ class NetworkLinkForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # The form links two consortia; a link to a prefecture as a whole is kept in the back office.
+        # The form links a ① consortium to a ② one; a link to a prefecture as a whole is kept in the back office.
         self.fields["supported"].required = True
+        self.fields["leader"].queryset = _designated(LEADING)
+        self.fields["supported"].queryset = _designated(LEARNING)
         self.fields["fiscal_year"] = _fiscal_year_field()
         limit_choices_to_scope(self, user)
 
