@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meister.fiscal import current_fiscal_year, fiscal_year_choices
 from meister.scoping import limit_choices_to_scope, supporter_accounts
-from partners.models import Designation
+from partners.models import Consortium, Designation, DesignationType
 from programme.models import (
     AdviceThread,
     ContinuationPlan,
@@ -48,6 +48,16 @@ class AssignmentForm(forms.ModelForm):
         self.fields["supporter"].queryset = supporter_accounts(get_user_model().objects.all()).order_by("username")
         self.fields["fiscal_year"] = _fiscal_year_field()
         limit_choices_to_scope(self, user)
+
+    def clean(self):
+        # Assigning a supporter who is assigned already keeps the one assignment, in the part now given.
+        data = super().clean()
+        existing = SupportAssignment.objects.filter(
+            supporter=data.get("supporter"), consortium=data.get("consortium"), fiscal_year=data.get("fiscal_year")
+        ).first()
+        if existing is not None:
+            self.instance = existing
+        return data
 
 
 class AdviceThreadForm(forms.ModelForm):
@@ -94,11 +104,9 @@ class EstimateLineForm(forms.ModelForm):
         model = EstimateLine
         fields = ["category", "amount_yen", "basis"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fiscal_year, **kwargs):
         super().__init__(*args, **kwargs)
-        designation = self.instance.designation if self.instance.designation_id else None
-        if designation is not None:
-            self.fields["category"].queryset = ExpenseCategory.objects.filter(fiscal_year=designation.fiscal_year)
+        self.fields["category"].queryset = ExpenseCategory.objects.filter(fiscal_year=fiscal_year)
         self.fields["amount_yen"].widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
 
 
@@ -133,6 +141,14 @@ class LedgerEntryForm(forms.ModelForm):
         limit_choices_to_scope(self, user)
 
 
+LEADING = (DesignationType.ADVANCED, DesignationType.ADVANCED_FOLLOW_ON)
+LEARNING = (DesignationType.STRENGTHENING, DesignationType.STRENGTHENING_FOLLOW_ON)
+
+
+def _designated(types):
+    return Consortium.objects.filter(pk__in=Designation.objects.filter(type__in=types).values("consortium"))
+
+
 class NetworkLinkForm(forms.ModelForm):
     class Meta:
         model = NetworkLink
@@ -141,6 +157,10 @@ class NetworkLinkForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The form links a ① consortium to a ② one; a link to a prefecture as a whole is kept in the back office.
+        self.fields["supported"].required = True
+        self.fields["leader"].queryset = _designated(LEADING)
+        self.fields["supported"].queryset = _designated(LEARNING)
         self.fields["fiscal_year"] = _fiscal_year_field()
         limit_choices_to_scope(self, user)
 

@@ -29,7 +29,14 @@ EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 @transaction.atomic
 def assignment_create(*, user, assignment: SupportAssignment) -> SupportAssignment:
-    """The ministry assigns a supporter to a consortium for a fiscal year."""
+    """The ministry assigns a supporter to a consortium for a fiscal year; assigning them again keeps the one
+    assignment, in the part now given."""
+    existing = SupportAssignment.objects.filter(
+        supporter=assignment.supporter_id, consortium=assignment.consortium_id, fiscal_year=assignment.fiscal_year
+    ).first()
+    if existing is not None:
+        existing.part = assignment.part
+        assignment = existing
     assignment.assigned_by = user
     assignment.full_clean()
     with saving_in_scope(user, assignment):
@@ -132,6 +139,8 @@ def ledger_entry_save(*, user, entry: LedgerEntry, evidence=None) -> LedgerEntry
     if evidence is not None:
         entry.evidence_type = check_evidence(evidence)
         entry.evidence = evidence
+    elif not entry.evidence:
+        entry.evidence_type = ""
     if entry.pk is None:
         entry.booked_by = user
     entry.full_clean()

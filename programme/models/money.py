@@ -55,7 +55,12 @@ class ImplementationPlan(models.Model):
     objectives = models.TextField(_("事業の目的・目標"))
     approach = models.TextField(_("実施体制・方法"), blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("更新者"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -137,7 +142,12 @@ class LedgerEntry(models.Model):
     evidence = models.FileField(_("証拠書類（領収書・請求書）"), upload_to="ledger/%Y/", blank=True)
     evidence_type = models.CharField(_("証拠書類の形式"), max_length=50, blank=True, editable=False)
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("記帳者"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記帳者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     booked_at = models.DateTimeField(_("記帳日時"), auto_now_add=True)
 

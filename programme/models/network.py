@@ -34,7 +34,7 @@ class NetworkLink(models.Model):
         related_name="+",
         null=True,
         blank=True,
-        help_text=_("管理機関ではなく都道府県全体に助言するとき"),
+        help_text=_("管理機関ではなく都道府県全体に助言するとき（学ぶ管理機関を選んだときはそちらが先）"),
     )
     joint_activities = models.TextField(
         _("共同の取組"), blank=True, help_text=_("訪問、合同研修、教材の共有など（1行に1件）")
@@ -63,8 +63,8 @@ class NetworkLink(models.Model):
 
     def clean(self):
         super().clean()
-        if (self.supported_id is None) == (self.supported_prefecture_id is None):
-            raise ValidationError(_("学ぶ管理機関か助言先の都道府県のどちらか一方を選んでください。"))
+        if self.supported_id is None and self.supported_prefecture_id is None:
+            raise ValidationError(_("学ぶ管理機関か助言先の都道府県を選んでください。"))
         if self.supported_id and self.supported_id == self.leader_id:
             raise ValidationError({"supported": _("牽引する管理機関とは別の管理機関を選んでください。")})
 

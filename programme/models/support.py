@@ -38,7 +38,12 @@ class SupportAssignment(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
     part = models.CharField(_("役割"), max_length=20, choices=SupporterPart.choices, default=SupporterPart.COMPANION)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("割り当てた人"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("割り当てた人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     assigned_at = models.DateTimeField(_("割り当て日時"), auto_now_add=True)
 
@@ -89,7 +94,12 @@ class AdviceThread(models.Model):
     )
     follow_up_on = models.DateField(_("フォローアップ期日"), null=True, blank=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("起票者"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起票者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     opened_at = models.DateTimeField(_("起票日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
@@ -121,7 +131,12 @@ class AdviceMessage(models.Model):
         AdviceThread, verbose_name=_("相談・助言"), on_delete=models.CASCADE, related_name="messages"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("記入者"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記入者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     body = models.TextField(_("本文"))
     written_at = models.DateTimeField(_("記入日時"), auto_now_add=True)

@@ -98,7 +98,12 @@ def plan_edit(request, pk):
 @login_required
 def estimate_edit(request, pk):
     designation = _designation_to_keep(request, pk, EstimateLine)
-    formset = EstimateFormSet(request.POST or None, instance=designation, prefix="lines")
+    formset = EstimateFormSet(
+        request.POST or None,
+        instance=designation,
+        prefix="lines",
+        form_kwargs={"fiscal_year": designation.fiscal_year},
+    )
     if request.method == "POST" and formset.is_valid():
         lines = formset.save(commit=False)
         saved = save_in_scope(

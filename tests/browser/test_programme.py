@@ -129,7 +129,7 @@ def test_the_programme_from_assignment_to_budget_against_actual(browser, live_se
     ministry.goto(f"{live_server.url}/programme/network/")
     picture = ministry.locator("#network-picture")
     expect(picture).to_be_visible()
-    expect(picture).to_contain_text(shiga.name[:24].rstrip("…")[:10])
+    expect(picture).to_contain_text(shiga.name[:10])
     expect(picture.locator("line")).to_have_count(2)
     expect(ministry.get_by_role("table")).to_contain_text("嶺北ものづくり人材育成コンソーシアム")
     assert axe(ministry) == []
