@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_merge_0002_programme_roles_0002_role_student'),
+        ('accounts', '0003_merge_student_and_programme_roles'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meister', '0007_merge_20261203_2306'),
+        ('meister', '0007_merge_student_and_programme_roles'),
     ]
 
     operations = [
