@@ -666,7 +666,7 @@ EXPECTATIONS.update(
         "curricula:class_code_create": (None, expect(405)),
         "curricula:class_code_sheet": (
             lambda d: {"pk": _class_code(d).pk},
-            shiga_only(403, teacher=200, admin=200, company=404),
+            shiga_only(403, teacher=200, admin=200, company=404, supporter=404),
         ),
         "curricula:class_code_link": (_class_code_token, expect(404, anonymous=200, **every_student(410))),
     }
@@ -756,8 +756,17 @@ EXPECTATIONS.update(
 # (403); the ④ surveyor reads the nation as the ministry does and runs the survey, and keeps nothing else. Neither
 # opens a student's page (403 before any lookup) nor invites anyone.
 CONTRACTORS = {
+    # A student's diary and evaluations are no contractor's: refused by role before any lookup.
+    "curricula:diary_detail": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
+    "curricula:diary_photo": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
+    "curricula:diary_write": {"supporter": 404},
+    "curricula:evaluation_compare": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
+    "curricula:evaluation_mentor": {"supporter": 404},
+    "curricula:evaluation_self": {"supporter": 404},
+    # The library is every scope's; a video's captions go with it.
+    "library:captions": {"surveyor": 200},
     "accounts:people": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
-    "accounts:person_edit": {"supporter": 403, "supporter_niigata": 403},
+    "accounts:person_edit": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
     "assessments:administration_grid": {"surveyor": 403},
     "assessments:administration_import": {"surveyor": 403},
     "assessments:cohort_results": {"supporter": 404, "surveyor": 403},
