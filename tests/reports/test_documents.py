@@ -239,6 +239,7 @@ def test_pdca_report_shows_plan_do_check_act(demo, tmp_path):
     assert (dual[3], dual[4], dual[5]) == (8, None, None), "the target stays; the actual and the gap are hidden"
     assert f"デュアルシステム参加生徒数（人） 8 {HIDDEN}" in text
     assert f"デュアルシステム参加生徒数（人） 8 {students}" not in text
+    assert "形態 生徒数 受入れ企業\n" in text, "the summary by form prints no count of placements"
     # No other consortium's schools.
     assert "海洋高等学校" not in text
 
