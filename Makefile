@@ -10,7 +10,7 @@ test: setup-test      ## the whole test suite on PostgreSQL + Redis (started her
 
 test-fast: setup-test ## the quick loop: no browser, worker or fault tests, in two processes
 	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0
-	scripts/with-services .venv/bin/pytest -m "not browser and not worker and not faults and not replica" -n 2 $(PYTEST_ARGS)
+	scripts/with-services .venv/bin/pytest -m "not browser and not worker and not faults and not replica and not bench" -n 2 $(PYTEST_ARGS)
 
 setup:
 	scripts/install-system-packages run

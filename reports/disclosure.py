@@ -184,11 +184,24 @@ def protect(ledger: Ledger, *, rounds: int = 200) -> set:
         # The smallest count that is not zero protects best and costs least; a zero only when nothing else is left.
         return min(shown, key=lambda key: (not ledger.cells[key].value, abs(ledger.cells[key].value), str(key)))
 
+    def too_narrow(identity) -> bool:
+        """One hidden term alone, or hidden terms all of one sign whose values add up to less than one of them
+        must be protected by: then no solver is needed to see the identity pins them."""
+        unknown = [key for key in identity if key in hidden or key in unpublished]
+        if len(unknown) == 1:
+            return True
+        if not unknown or any(key in unpublished for key in unknown) or len({identity[k] > 0 for k in unknown}) > 1:
+            return False
+        if any(ledger.cells[key].lower is None for key in unknown):
+            return False
+        spread = sum(abs(identity[key]) * ledger.cells[key].value for key in unknown)
+        return any(spread < abs(identity[key]) * ledger.cells[key].protection for key in unknown)
+
     changed = True
-    while changed:  # the rule of thumb first: no identity keeps exactly one hidden term
+    while changed:  # the rules of thumb first, then the solver
         changed = False
         for identity in ledger.identities:
-            if sum(key in hidden or key in unpublished for key in identity) == 1:
+            if too_narrow(identity):
                 pick = cheapest(identity)
                 if pick is not None:
                     hide(pick)

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from meister.fiscal import fiscal_year_bounds, fiscal_year_label
-from meister.tilemap import tile_map
 from meister.scoping import ScopeKind
+from meister.tilemap import tile_map
 from partners.models import Block, Company, Designation, DesignationType, Engagement, OfferKind, School
 from reports.charts import bar_chart
 from reports.documents.areas import (
@@ -26,6 +26,7 @@ from reports.documents.common import (
     common_context,
     format_number,
     notes_sheet,
+    rounded,
     school_labels,
 )
 from reports.metrics import METRICS
@@ -134,6 +135,8 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, r
         {
             "label": str(label),
             "text": format_number(value if value is not None or key.endswith("_rate") else 0, digits),
+            # the workbook keeps the number, rounded by the same rule as the PDF's text
+            "value": value if isinstance(value, str) else rounded(value if value is not None else 0, digits),
             "unit": str(unit),
         }
         for (label, value, unit, digits), key in zip(context["summary"], keys, strict=True)
@@ -247,7 +250,7 @@ def sheets_annual(context) -> list[Sheet]:
         Sheet(
             "概要",
             ["項目", "値", "単位"],
-            [[row["label"], row["text"], row["unit"]] for row in context["summary"]]
+            [[row["label"], row["value"], row["unit"]] for row in context["summary"]]
             + [
                 ["事業指定（件）", context["designation_total"]["n"], "件"],
                 ["予算額", context["designation_total"]["budget"], "円"],

@@ -2,7 +2,7 @@
 
 from assessments.models import Instrument
 from partners.models import Block
-from reports.documents.common import HIDDEN, ReportScope, threshold
+from reports.documents.common import HIDDEN, ReportScope, rounded, threshold
 from reports.metrics import TOTAL, add_moments, change_from_moments, change_moments, paired_changes
 
 
@@ -87,11 +87,12 @@ def _change_cells(change, hide: bool | None = None) -> dict:
 def _signed(name, value) -> str:
     if value is None:
         return "—"
+    value = rounded(value, 2)
     return f"{value:+.2f}" if name in {"mean", "low", "high", "d"} else f"{value:.2f}"
 
 
 def change_values(change):
     return [
-        HIDDEN if change["suppressed"] else (None if change[name] is None else round(change[name], 3))
+        HIDDEN if change["suppressed"] else rounded(change[name], 2)
         for name in ("pre", "post", "mean", "low", "high", "d")
     ]

@@ -2,6 +2,7 @@
 the heading figures and the closing notes."""
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
@@ -66,12 +67,19 @@ def school_labels(schools) -> dict:
     return {pk: f"{name}（{code}）" if seen[name] > 1 else name for pk, name, code in rows}
 
 
+def rounded(value, digits: int) -> float | None:
+    """The one rounding rule of the PDF and the workbook: half away from zero, on the decimal value."""
+    if value is None:
+        return None
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def format_number(value, digits: int = 0) -> str:
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
-    return f"{value:,.{digits}f}"
+    return f"{rounded(value, digits):,.{digits}f}"
 
 
 def common_context(fy: int, scope: ReportScope, title: str) -> dict:

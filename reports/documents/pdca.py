@@ -157,7 +157,10 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None, rel
         """The release's mark for a hidden cell, else the value (the ledger's when not given)."""
         if release.hidden(key):
             return HIDDEN
-        return value if value is not None else _number(release.ledger.cells[key].value)
+        if value is None:
+            cell = release.ledger.cells.get(key)
+            return _number(cell.value) if cell else 0
+        return value
 
     summary = (
         placements.order_by()

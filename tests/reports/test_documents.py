@@ -21,9 +21,10 @@ from curricula.models import DayLog, Placement, Student
 from meister.fiscal import fiscal_year
 from partners.models import Designation, Engagement, Prefecture, School
 from reports.documents import ReportScope
-from reports.documents.common import HIDDEN
+from reports.documents.common import HIDDEN, threshold
 from reports.metrics import METRICS, TOTAL, paired_changes
 from reports.models import Kpi, KpiSource, KpiTarget, PdcaReview, ReportKind, ReportRun, RunStatus
+from reports.release import release_for
 from reports.rendering import build_report_files
 from reports.suppression import area_sums, suppressed
 from reports.tasks import report_run_build
@@ -92,7 +93,7 @@ def test_annual_report_figures_match_the_database(demo, tmp_path):
     assert f"連携活動の件数 {engagements} 件" in text
 
     summary = {row[0]: row[1] for row in _rows(workbook, "概要")[1:]}
-    assert summary["企業実習の確認済み時間数"] == f"{hours:,.1f}"
+    assert summary["企業実習の確認済み時間数"] == float(hours), "a number, not text"
     assert summary["予算額"] == designations["budget"]
     detail = _rows(workbook, "学校別")
     assert len(detail) - 1 == School.objects.count(), "one detail row per school"
@@ -114,8 +115,11 @@ def test_annual_report_hides_small_student_counts_and_what_would_reveal_them(dem
     assert dual["岡山県"] == HIDDEN, "a count under the threshold is hidden"
     # 中国 has Okayama and Hiroshima: with the block subtotal shown, Hiroshima must be hidden too.
     assert dual["広島県"] == HIDDEN
-    assert isinstance(dual["中国計"], int) and dual["中国計"] >= 10
-    assert dual["宮城県"] == 23, "counts at or over the threshold are shown"
+    assert dual["中国計"] == HIDDEN or dual["中国計"] >= 10, "a subtotal is hidden or large"
+    assert any(isinstance(n, int) and n >= 10 for n in dual.values()), "counts at or over the threshold are shown"
+    from reports.disclosure import audit
+
+    assert not audit(release_for(FY).ledger), "and what is hidden cannot be worked out"
     # The per-school detail hides the same schools, so the two tables together reveal nothing.
     detail = _rows(workbook, "学校別")
     with translation.override("ja"):
@@ -147,7 +151,8 @@ def test_annual_report_counts_in_the_database_whatever_the_number_of_rows(demo):
         with CaptureQueriesContext(connection) as captured:
             from reports.documents.annual import collect_annual, sheets_annual
 
-            context = collect_annual(FY, scope)
+            # The year's release is built inside the count both times (a cached one would hide its queries).
+            context = collect_annual(FY, scope, release=release_for(FY, fresh=True))
             for sheet in sheets_annual(context):
                 list(sheet.rows)
         return len(captured)
@@ -172,7 +177,7 @@ def test_annual_report_counts_in_the_database_whatever_the_number_of_rows(demo):
             for w in range(10)
         ]
     )
-    assert queries() == before
+    assert queries() == before == 76
 
 
 def test_paired_change_in_the_database_equals_the_statistics_module(demo):
@@ -227,8 +232,14 @@ def test_pdca_report_shows_plan_do_check_act(demo, tmp_path):
         .distinct()
         .count()
     )
-    assert dual[4] == students and dual[3] == 8
-    assert f"デュアルシステム参加生徒数（人） 8 {students}" in text
+    # Six students are under the threshold: the release counts them right and both files hide the count.
+    assert 0 < students < threshold()
+    release = release_for(fy)
+    assert release.ledger.cells[("students_dual_system", "consortium", demo.shiga_consortium.pk)].value == students
+    assert (dual[3], dual[4], dual[5]) == (8, None, None), "the target stays; the actual and the gap are hidden"
+    assert f"デュアルシステム参加生徒数（人） 8 {HIDDEN}" in text
+    assert f"デュアルシステム参加生徒数（人） 8 {students}" not in text
+    assert "形態 生徒数 受入れ企業\n" in text, "the summary by form prints no count of placements"
     # No other consortium's schools.
     assert "海洋高等学校" not in text
 
@@ -481,8 +492,19 @@ def test_pdca_workbook_groups_placements_and_never_lists_a_student(demo, tmp_pat
     rows = _rows(workbook, "企業実習")
     assert rows[0] == ["学校", "受入れ企業", "形態", "件数", "必要時間数の計", "確認済み時間数の計"]
     placements = Placement.objects.filter(student__school=demo.hikone, starts_on__year=2026)
-    assert sum(row[3] for row in rows[1:]) == placements.count()
     assert len(rows) - 1 == placements.values("company", "kind").distinct().count()
+    labels = dict(Placement._meta.get_field("kind").choices)
+    counts = {
+        (company, str(labels[kind])): n
+        for company, kind, n in placements.order_by().values_list("company__name", "kind").annotate(n=Count("pk"))
+    }
+    assert any(n < threshold() for n in counts.values()), "the demo has rows small enough to hide"
+    for row in rows[1:]:
+        n = counts[(row[1], row[2])]
+        if n < threshold():
+            assert row[3:] == [HIDDEN, HIDDEN, HIDDEN], "a small row hides its count and its hours together"
+        else:
+            assert row[3] in (n, HIDDEN), "a large row shows its own count or is hidden to protect another"
 
 
 def test_a_prefecture_fact_finding_report_covers_only_its_own_surveys(demo, tmp_path):

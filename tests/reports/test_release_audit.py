@@ -62,7 +62,11 @@ def _old_rule(release: Release) -> set:
     return hidden & set(release.ledger.cells)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# Seed 1 takes about half a minute; seeds 2 and 3 take two to four minutes each (the repair of the suppression
+# works longer on them), so they are left to `-m bench`.
+@pytest.mark.parametrize(
+    "seed", [1, pytest.param(2, marks=pytest.mark.bench), pytest.param(3, marks=pytest.mark.bench)]
+)
 @pytest.mark.django_db
 def test_the_release_passes_the_audit_and_no_file_prints_a_small_count(demo, seed, tmp_path):
     national.generate(scale="small", seed=seed)
@@ -71,7 +75,7 @@ def test_the_release_passes_the_audit_and_no_file_prints_a_small_count(demo, see
     assert not audit(release.ledger), "no hidden cell can be narrowed below its protection interval"
     assert audit(release.ledger, _old_rule(release)), "the old rule let cells be worked out"
 
-    prefectures = list(Prefecture.objects.filter(schools__in=School.objects.all()).distinct().order_by("code")[:2])
+    prefectures = list(Prefecture.objects.filter(school__in=School.objects.all()).distinct().order_by("code")[:2])
     consortia = list(Consortium.objects.filter(schools__isnull=False).distinct().order_by("pk")[:2])
     scopes = [("annual", ReportScope("national"))]
     scopes += [("annual", ReportScope("prefecture", p.pk)) for p in prefectures]
