@@ -53,37 +53,11 @@ class Release:
         return {key[1:] for key in self.ledger.hidden if key[0] == metric}
 
 
-_cache: dict = {}
-
-
-def release_for(fy: int, *, fresh: bool = False) -> Release:
-    """The release of `fy`, built once and reused by every report built after it while the records it counts are
-    unchanged (their number, newest id and confirmed logs); `fresh` rebuilds it."""
-    key = (fy, _fingerprint())
-    if fresh or key not in _cache:
-        _cache.clear()
-        _cache[key] = Release(fy)
-    return _cache[key]
-
-
-def _fingerprint() -> tuple:
-    from django.db.models import Max
-
-    from assessments.models import Response, SurveyAnswer
-    from curricula.models import ClassSession, DayLog, Destination, JointProject, Placement
-    from partners.models import Engagement, School
-
-    found = []
-    for model in (Placement, Engagement, Destination, Response, SurveyAnswer, ClassSession, JointProject, School):
-        found.append(tuple(model.objects.aggregate(n=Count("pk"), top=Max("pk")).values()))
-    found.append(
-        tuple(
-            DayLog.objects.aggregate(
-                n=Count("pk"), top=Max("pk"), ok=Count("pk", filter=Q(status="confirmed"))
-            ).values()
-        )
-    )
-    return tuple(found)
+def release_for(fy: int) -> Release:
+    """The release of `fy`, built from the records as they are now. A report builds it once and hands it to every
+    part it prints; it is never kept between reports, so an edit (hours, dates, a placement's kind) can never leave a
+    report hiding cells by figures that no longer hold."""
+    return Release(fy)
 
 
 # --- the annual report's areas ---------------------------------------------------------------------------------------

@@ -238,6 +238,8 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None, rel
 
 def _number(value: float):
     return int(value) if float(value).is_integer() else round(value, 1)
+
+
 def _evaluation_rows(placements) -> list[dict]:
     """The final evaluations' mean level per item, the mentors' and the students' own; a mean of fewer students than
     the threshold is theirs, so it is hidden."""

@@ -672,6 +672,7 @@ EXPECTATIONS.update(
     }
 )
 
+
 def _shiga_designation(demo):
     from meister.fiscal import current_fiscal_year
     from partners.models import Designation

@@ -152,7 +152,7 @@ def test_annual_report_counts_in_the_database_whatever_the_number_of_rows(demo):
             from reports.documents.annual import collect_annual, sheets_annual
 
             # The year's release is built inside the count both times (a cached one would hide its queries).
-            context = collect_annual(FY, scope, release=release_for(FY, fresh=True))
+            context = collect_annual(FY, scope, release=release_for(FY))
             for sheet in sheets_annual(context):
                 list(sheet.rows)
         return len(captured)
