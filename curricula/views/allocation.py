@@ -144,7 +144,9 @@ def allocation_detail(request, pk):
     for choice in round.choices.all():
         chosen.setdefault(choice.student_id, {})[choice.rank] = choice.company_id
     rows = []
-    for student in proposal.students:
+    # The grid lists students by ふりがな, with class and number to tell namesakes apart.
+    by_kana = sorted(proposal.students, key=lambda s: (s.kana_name, s.class_name, s.number, s.pk))
+    for student in by_kana:
         rows.append(
             {
                 "student": student,

@@ -766,6 +766,7 @@ CONTRACTORS = {
     "curricula:evaluation_self": {"supporter": 404},
     # The library is every scope's; a video's captions go with it.
     "library:captions": {"surveyor": 200},
+    "partners:proposal_detail": {"supporter": 404},
     "accounts:people": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
     "accounts:person_edit": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
     "assessments:administration_grid": {"surveyor": 403},

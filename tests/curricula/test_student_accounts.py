@@ -227,7 +227,12 @@ def test_a_student_picks_their_row_of_the_class_once(client, demo):
     offered = [value for value, _label in page.context["form"].fields["student"].choices]
     assert set(offered) == set(code.students().filter(account__isnull=True).values_list("pk", flat=True))
     # Another class's row is not a choice.
-    elsewhere = Student.objects.filter(school=demo.hikone).exclude(class_name=code.class_name).first()
+    elsewhere = (
+        Student.objects.filter(school=demo.hikone)
+        .exclude(class_name=code.class_name)
+        .filter(account__isnull=True)
+        .first()
+    )
     refused = client.post(CLASS_CODE.path(code.pk), {"student": elsewhere.pk})
     assert refused.status_code == 200 and refused.context["form"].errors
     elsewhere.refresh_from_db()
@@ -288,7 +293,10 @@ def test_the_students_home_shows_their_own_placements_days_and_menu_only(client,
     assert placement.expected_total >= placement.progress.expected > 0
     assert placement.confirmed_days == placement.logs.filter(status="confirmed").count() > 0
     assert [day.day for day in placement.days] == sorted((day.day for day in placement.days), reverse=True)
-    assert [item.url for item in page.context["navigation"]] == [reverse("curricula:student_home")]
+    assert [item.url for item in page.context["navigation"]] == [
+        reverse("curricula:student_home"),
+        reverse("curricula:diary_home"),
+    ]
     body = page.content.decode()
     others = Student.objects.filter(school=demo.hikone).exclude(pk=own.pk).values_list("kana_name", flat=True)
     assert (own.full_name or own.kana_name) in body and not any(name in body for name in others)
