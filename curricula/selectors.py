@@ -355,6 +355,8 @@ def own_placements(*, user, today: datetime.date | None = None) -> list[Placemen
         so_far = {day for day in expected if day <= today} | set(logs)
         placement.days = [OwnDay(day, logs.get(day)) for day in sorted(so_far, reverse=True)]
     return placements
+
+
 def ties_with_school(school_id: int) -> dict[int, dict[str, int]]:
     """What the school does with each company in this app, for the candidates ranking (partners.matching): students
     placed there this fiscal year, placements ever, class sessions and joint projects; four grouped queries."""

@@ -196,7 +196,17 @@ if env_bool("BEHIND_PROXY", False):
 # placements). A teacher changes their own school's records and company staff their own company's; for them it
 # stays a choice. Demo logins have no authenticator, so the demo requires it of no one.
 # meister.scoping.Role
-ROLE_NAMES = ("ministry", "prefecture", "coordinator", "teacher", "company", "admin", "student", "supporter", "surveyor")
+ROLE_NAMES = (
+    "ministry",
+    "prefecture",
+    "coordinator",
+    "teacher",
+    "company",
+    "admin",
+    "student",
+    "supporter",
+    "surveyor",
+)
 TWO_FACTOR_DEFAULT_ROLES = ["admin", "ministry", "prefecture", "coordinator"]
 TWO_FACTOR_REQUIRED_ROLES = env_list(
     "TWO_FACTOR_REQUIRED_ROLES", [] if DEMO_ENABLED else TWO_FACTOR_DEFAULT_ROLES, choices=ROLE_NAMES

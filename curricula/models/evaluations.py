@@ -9,6 +9,7 @@ A placement's own skills (one per line on the placement) are scored on the same 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from curricula.models.placements import Placement
@@ -57,7 +58,8 @@ class Rubric(models.Model):
 
     @property
     def scale(self) -> list[tuple[int, str, str]]:
-        return [(int(value), str(mark), str(words)) for value, mark, words in self.levels]
+        # The default scale's words are the portal's own and read in the reader's language; a rubric's own stay.
+        return [(int(value), str(mark), gettext(str(words))) for value, mark, words in self.levels]
 
     @property
     def top(self) -> int:
@@ -65,6 +67,14 @@ class Rubric(models.Model):
 
     def mark(self, value: int | None) -> str:
         return next((mark for v, mark, _words in self.scale if v == value), "")
+
+
+# The default rubric's level words (curricula/data/default_rubric.json), for the translation catalogue.
+DEFAULT_LEVEL_WORDS = (
+    gettext_noop("常にできている"),
+    gettext_noop("おおむねできている"),
+    gettext_noop("支援があればできる"),
+)
 
 
 def _valid_levels(levels) -> bool:

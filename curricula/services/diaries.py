@@ -4,6 +4,7 @@ comment. A diary with a part missing is kept as a draft, with the problem named 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,6 +77,15 @@ def diary_save(
     return problems
 
 
+def _comment_text(comment: str) -> str:
+    """A comment as kept: trimmed and capped; a NUL byte (which no text column holds) refused next to the field."""
+    try:
+        ProhibitNullCharactersValidator()(comment)
+    except ValidationError as error:
+        raise ValidationError({"comment": error.messages}) from None
+    return comment.strip()[:TEXT_LIMIT]
+
+
 @transaction.atomic
 def diary_return(*, user, entry: DiaryEntry, comment: str) -> DiaryEntry:
     """The teacher sends a submitted diary back for rework, saying why."""
@@ -84,10 +94,11 @@ def diary_return(*, user, entry: DiaryEntry, comment: str) -> DiaryEntry:
         raise PermissionDenied
     if entry.status != DiaryStatus.SUBMITTED:
         raise ValidationError(_("提出された日誌だけを戻せます。"))
-    if not comment.strip():
+    comment = _comment_text(comment)
+    if not comment:
         raise ValidationError({"comment": _("書き直してほしい点を書いてください。")})
     entry.status = DiaryStatus.RETURNED
-    entry.teacher_comment = comment.strip()[:TEXT_LIMIT]
+    entry.teacher_comment = _comment_text(comment)
     entry.save()
     return entry
 
@@ -98,9 +109,10 @@ def diary_teacher_comment(*, user, entry: DiaryEntry, comment: str) -> DiaryEntr
     entry = DiaryEntry.objects.select_for_update().select_related("placement").get(pk=entry.pk)
     if not may_change(user, entry.placement):
         raise PermissionDenied
-    if not comment.strip():
+    comment = _comment_text(comment)
+    if not comment:
         raise ValidationError({"comment": _("コメントを入力してください。")})
-    entry.teacher_comment = comment.strip()[:TEXT_LIMIT]
+    entry.teacher_comment = _comment_text(comment)
     entry.save()
     return entry
 
@@ -113,7 +125,7 @@ def diary_mentor_comment(*, entry: DiaryEntry, comment: str, actor: str, user=No
         raise PermissionDenied
     if not entry.shared:
         raise ValidationError(_("まだ提出されていない日誌です。"))
-    entry.mentor_comment = comment.strip()[:TEXT_LIMIT]
+    entry.mentor_comment = _comment_text(comment)
     entry.mentor_name = actor[:100]
     entry.save()
     return entry

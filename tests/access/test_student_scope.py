@@ -7,6 +7,7 @@ from django.http import Http404
 
 from curricula.models import DayLog, Placement, Student
 from meister.models import Role, User
+from meister.placing import placeable_kinds
 from meister.scoping import (
     ScopeKind,
     get_for_user,
@@ -15,7 +16,6 @@ from meister.scoping import (
     may_see_results_by_student,
     own_school_id,
     own_student_record,
-    placeable_kinds,
     sees_own_world_only,
     visible_to,
 )

@@ -29,7 +29,7 @@ from tests.access.test_permission_matrix import ANONYMOUS, EXPECTATIONS, url_nam
 from tests.conftest import PERSONAS
 
 PORTAL_APPS = ("meister", "partners", "accounts", "curricula", "programme", "assessments", "showcase", "reports", "sso")
-NATIONAL = ("ministry", "admin")
+NATIONAL = ("ministry", "admin", "surveyor")
 
 
 def _uses_model_form(function, seen=None) -> bool:

@@ -36,7 +36,10 @@ def test_demo_users_one_per_role_and_case(demo):
     assert users["teacher"].school.name == "滋賀県立彦根工業高等学校"
     assert users["teacher-niigata"].school.name == "新潟県立海洋高等学校"
     assert users["company-niigata"].company.name == "株式会社能水商店"
-    assert all(u.check_password("meister-demo") for u in users.values())
+    # Students sign in with their school's account only; everyone else with the demo password.
+    staff = [u for u in users.values() if u.role != Role.STUDENT]
+    assert staff and all(u.check_password("meister-demo") for u in staff)
+    assert not any(u.has_usable_password() for u in users.values() if u.role == Role.STUDENT)
 
 
 def test_case_studies(demo):

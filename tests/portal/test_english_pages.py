@@ -83,16 +83,28 @@ def written_by_people() -> list[str]:
         fields = [
             f.name
             for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField) and not f.choices
+            if isinstance(f, models.CharField | models.TextField | models.JSONField) and not f.choices
         ]
         if not fields:
             continue
         for row in model._base_manager.values_list(*fields):
-            for value in row:
+            # Text kept inside JSON (a rubric's descriptors, written by a prefecture or consortium) counts as well.
+            for value in (text for cell in row for text in _strings(cell)):
                 if value and JAPANESE.search(value):
                     values.add(value)
                     values.update(line.strip() for line in value.splitlines() if line.strip())
     return sorted(values, key=len, reverse=True)
+
+
+def _strings(cell):
+    if isinstance(cell, str):
+        yield cell
+    elif isinstance(cell, dict):
+        for item in cell.values():
+            yield from _strings(item)
+    elif isinstance(cell, list | tuple):
+        for item in cell:
+            yield from _strings(item)
 
 
 def links(html: str) -> list[str]:
