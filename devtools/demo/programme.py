@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from meister.fiscal import current_fiscal_year
 from meister.models import Role, User
 from partners.models import Consortium, Designation, DesignationType, Prefecture
+from programme.categories import ensure_expense_categories
 from programme.models import (
     AdviceMessage,
     AdviceStatus,
@@ -174,14 +175,17 @@ def _load_money(fy, shiga):
         PlannedActivity.objects.bulk_create(
             PlannedActivity(plan=plan, month=month, title=title, detail=detail) for month, title, detail in ACTIVITIES
         )
+    ensure_expense_categories(fy)
     categories = {category.code: category for category in ExpenseCategory.objects.filter(fiscal_year=fy)}
-    if not categories:
-        return
     for code, yen, basis in ESTIMATE:
+        if code not in categories:  # the ministry renamed or dropped the category this year
+            continue
         EstimateLine.objects.get_or_create(
             designation=designation, category=categories[code], defaults={"amount_yen": yen, "basis": basis}
         )
     for index, (month, day, code, payee, description, yen) in enumerate(LEDGER):
+        if code not in categories:
+            continue
         year = fy if month >= 4 else fy + 1
         entry, created = LedgerEntry.objects.get_or_create(
             designation=designation,

@@ -29,6 +29,7 @@ def support_overview(request):
         "consortia": selectors.supported_consortia(user=request.user, fiscal_year=fy),
         "assignments": selectors.assignments_for_user(user=request.user, fiscal_year=fy),
         "may_assign": may_create(request.user, SupportAssignment),
+        "may_write_advice": may_create(request.user, AdviceThread),
     }
     return render(request, "programme/support_overview.html", context)
 

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from meister.fiscal import current_fiscal_year
 from partners.models import Designation
 from programme import selectors
+from programme.categories import ensure_expense_categories
 from programme.models import EstimateLine, ExpenseCategory, LedgerEntry
 
 PNG = bytes.fromhex(
@@ -36,6 +38,30 @@ def test_the_categories_are_the_ministrys_data_for_each_year(db):
     assert names[:6] == ["人件費", "諸謝金", "旅費", "借損料", "消耗品費", "会議費"]
     assert {"通信運搬費", "雑役務費"} <= set(names)
     assert "再委託費" in names
+
+
+def test_a_year_without_categories_starts_from_the_default_list_and_a_kept_year_is_left_alone(db):
+    ExpenseCategory.objects.filter(fiscal_year=2035).delete()
+    assert ensure_expense_categories(2035) == 11
+    assert list(ExpenseCategory.objects.filter(fiscal_year=2035).values_list("code", flat=True))[:3] == [
+        "personnel",
+        "honoraria",
+        "travel",
+    ]
+    ExpenseCategory.objects.filter(fiscal_year=2035, code="general").update(name="一般管理費（按分）")
+    assert ensure_expense_categories(2035) == 0
+    assert ExpenseCategory.objects.get(fiscal_year=2035, code="general").name == "一般管理費（按分）"
+
+
+def test_the_demo_brings_its_own_categories_after_a_flush(db):
+    """Browser tests flush the tables the migrations filled; the demo's money must still be there."""
+    LedgerEntry.objects.all().delete()
+    EstimateLine.objects.all().delete()
+    ExpenseCategory.objects.all().delete()
+    call_command("seed_demo", today=datetime.date(2026, 11, 19), verbosity=0)
+    fy = 2026
+    assert ExpenseCategory.objects.filter(fiscal_year=fy, name="旅費").exists()
+    assert EstimateLine.objects.filter(designation__fiscal_year=fy).exists()
 
 
 def test_budget_against_actual_by_category_month_and_total(demo, designation):

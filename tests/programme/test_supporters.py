@@ -115,3 +115,12 @@ def test_the_overview_costs_the_same_queries_for_more_consortia(client, demo):
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize(("persona", "offered"), [("ministry", False), ("prefecture", False), ("supporter", True)])
+def test_the_overview_offers_writing_advice_only_to_who_may_write_it(client, demo, persona, offered):
+    client.force_login(demo.users[persona])
+    page = client.get(reverse("programme:support_overview")).content.decode()
+    assert (reverse("programme:advice_create") in page) is offered
+    answer = client.get(reverse("programme:advice_create"))
+    assert (answer.status_code == 200) is offered
