@@ -39,6 +39,7 @@ urlpatterns = [
     path("me/", student_home.student_home, name="student_home"),
     path("class-codes/", class_codes.class_code_list, name="class_code_list"),
     path("class-codes/new/", class_codes.class_code_create, name="class_code_create"),
+    path("students/<int:pk>/unlink/", class_codes.student_unlink, name="student_unlink"),
     path("class-codes/<int:pk>/sheet.pdf", class_codes.class_code_sheet, name="class_code_sheet"),
     path("join/<str:token>/", class_codes.class_code_link, name="class_code_link"),
     path("log/", views.log_start, name="log_start"),

@@ -149,3 +149,19 @@ def student_link(*, account: User, code: ClassCode, student_id: int | None = Non
         row.account = account
         row.save(update_fields=["account"])
     return row
+
+
+def student_unlink(*, user: User, student: Student) -> User | None:
+    """A teacher frees a roster row from the account linked to it (a student picked the wrong name, or a school
+    account was replaced). The row's records stay; the account sees nothing until it is linked again with a class
+    code. `student` was fetched for change through scoping; the row is locked so that a link at the same moment
+    cannot slip between. Returns the account that was linked, or None when there was none."""
+    with transaction.atomic():
+        row = Student.objects.select_for_update().get(pk=student.pk)
+        account = row.account
+        if account is None:
+            return None
+        row.account = None
+        row._change_reason = f"unlinked by {user.username}"
+        row.save(update_fields=["account"])
+    return account

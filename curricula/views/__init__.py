@@ -22,6 +22,7 @@ from curricula import documents, exporters, selectors, services
 from curricula.forms import AgreementForm, DayLogForm, DayRowForm, PlacementForm, StudentForm
 from curricula.models import (
     AgreementStatus,
+    ClassCode,
     DayLog,
     DiaryEntry,
     DiaryStatus,
@@ -416,6 +417,8 @@ def student_list(request):
         return render(request, "curricula/student_counts.html", {"counts": counts})
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "fiscal_year": _fy(), "may_create": may_create(user, Student)}
+    # Who may print class codes may also undo a student's link to their row.
+    context["may_unlink"] = may_create(user, ClassCode)
     context.update(roster_context(user, page))
     return render(request, "curricula/student_list.html", context)
 

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -115,6 +116,26 @@ def class_code_sheet(request, pk):
         request=request,
     )
     return printing.pdf_response(html, f"class-code-{code.class_name}.pdf")
+
+
+@login_required
+@require_POST
+def student_unlink(request, pk):
+    """Free a roster row from its student account (the teacher's undo of a wrong link)."""
+    student = get_for_user(request.user, Student, change=True, pk=pk)
+    account = student_accounts.student_unlink(user=request.user, student=student)
+    if account is None:
+        messages.info(request, _("%(name)sさんの名簿は、どのアカウントともつながっていません。") % {"name": student.kana_name})
+    else:
+        messages.success(
+            request,
+            _("%(name)sさんの名簿とアカウントのつながりを外しました。クラスのコードで、もう一度つなげます。")
+            % {"name": student.kana_name},
+        )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("curricula:student_list")
 
 
 # --- the student's way in --------------------------------------------------------------------------------------------

@@ -71,3 +71,78 @@ def test_invitations_down_the_tree(page, browser, live_server, demo, axe):
     go_to(page, "利用者と招待")
     expect(page.get_by_test_id("person-row").filter(has_text="biwa-ceo")).to_be_visible()
     expect(page.get_by_test_id("invitation-row")).to_have_count(0)
+
+
+def _signed_in(browser, live_server, username: str, password: str = "meister-demo"):
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
+    return context, page
+
+
+def test_a_leaver_is_stopped_and_their_open_session_ends(browser, live_server, demo, axe):
+    teacher = demo.users["teacher"]
+    teacher_context, teacher_page = _signed_in(browser, live_server, teacher.username)
+    prefecture_context, prefecture = _signed_in(browser, live_server, "prefecture")
+
+    go_to(prefecture, "利用者と招待")
+    name = teacher.get_full_name() or teacher.username
+    row = prefecture.get_by_test_id("person-row").filter(has_text=teacher.username)
+    row.get_by_role("button", name=f"利用停止（{name}さんの利用を停止）").click()
+    expect(prefecture.get_by_test_id("person-row").filter(has_text=teacher.username)).to_contain_text("停止中")
+    assert axe(prefecture) == []
+    teacher.refresh_from_db()
+    assert teacher.is_active is False
+
+    # The teacher's open tab: the next page asks them to sign in, and signing in again is refused.
+    teacher_page.reload()
+    expect(teacher_page).to_have_url(re.compile(r"/accounts/login/"))
+    teacher_page.get_by_label("ユーザー名").fill(teacher.username)
+    teacher_page.get_by_label("パスワード").fill("meister-demo")
+    teacher_page.get_by_role("button", name="ログイン").click()
+    expect(teacher_page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(teacher_page.get_by_test_id("dashboard-title")).to_have_count(0)
+    teacher_context.close()
+    prefecture_context.close()
+
+
+def test_forgot_password_answers_alike_for_any_address_and_the_link_works_once(browser, live_server, demo, axe):
+    teacher = demo.users["teacher"]
+    teacher.email = "teacher.reset@example.jp"
+    teacher.save(update_fields=["email"])
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    page = context.new_page()
+
+    answers = []
+    for address in ("nobody-here@example.jp", "teacher.reset@example.jp"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_role("link", name="パスワードを忘れた方").click()
+        assert axe(page) == []
+        page.get_by_label("メールアドレス").fill(address)
+        page.get_by_role("button", name="再設定のメールを送る").click()
+        expect(page.get_by_test_id("reset-sent")).to_be_visible()
+        answers.append((page.url, page.locator("main").inner_text()))
+    assert answers[0] == answers[1]
+    assert axe(page) == []
+    assert [message.to for message in mail.outbox] == [["teacher.reset@example.jp"]]
+
+    link = re.search(r"http://[^\s]+/accounts/password/reset/[^\s]+/", mail.outbox[0].body).group(0)
+    page.goto(link)
+    new_password = "Hikone-Kogyo-2026!"
+    page.locator("#id_new_password1").fill(new_password)
+    page.locator("#id_new_password2").fill(new_password)
+    page.get_by_role("button", name="パスワードを設定する").click()
+    expect(page.get_by_test_id("reset-complete")).to_be_visible()
+    teacher.refresh_from_db()
+    assert teacher.check_password(new_password)
+
+    page.goto(link)
+    expect(page.get_by_test_id("reset-link-refused")).to_be_visible()
+    context.close()
+    signed_context, signed = _signed_in(browser, live_server, teacher.username, new_password)
+    expect(signed.get_by_test_id("dashboard-title")).to_be_visible()
+    signed_context.close()

@@ -305,3 +305,42 @@ def test_the_students_home_shows_their_own_placements_days_and_menu_only(client,
     assert client.get(reverse("portal:dashboard"))["Location"] == reverse("curricula:student_home")
     client.force_login(demo.users["teacher"])
     assert client.get(reverse("curricula:student_home")).status_code == 404
+
+
+def test_a_teacher_undoes_a_wrong_pick_and_the_student_picks_again(client, demo):
+    code = _class_code(demo)
+    account = User.objects.create_user("wrong.pick@hikone.example.jp", role=Role.STUDENT, school=demo.hikone)
+    rows = list(code.students().filter(account__isnull=True).order_by("number")[:2])
+    client.force_login(account)
+    client.post(CLASS_CODE.path(code.pk), {"student": rows[0].pk})
+    assert Student.objects.get(pk=rows[0].pk).account == account
+
+    client.force_login(demo.users["teacher"])
+    unlink = reverse("curricula:student_unlink", args=[rows[0].pk])
+    pages = client.get(reverse("curricula:student_list")).context["page"].paginator.num_pages
+    offered = [
+        unlink in client.get(reverse("curricula:student_list"), {"page": n}).content.decode()
+        for n in range(1, pages + 1)
+    ]
+    assert offered.count(True) == 1
+    response = client.post(reverse("curricula:student_unlink", args=[rows[0].pk]), {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == reverse("curricula:student_list")
+    freed = Student.objects.get(pk=rows[0].pk)
+    assert freed.account is None
+    assert freed.history.first().history_change_reason == "unlinked by teacher"
+    # The account sees no one's record now, and the code lets it pick again.
+    client.force_login(account)
+    assert client.get(CLASS_CODE.path(code.pk)).status_code == 200
+    client.post(CLASS_CODE.path(code.pk), {"student": rows[1].pk})
+    assert Student.objects.get(pk=rows[1].pk).account == account
+
+
+def test_unlinking_is_for_the_students_own_school_staff(client, demo):
+    linked = Student.objects.get(account=demo.users["student"])
+    # Out of scope is 404; the company that hosts the student sees the row but may not change it.
+    for persona, expected in (("teacher-niigata", 404), ("company", 403), ("student", 404)):
+        client.force_login(demo.users[persona])
+        assert client.post(reverse("curricula:student_unlink", args=[linked.pk])).status_code == expected, persona
+    assert Student.objects.get(pk=linked.pk).account == demo.users["student"]
+    client.force_login(demo.users["teacher"])
+    assert client.get(reverse("curricula:student_unlink", args=[linked.pk])).status_code == 405
