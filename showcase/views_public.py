@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meister.middleware import for_students
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope
 from partners.models import Company, Consortium, CourseCategory
 from showcase import selectors, services
@@ -18,6 +19,7 @@ from showcase.forms import CompanyProfileForm, ConsortiumPageForm
 from showcase.models import CompanyProfile, ConsortiumPage
 
 
+@for_students  # published for everyone, students too
 def index(request):
     prefecture = request.GET.get("prefecture", "")
     prefecture = prefecture if prefecture.isascii() and prefecture.isdigit() and len(prefecture) == 2 else ""
@@ -34,6 +36,7 @@ def index(request):
     return render(request, "showcase/index.html", context)
 
 
+@for_students  # published for everyone, students too
 def consortium_page(request, pk):
     page = selectors.get_readable(request.user, ConsortiumPage.objects.select_related("consortium__prefecture"), pk=pk)
     context = selectors.consortium_page_context(page)
@@ -41,6 +44,7 @@ def consortium_page(request, pk):
     return render(request, "showcase/consortium.html", context)
 
 
+@for_students  # published for everyone, students too
 def company_profile(request, pk):
     profile = selectors.get_readable(
         request.user, CompanyProfile.objects.select_related("company__prefecture", "company__industry"), pk=pk

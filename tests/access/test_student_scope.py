@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 
 from curricula.models import DayLog, Placement, Student
 from meister.models import Role, User
@@ -106,3 +107,15 @@ def test_an_inactive_student_sees_nothing(demo, student):
     student.is_active = False
     assert own_student_record(student) is None
     assert not visible_to(Student.objects.all(), student).exists()
+
+
+def test_a_student_reads_the_published_showcase_like_anyone_and_no_staff_page(client, demo, student):
+    from showcase.models import ConsortiumPage
+
+    client.force_login(student)
+    assert client.get(reverse("showcase:index")).status_code == 200
+    published = ConsortiumPage.objects.filter(status="published").first()
+    assert published is not None, "the demo publishes a consortium page"
+    assert client.get(reverse("showcase:consortium", args=[published.pk])).status_code == 200
+    for staff_page in ("showcase:manage", "curricula:student_list"):
+        assert client.get(reverse(staff_page)).status_code == 404, staff_page
