@@ -125,7 +125,9 @@ def student_unlink(request, pk):
     student = get_for_user(request.user, Student, change=True, pk=pk)
     account = student_accounts.student_unlink(user=request.user, student=student)
     if account is None:
-        messages.info(request, _("%(name)sさんの名簿は、どのアカウントともつながっていません。") % {"name": student.kana_name})
+        messages.info(
+            request, _("%(name)sさんの名簿は、どのアカウントともつながっていません。") % {"name": student.kana_name}
+        )
     else:
         messages.success(
             request,

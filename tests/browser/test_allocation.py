@@ -7,18 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from curricula.models import Placement, Student
+from tests.browser.sign_in import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HIKONE = "滋賀県立彦根工業高等学校"
 KAIYO = "新潟県立海洋高等学校"
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill("meister-demo")
-    page.get_by_role("button", name="ログイン").click()
 
 
 def fill_round(page, *, school, entry_year, weekdays, starts_on, ends_on, required):

@@ -8,16 +8,10 @@ from playwright.sync_api import expect
 from assessments.models import Administration, Instrument, Survey, SurveyAnswer
 from assessments.services.survey import recipient_token
 from meister.fiscal import current_fiscal_year
+from tests.browser.sign_in import log_in
 from tests.browser.test_roles import go_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill("meister-demo")
-    page.get_by_role("button", name="ログイン").click()
 
 
 def test_teacher_grid_keeps_input_on_error(page, live_server, demo):
@@ -29,7 +23,7 @@ def test_teacher_grid_keeps_input_on_error(page, live_server, demo):
         fiscal_year=current_fiscal_year(),
         timing="mid",
     )
-    _login(page, live_server, "teacher")
+    log_in(page, live_server, "teacher")
     page.goto(f"{live_server.url}/assessments/administrations/{administration.pk}/grid/")
     first = page.get_by_test_id("grid-row").first.locator("input").first
     first.click()
@@ -44,7 +38,7 @@ def test_teacher_grid_keeps_input_on_error(page, live_server, demo):
 
 
 def test_coordinator_sees_the_change_and_a_company_answers_the_survey(page, live_server, demo):
-    _login(page, live_server, "coordinator")
+    log_in(page, live_server, "coordinator")
     go_to(page, "アセスメント")
     page.get_by_role("link", name="結果を見る").first.click()
     expect(page.get_by_test_id("instrument-result").first).to_contain_text("やり抜く力")

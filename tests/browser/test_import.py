@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from partners.models import School
+from tests.browser.sign_in import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +27,7 @@ def upload(page, live_server, tmp_path, name, text):
 
 
 def test_prefecture_imports_a_cp932_csv(page, live_server, demo, tmp_path):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill("prefecture")
-    page.get_by_label("パスワード").fill("meister-demo")
-    page.get_by_role("button", name="ログイン").click()
+    log_in(page, live_server, "prefecture")
     before = School.objects.count()
 
     upload(page, live_server, tmp_path, "学校一覧.csv", HEADER + GOOD + BAD_CODE + BAD_PREFECTURE + ",,,,,\r\n")

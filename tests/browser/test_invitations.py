@@ -8,6 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from meister.models import User
+from tests.browser.sign_in import log_in, signed_in
 from tests.browser.test_roles import go_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,10 +50,7 @@ def _invite(page, axe, role_label: str, email: str, last_name: str, scope_label:
 
 
 def test_invitations_down_the_tree(page, browser, live_server, demo, axe):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill("prefecture")
-    page.get_by_label("パスワード").fill("meister-demo")
-    page.get_by_role("button", name="ログイン").click()
+    log_in(page, live_server, "prefecture")
     _invite(page, axe, "コーディネーター", "ceo@example.jp", "琵琶", "管理機関", demo.shiga_consortium.name)
 
     coordinator_context, coordinator = _sign_up(browser, _link("ceo@example.jp"), "biwa-ceo", axe)
@@ -73,21 +71,10 @@ def test_invitations_down_the_tree(page, browser, live_server, demo, axe):
     expect(page.get_by_test_id("invitation-row")).to_have_count(0)
 
 
-def _signed_in(browser, live_server, username: str, password: str = "meister-demo"):
-    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(password)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
-    return context, page
-
-
 def test_a_leaver_is_stopped_and_their_open_session_ends(browser, live_server, demo, axe):
     teacher = demo.users["teacher"]
-    teacher_context, teacher_page = _signed_in(browser, live_server, teacher.username)
-    prefecture_context, prefecture = _signed_in(browser, live_server, "prefecture")
+    teacher_page = signed_in(browser, live_server, teacher.username)
+    prefecture = signed_in(browser, live_server, "prefecture")
 
     go_to(prefecture, "利用者と招待")
     name = teacher.get_full_name() or teacher.username
@@ -106,8 +93,8 @@ def test_a_leaver_is_stopped_and_their_open_session_ends(browser, live_server, d
     teacher_page.get_by_role("button", name="ログイン").click()
     expect(teacher_page).to_have_url(re.compile(r"/accounts/login/"))
     expect(teacher_page.get_by_test_id("dashboard-title")).to_have_count(0)
-    teacher_context.close()
-    prefecture_context.close()
+    teacher_page.context.close()
+    prefecture.context.close()
 
 
 def test_forgot_password_answers_alike_for_any_address_and_the_link_works_once(browser, live_server, demo, axe):
@@ -143,6 +130,4 @@ def test_forgot_password_answers_alike_for_any_address_and_the_link_works_once(b
     page.goto(link)
     expect(page.get_by_test_id("reset-link-refused")).to_be_visible()
     context.close()
-    signed_context, signed = _signed_in(browser, live_server, teacher.username, new_password)
-    expect(signed.get_by_test_id("dashboard-title")).to_be_visible()
-    signed_context.close()
+    signed_in(browser, live_server, teacher.username, new_password).context.close()

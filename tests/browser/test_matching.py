@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from partners.models import Engagement, SchoolNeed
+from tests.browser.sign_in import log_in
 from tests.browser.test_roles import go_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,10 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_need_to_engagement(page, live_server, demo):
     need = SchoolNeed.objects.get(title="水産加工の施設実習（サケの一次加工）")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill("coordinator-niigata")
-    page.get_by_label("パスワード").fill("meister-demo")
-    page.get_by_role("button", name="ログイン").click()
+    log_in(page, live_server, "coordinator-niigata")
 
     go_to(page, "ニーズ")
     page.get_by_role("link", name=need.title).click()

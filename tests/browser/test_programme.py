@@ -9,23 +9,11 @@ from meister.fiscal import current_fiscal_year
 from meister.models import Role, User
 from partners.models import Consortium, Designation
 from programme.models import AdviceStatus, AdviceThread, LedgerEntry, SupportAssignment
+from tests.browser.sign_in import DEMO_PASSWORD, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "meister-demo"
 RECEIPT = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-def signed_in(browser, live_server, username):
-    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
-    return page
 
 
 def test_the_programme_from_assignment_to_budget_against_actual(browser, live_server, demo, axe, tmp_path):
@@ -33,7 +21,7 @@ def test_the_programme_from_assignment_to_budget_against_actual(browser, live_se
     shiga = demo.shiga_consortium
     region = Consortium.objects.get(name="嶺北ものづくり人材育成コンソーシアム")
     companion = User.objects.create(username="companion-b", role=Role.SUPPORTER, last_name="伴走", first_name="三郎")
-    companion.set_password(PASSWORD)
+    companion.set_password(DEMO_PASSWORD)
     companion.save()
     designation = Designation.objects.get(consortium=shiga, fiscal_year=fy)
     # The coordinator starts the year's plan and money from nothing.

@@ -5,16 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from showcase.models import Material
+from tests.browser.sign_in import log_in
 from tests.browser.test_roles import go_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill("meister-demo")
-    page.get_by_role("button", name="ログイン").click()
 
 
 def test_visitor_opens_the_niigata_page_and_nousui_profile(page, live_server, demo):
