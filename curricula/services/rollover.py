@@ -57,15 +57,56 @@ class RolloverPlan:
         return self.fiscal_year - 1
 
 
-def rollover_plan(*, school, fiscal_year: int) -> RolloverPlan:
-    """What the rollover into `fiscal_year` would do (or did, when `done` is set); a fixed number of queries."""
+@dataclass(frozen=True, slots=True)
+class EnrolmentRow:
+    """An enrolment as the run reads it: plain values, with the class and number its student's row shows."""
+
+    pk: int
+    student_id: int
+    grade: int
+    class_name: str
+    number: int | None
+    status: str
+    rollover_id: int | None
+    shown_class: str
+    shown_number: int | None
+
+
+ROW_FIELDS = (
+    "pk",
+    "student_id",
+    "grade",
+    "class_name",
+    "number",
+    "status",
+    "rollover_id",
+    "student__class_name",
+    "student__number",
+)
+
+
+def rollover_plan(*, school, fiscal_year: int, plain: bool = False) -> RolloverPlan:
+    """What the rollover into `fiscal_year` would do (or did, when `done` is set); a fixed number of queries.
+
+    The preview shows students, so it reads enrolments with their students; the run (`plain`) needs only values,
+    read as `EnrolmentRow`s: building thousands of model instances was most of a large school's run."""
     plan = RolloverPlan(school=school, fiscal_year=fiscal_year)
     plan.done = Rollover.objects.filter(school=school, fiscal_year=fiscal_year).first()
-    enrolments = Enrolment.objects.filter(school=school).select_related(
-        "student", "student__department", "student__destination"
-    )
-    last = list(enrolments.filter(fiscal_year=fiscal_year - 1).order_by("grade", "class_name", "number"))
-    upcoming = list(enrolments.filter(fiscal_year=fiscal_year).order_by("grade", "class_name", "number"))
+    enrolments = Enrolment.objects.filter(school=school)
+    order = ("grade", "class_name", "number")
+    if plain:
+        last = [
+            EnrolmentRow(*values)
+            for values in enrolments.filter(fiscal_year=fiscal_year - 1).order_by(*order).values_list(*ROW_FIELDS)
+        ]
+        upcoming = [
+            EnrolmentRow(*values)
+            for values in enrolments.filter(fiscal_year=fiscal_year).order_by(*order).values_list(*ROW_FIELDS)
+        ]
+    else:
+        enrolments = enrolments.select_related("student", "student__department", "student__destination")
+        last = list(enrolments.filter(fiscal_year=fiscal_year - 1).order_by(*order))
+        upcoming = list(enrolments.filter(fiscal_year=fiscal_year).order_by(*order))
     made_by_rollover = {e.student_id for e in upcoming if e.rollover_id}
     next_by_student = {e.student_id: e for e in upcoming}
     plan.roster_imported = any(e.rollover_id is None for e in upcoming)
@@ -112,7 +153,7 @@ def rollover_run(
         raise PermissionDenied
     leaving, destinations = leaving or {}, destinations or {}
     with transaction.atomic():
-        plan = rollover_plan(school=school, fiscal_year=fiscal_year)
+        plan = rollover_plan(school=school, fiscal_year=fiscal_year, plain=True)
         if plan.done is not None:
             raise _refuse(
                 _("%(year)s年度の年度更新は実行済みです（%(when)s）。やり直すには、先に元に戻してください。")
@@ -132,14 +173,17 @@ def rollover_run(
         by_status: dict[str, list[int]] = defaultdict(list)
         by_class: dict[str, list[int]] = defaultdict(list)  # the class each moving student's row will show
         created_enrolments = []
+        recorded = set(
+            Destination.objects.filter(student_id__in=list(destinations)).values_list("student_id", flat=True)
+        )
         for enrolment in plan.graduating:
             statuses[enrolment.pk] = enrolment.status
             by_status[EnrolmentStatus.GRADUATED].append(enrolment.pk)
             chosen = destinations.get(enrolment.student_id)
-            if chosen and not hasattr(enrolment.student, "destination"):
+            if chosen and enrolment.student_id not in recorded:
                 kind, company = chosen
                 destination = Destination(
-                    student=enrolment.student, graduated_fiscal_year=fiscal_year - 1, kind=kind, company=company
+                    student_id=enrolment.student_id, graduated_fiscal_year=fiscal_year - 1, kind=kind, company=company
                 )
                 destination.full_clean()
                 created_destinations.append(destination)
@@ -164,7 +208,7 @@ def rollover_run(
                     rollover=rollover,
                 )
             )
-            shown[last.student_id] = [last.student.class_name, last.student.number]
+            shown[last.student_id] = [last.shown_class, last.shown_number]
         # Set-based: one UPDATE per new status and one per class the students' rows will show (a school has a few
         # dozen), instead of a CASE over every row, whatever the school's size.
         _update_in_groups(Enrolment, "status", by_status)
