@@ -44,7 +44,7 @@ def gunicorn(tmp_path):
         try:
             urllib.request.urlopen(url + "/healthz", timeout=5).close()
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet (URLError, ConnectionError) or too slow to answer (TimeoutError)
             time.sleep(0.2)
     yield url
     process.terminate()
