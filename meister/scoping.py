@@ -342,7 +342,65 @@ def own_student_record(user):
 def may_see_named_students(user) -> bool:
     """Student names and diaries stay below the ministry: national statistics need counts only; the programme's
     supporters and surveyors work with consortia and regions, never with a student."""
-    return user.role not in {Role.MINISTRY, Role.SUPPORTER, Role.SURVEYOR}
+    return user.role != Role.MINISTRY and not works_without_students(user)
+
+
+def works_without_students(user) -> bool:
+    """The ③ contractor's supporters and the ④ contractor's surveyor work with consortia and regions: no page about a
+    student is there for them, so each answers them 404, as a row outside their scope does."""
+    return user.role in {Role.SUPPORTER, Role.SURVEYOR}
+
+
+# The pages about students one by one: their roster and accounts, placements and their agreements, day logs and
+# confirmations, diaries, evaluations, the allocation of a cohort, and the entry of their results. URL names, as the
+# root URLconf names them; `meister.middleware.StudentPagesMiddleware` answers 404 on them to whoever
+# `works_without_students`. Pages of counts only (graduates' destinations, sessions, projects) are not among them.
+STUDENT_PAGES = frozenset(
+    {
+        "curricula:student_home",
+        "curricula:student_list",
+        "curricula:student_create",
+        "curricula:student_unlink",
+        "curricula:student_record_pdf",
+        "curricula:roster_import",
+        "curricula:roster_template_download",
+        "curricula:rollover",
+        "curricula:class_code_list",
+        "curricula:class_code_create",
+        "curricula:class_code_sheet",
+        "curricula:placement_list",
+        "curricula:placement_create",
+        "curricula:placement_detail",
+        "curricula:placement_agreement",
+        "curricula:placement_agreement_pdf",
+        "curricula:placement_agreement_scan",
+        "curricula:log_start",
+        "curricula:log_day",
+        "curricula:day_log_list",
+        "curricula:day_log_edit",
+        "curricula:confirmations",
+        "curricula:evaluation_compare",
+        "curricula:evaluation_mentor",
+        "curricula:evaluation_remind",
+        "curricula:evaluation_self",
+        "curricula:diary_home",
+        "curricula:diary_write",
+        "curricula:diary_detail",
+        "curricula:diary_photo",
+        "curricula:allocation_list",
+        "curricula:allocation_create",
+        "curricula:allocation_detail",
+        "assessments:administration_create",
+        "assessments:administration_grid",
+        "assessments:administration_import",
+        "assessments:cohort_results",
+    }
+)
+
+
+def student_page_refused(user, view_name: str | None) -> bool:
+    """Whether the page `view_name` is one about students that `user` works without (answered 404)."""
+    return view_name in STUDENT_PAGES and works_without_students(user)
 
 
 def supports_consortia(user) -> bool:
