@@ -177,7 +177,7 @@ def test_annual_report_counts_in_the_database_whatever_the_number_of_rows(demo):
             for w in range(10)
         ]
     )
-    assert queries() == before == 67
+    assert queries() == before == 71
 
 
 def test_paired_change_in_the_database_equals_the_statistics_module(demo):
