@@ -105,9 +105,12 @@ class EstimateLineForm(forms.ModelForm):
         model = EstimateLine
         fields = ["category", "amount_yen", "basis"]
 
-    def __init__(self, *args, fiscal_year, **kwargs):
+    def __init__(self, *args, fiscal_year, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = ExpenseCategory.objects.filter(fiscal_year=fiscal_year)
+        field = self.fields["category"]
+        field.queryset = ExpenseCategory.objects.filter(fiscal_year=fiscal_year)
+        if categories is not None:  # the year's categories read once for every line of the formset
+            field.choices = [("", field.empty_label), *((category.pk, str(category)) for category in categories)]
         self.fields["amount_yen"].widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
 
 
