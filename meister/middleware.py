@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from meister.scoping import must_confirm_second_factor, sees_own_world_only
+from meister.scoping import must_confirm_second_factor, sees_own_world_only, student_page_refused
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -128,6 +128,8 @@ class StudentPagesMiddleware:
     object outside one's scope does, so that a page a view forgot to narrow cannot show a student the school's lists.
 
     Besides the views marked `for_students`, a student signs out, switches the language and reaches the sign-in pages.
+    The other way round, the pages about students answer 404 to the programme's contractors
+    (`meister.scoping.student_page_refused`), whatever their view would say.
     """
 
     EVERYONES_PAGES = frozenset({"login", "logout", "set_language", "healthz"})
@@ -140,9 +142,13 @@ class StudentPagesMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not sees_own_world_only(user):
+        if user is None or not user.is_authenticated:
             return None
         match = request.resolver_match
+        if match and student_page_refused(user, match.view_name):
+            raise Http404
+        if not sees_own_world_only(user):
+            return None
         if getattr(view_func, "for_students", False) or (match and match.view_name in self.EVERYONES_PAGES):
             return None
         raise Http404

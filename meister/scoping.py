@@ -7,14 +7,13 @@ the scoping object; a row is visible when any of them matches. A kind the model 
 one. Every list and detail view goes through `visible_to` / `get_for_user`, so an object outside the user's scope
 answers 404 and never leaks its existence.
 
-A model that every scope shares (the practice library, the KPI list) declares `SHARED_BY_EVERY_SCOPE`.
-What a role may see or do beyond the rows of its scope (results, student names, the PDCA pages, the
-confirmation page) is a named rule here as well, so that no view, service or template tests a role itself.
+A model that every scope shares (the practice library, the KPI list) declares `SHARED_BY_EVERY_SCOPE`. What a role
+may see or do beyond its rows (results, student names, pages about students, the PDCA pages, the confirmation page)
+is a named rule here as well, so that no view, service or template tests a role itself.
 
-Writes keep to the same scope, twice over. A form offers, in every choice that decides where a row lies,
-only what is inside the user's scope (`limit_choices_to_scope`); and the write itself goes through
-`saving_in_scope`, which refuses a row pointed at anything outside the scope or written where its writer
-could no longer keep it (`may_save`), and changes nothing when it refuses.
+Writes keep to the same scope, twice over. A form offers, in every choice that decides where a row lies, only what
+is inside the user's scope (`limit_choices_to_scope`); the write goes through `saving_in_scope`, which refuses a row
+pointed outside the scope or written where its writer could no longer keep it (`may_save`), changing nothing.
 """
 
 import operator
@@ -29,6 +28,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+
+from meister.student_pages import STUDENT_PAGES
 
 T = TypeVar("T")
 
@@ -340,9 +341,18 @@ def own_student_record(user):
 
 
 def may_see_named_students(user) -> bool:
-    """Student names and diaries stay below the ministry: national statistics need counts only; the programme's
-    supporters and surveyors work with consortia and regions, never with a student."""
-    return user.role not in {Role.MINISTRY, Role.SUPPORTER, Role.SURVEYOR}
+    """Student names and diaries stay below the ministry: national statistics need counts only."""
+    return user.role != Role.MINISTRY and not works_without_students(user)
+
+
+def works_without_students(user) -> bool:
+    """The ③ and ④ contractors' staff work with consortia and regions: no page about a student is there for them."""
+    return user.role in {Role.SUPPORTER, Role.SURVEYOR}
+
+
+def student_page_refused(user, view_name: str | None) -> bool:
+    """Whether `view_name` is a page about students (`meister.student_pages`) that `user` works without (404)."""
+    return view_name in STUDENT_PAGES and works_without_students(user)
 
 
 def supports_consortia(user) -> bool:

@@ -11,6 +11,7 @@ from partners.models import Consortium, Designation, DesignationType
 from programme.models import (
     AdviceThread,
     ContinuationPlan,
+    ContinuationStatus,
     EstimateLine,
     ExpenseCategory,
     FundingSource,
@@ -104,9 +105,12 @@ class EstimateLineForm(forms.ModelForm):
         model = EstimateLine
         fields = ["category", "amount_yen", "basis"]
 
-    def __init__(self, *args, fiscal_year, **kwargs):
+    def __init__(self, *args, fiscal_year, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = ExpenseCategory.objects.filter(fiscal_year=fiscal_year)
+        field = self.fields["category"]
+        field.queryset = ExpenseCategory.objects.filter(fiscal_year=fiscal_year)
+        if categories is not None:  # the year's categories read once for every line of the formset
+            field.choices = [("", field.empty_label), *((category.pk, str(category)) for category in categories)]
         self.fields["amount_yen"].widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
 
 
@@ -197,3 +201,23 @@ class ContinuationPlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["last_designated_year"] = _fiscal_year_field(self.instance.last_designated_year)
         self.fields["last_designated_year"].label = _("指定最終年度")
+
+
+class ContinuationStatusForm(forms.ModelForm):
+    """Whether the work went on in a year after the designation: yes or no, as checked on a date."""
+
+    active = forms.TypedChoiceField(
+        label=_("継続している"),
+        choices=[(True, _("はい")), (False, _("いいえ"))],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = ContinuationStatus
+        fields = ["fiscal_year", "active", "checked_on", "note"]
+        widgets = {"checked_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"] = _fiscal_year_field(self.instance.fiscal_year)

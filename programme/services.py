@@ -14,6 +14,7 @@ from programme.models import (
     AdviceStatus,
     AdviceThread,
     ContinuationPlan,
+    ContinuationStatus,
     EstimateLine,
     ImplementationPlan,
     LedgerEntry,
@@ -173,3 +174,16 @@ def continuation_save(*, user, plan: ContinuationPlan) -> ContinuationPlan:
     with saving_in_scope(user, plan):
         plan.save()
     return plan
+
+
+@transaction.atomic
+def continuation_year_record(*, user, status: ContinuationStatus) -> ContinuationStatus:
+    """Record whether the work went on in a year after the designation; recording the year again corrects it."""
+    existing = ContinuationStatus.objects.filter(plan=status.plan_id, fiscal_year=status.fiscal_year).first()
+    if existing is not None:
+        existing.active, existing.checked_on, existing.note = status.active, status.checked_on, status.note
+        status = existing
+    status.full_clean()
+    with saving_in_scope(user, status):
+        status.save()
+    return status

@@ -28,4 +28,5 @@ urlpatterns = [
     path("events/<int:pk>/", network.event_detail, name="event_detail"),
     path("events/<int:pk>/edit/", network.event_edit, name="event_edit"),
     path("consortia/<int:pk>/continuation/", network.continuation_edit, name="continuation_edit"),
+    path("consortia/<int:pk>/continuation/years/", network.continuation_year, name="continuation_year"),
 ]

@@ -14,6 +14,7 @@ Keys:
   ("session_kind", consortium, kind)                PDCA: pupils over a kind of class session
   ("survey", scope, table, …)                       fact-finding: requests, answers and stages
   ("change", scope, instrument, subscale, area, field)  students' change: n and n × mean
+  ("programme_participants", scope, kind)           the participants of the programme's events ("programme_event", id)
 """
 
 from decimal import Decimal
@@ -40,6 +41,7 @@ class Release:
         _pdca_cells(self)
         _survey_cells(self)
         _change_cells(self)
+        _programme_cells(self)
         protect(self.ledger)
 
     def hidden(self, key) -> bool:
@@ -394,6 +396,13 @@ def _change_cell(ledger: Ledger, key: tuple, figures: tuple, published: bool) ->
         ("squares", squares, MAGNITUDE),
     ):
         ledger.add(("change", *key, name), total, kind, base=base, digits=0, published=published)
+
+
+def _programme_cells(release: Release) -> None:
+    """The participants of the programme's events, as the annual report prints them."""
+    from reports.documents.programme import participant_cells
+
+    participant_cells(release)
 
 
 def as_decimal(value) -> Decimal:

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.files.base import ContentFile
 
+from meister import clock
 from meister.fiscal import current_fiscal_year
 from meister.models import Role, User
 from partners.models import Consortium, Designation, DesignationType, Prefecture
@@ -16,6 +17,7 @@ from programme.models import (
     AdviceStatus,
     AdviceThread,
     ContinuationPlan,
+    ContinuationStatus,
     EstimateLine,
     EventKind,
     ExpenseCategory,
@@ -135,7 +137,7 @@ def load_demo(today: datetime.date | None = None) -> None:
     _load_events(fy, shiga, region, niigata)
     _load_money(fy, shiga)
     _load_advice(today or datetime.date(fy, 11, 20), shiga, companion)
-    ContinuationPlan.objects.get_or_create(
+    plan, _created = ContinuationPlan.objects.get_or_create(
         consortium=niigata,
         defaults={
             "last_designated_year": 2023,
@@ -144,6 +146,19 @@ def load_demo(today: datetime.date | None = None) -> None:
             "funding_note": "糸魚川市の地域振興予算、能水商店の店舗運営",
         },
     )
+    # Each year after the designation the prefecture checks, near the year's end or by today, whether it went on.
+    today = today or clock.today()
+    notes = {2024: "アンテナショップを市の予算で運営", 2025: "課題研究を企業の負担で継続"}
+    for year in range(plan.last_designated_year + 1, fy + 1):
+        ContinuationStatus.objects.get_or_create(
+            plan=plan,
+            fiscal_year=year,
+            defaults={
+                "active": True,
+                "checked_on": min(datetime.date(year + 1, 3, 10), today),
+                "note": notes.get(year, "市と企業の負担で継続"),
+            },
+        )
 
 
 def _load_events(fy, shiga, region, niigata):

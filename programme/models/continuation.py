@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meister.scoping import Role, ScopedQuerySet
-from meister.validators import validate_fiscal_year
+from meister.validators import validate_fiscal_year, validate_record_date, validate_text_line
 from partners.models import Consortium
 from programme.models.support import CONSORTIUM_PATHS
 
@@ -54,7 +54,10 @@ class ContinuationStatus(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_fiscal_year])
     active = models.BooleanField(_("継続している"))
-    note = models.CharField(_("状況"), max_length=300, blank=True)
+    checked_on = models.DateField(
+        _("確認日"), validators=[validate_record_date], help_text=_("継続しているかを確かめた日")
+    )
+    note = models.CharField(_("状況"), max_length=300, blank=True, validators=[validate_text_line])
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {kind: tuple(f"plan__{path}" for path in paths) for kind, paths in CONSORTIUM_PATHS.items()}
@@ -73,3 +76,8 @@ class ContinuationStatus(models.Model):
         super().clean()
         if self.plan_id and self.fiscal_year and self.fiscal_year <= self.plan.last_designated_year:
             raise ValidationError({"fiscal_year": _("指定最終年度より後の年度にしてください。")})
+
+    @property
+    def years_after(self) -> int:
+        """1 for the first year after the designation ended, 2 for the second…"""
+        return self.fiscal_year - self.plan.last_designated_year

@@ -24,7 +24,7 @@ from programme import selectors, services
 from programme.exporters import LedgerWorkbook
 from programme.forms import EstimateFormSet, LedgerEntryForm, PlanForm, PlannedActivityFormSet
 from programme.importers import LedgerImporter
-from programme.models import EstimateLine, ImplementationPlan, LedgerEntry
+from programme.models import EstimateLine, ExpenseCategory, ImplementationPlan, LedgerEntry
 from programme.models.money import MONTH_CHOICES
 from programme.views import _fiscal_year
 
@@ -102,7 +102,10 @@ def estimate_edit(request, pk):
         request.POST or None,
         instance=designation,
         prefix="lines",
-        form_kwargs={"fiscal_year": designation.fiscal_year},
+        form_kwargs={
+            "fiscal_year": designation.fiscal_year,
+            "categories": list(ExpenseCategory.objects.filter(fiscal_year=designation.fiscal_year)),
+        },
     )
     if request.method == "POST" and formset.is_valid():
         lines = formset.save(commit=False)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,8 +12,8 @@ from meister.fiscal import fiscal_year_choices
 from meister.scoping import get_for_user, may_change, may_create, save_in_scope, visible_to
 from partners.selectors import get_consortium_for_user
 from programme import selectors, services
-from programme.forms import ContinuationPlanForm, EventForm, NetworkLinkForm
-from programme.models import ContinuationPlan, NetworkLink, ProgrammeEvent
+from programme.forms import ContinuationPlanForm, ContinuationStatusForm, EventForm, NetworkLinkForm
+from programme.models import ContinuationPlan, ContinuationStatus, NetworkLink, ProgrammeEvent
 from programme.network import layout
 from programme.views import _fiscal_year
 
@@ -105,6 +106,34 @@ def continuation_edit(request, pk):
         saved = save_in_scope(form, lambda: services.continuation_save(user=request.user, plan=form.save(commit=False)))
         if saved:
             messages.success(request, _("自走化の計画を保存しました。"))
-            return redirect("programme:consortium_advice", pk=consortium.pk)
-    context = {"form": form, "title": _("自走化の計画"), "target": consortium}
+            return redirect("programme:continuation_edit", pk=consortium.pk)
+    context = {
+        "form": form,
+        "title": _("自走化の計画"),
+        "target": consortium,
+        "years": plan.years.order_by("fiscal_year") if plan.pk else [],
+        "may_record_year": plan.pk is not None,
+    }
+    return render(request, "programme/continuation_form.html", context)
+
+
+@login_required
+def continuation_year(request, pk):
+    """Record, year by year after the designation, whether the consortium's work went on."""
+    consortium = get_consortium_for_user(request.user, pk)
+    plan = ContinuationPlan.objects.filter(consortium=consortium).first()
+    if plan is None:
+        raise Http404
+    status = ContinuationStatus(plan=plan)
+    if not may_change(request.user, status):
+        raise PermissionDenied
+    form = ContinuationStatusForm(request.POST or None, instance=status)
+    if request.method == "POST" and form.is_valid():
+        saved = save_in_scope(
+            form, lambda: services.continuation_year_record(user=request.user, status=form.save(commit=False))
+        )
+        if saved:
+            messages.success(request, _("継続の状況を記録しました。"))
+            return redirect("programme:continuation_edit", pk=consortium.pk)
+    context = {"form": form, "title": _("自走化の状況（年度ごと）"), "target": consortium}
     return render(request, "programme/simple_form.html", context)

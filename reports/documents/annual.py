@@ -29,6 +29,7 @@ from reports.documents.common import (
     rounded,
     school_labels,
 )
+from reports.documents.programme import collect_programme, sheets_programme
 from reports.metrics import METRICS
 from reports.release import release_for
 
@@ -229,6 +230,7 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, r
             "students",
         )
     ]
+    context["programme"] = collect_programme(fy, scope, release)
     context["empty"] = not (
         values["engagements"].get(("total",)) or values["placements"].get(("total",)) or totals["n"]
     )
@@ -336,5 +338,6 @@ def sheets_annual(context) -> list[Sheet]:
             ([p, s, c, str(kinds.get(k, k)), t, a, b, n] for p, s, c, k, t, a, b, n in context["engagement_rows"]),
             [10, 30, 30, 16, 40, 12, 12, 8],
         ),
+        *sheets_programme(context),
         notes_sheet(context),
     ]

@@ -664,6 +664,7 @@ EXPECTATIONS.update(
         "curricula:student_home": (None, expect(404, **every_student(200))),
         "curricula:class_code_list": (None, expect(403, teacher=200, teacher_niigata=200, admin=200)),
         "curricula:class_code_create": (None, expect(405)),
+        "curricula:student_unlink": (lambda d: {"pk": d.hikone.students.order_by("pk")[0].pk}, expect(405)),
         "curricula:class_code_sheet": (
             lambda d: {"pk": _class_code(d).pk},
             shiga_only(403, teacher=200, admin=200, company=404, supporter=404),
@@ -704,6 +705,15 @@ def _shiga_results_event(demo):
     from programme.models import EventKind, ProgrammeEvent
 
     return {"pk": ProgrammeEvent.objects.get(kind=EventKind.RESULTS, consortia=demo.shiga_consortium).pk}
+
+
+def _shiga_continuation_plan(demo):
+    from programme.models import ContinuationPlan
+
+    ContinuationPlan.objects.get_or_create(
+        consortium=demo.shiga_consortium, defaults={"last_designated_year": 2026, "activities": "継続"}
+    )
+    return {"pk": demo.shiga_consortium.pk}
 
 
 # The programme: the ministry assigns the ③ contractor's supporters and draws the network; a supporter reads and
@@ -747,6 +757,7 @@ EXPECTATIONS.update(
             lambda d: {"pk": d.shiga_consortium.pk},
             shiga_only(403, **MONEY_KEEPERS),
         ),
+        "programme:continuation_year": (_shiga_continuation_plan, shiga_only(403, **MONEY_KEEPERS)),
     }
 )
 
@@ -755,38 +766,20 @@ EXPECTATIONS.update(
 # a ③ supporter reaches only the consortia assigned to them this year (and their designations, meetings and
 # stages), so a school, company, agreement or report is not there for them (404) and nothing is theirs to keep
 # (403); the ④ surveyor reads the nation as the ministry does and runs the survey, and keeps nothing else. Neither
-# opens a student's page (403 before any lookup) nor invites anyone.
+# invites anyone, and no page about a student is there for them (below).
 CONTRACTORS = {
-    # A student's diary and evaluations are no contractor's: refused by role before any lookup.
-    "curricula:diary_detail": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
-    "curricula:diary_photo": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
-    "curricula:diary_write": {"supporter": 404},
-    "curricula:evaluation_compare": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
-    "curricula:evaluation_mentor": {"supporter": 404},
-    "curricula:evaluation_self": {"supporter": 404},
     # The library is every scope's; a video's captions go with it.
     "library:captions": {"surveyor": 200},
     "partners:proposal_detail": {"supporter": 404},
     "accounts:people": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
     "accounts:person_edit": {"supporter": 403, "supporter_niigata": 403, "surveyor": 403},
-    "assessments:administration_grid": {"surveyor": 403},
-    "assessments:administration_import": {"surveyor": 403},
-    "assessments:cohort_results": {"supporter": 404, "surveyor": 403},
     "assessments:practice_create": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
     "assessments:survey_create": {"surveyor": 200},
     "assessments:survey_detail": {"surveyor": 200},
     "assessments:survey_list": {"surveyor": 200},
     "assessments:survey_tabulation": {"surveyor": 200},
-    "curricula:allocation_detail": {"supporter": 404, "surveyor": 403},
     "curricula:class_session_edit": {"supporter": 404},
-    "curricula:day_log_edit": {"supporter": 404},
     "curricula:joint_project_edit": {"supporter": 404},
-    "curricula:placement_agreement": {"supporter": 404},
-    "curricula:placement_agreement_pdf": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
-    "curricula:placement_agreement_scan": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
-    "curricula:placement_detail": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
-    "curricula:rollover": {"supporter": 404},
-    "curricula:student_record_pdf": {"supporter": 403, "surveyor": 403, "supporter_niigata": 403},
     "library:create": {"supporter_niigata": 403},
     "library:detail": {"surveyor": 200},
     "library:download": {"surveyor": 200},
@@ -834,6 +827,51 @@ CONTRACTORS = {
 }
 for _name, _statuses in CONTRACTORS.items():
     EXPECTATIONS[_name][1].update({persona.replace("_", "-"): status for persona, status in _statuses.items()})
+
+# Every page about a student one by one answers the programme's contractors 404, as a row outside their scope: a ④
+# surveyor (and a ③ supporter, in scope or not) cannot open any student page, whatever the role would otherwise get.
+WORK_WITHOUT_STUDENTS = ("supporter", "supporter-niigata", "surveyor")
+STUDENT_PAGES = (
+    "curricula:student_home",
+    "curricula:student_list",
+    "curricula:student_create",
+    "curricula:student_unlink",
+    "curricula:student_record_pdf",
+    "curricula:roster_import",
+    "curricula:roster_template_download",
+    "curricula:rollover",
+    "curricula:class_code_list",
+    "curricula:class_code_create",
+    "curricula:class_code_sheet",
+    "curricula:placement_list",
+    "curricula:placement_create",
+    "curricula:placement_detail",
+    "curricula:placement_agreement",
+    "curricula:placement_agreement_pdf",
+    "curricula:placement_agreement_scan",
+    "curricula:log_start",
+    "curricula:log_day",
+    "curricula:day_log_list",
+    "curricula:day_log_edit",
+    "curricula:confirmations",
+    "curricula:evaluation_compare",
+    "curricula:evaluation_mentor",
+    "curricula:evaluation_remind",
+    "curricula:evaluation_self",
+    "curricula:diary_home",
+    "curricula:diary_write",
+    "curricula:diary_detail",
+    "curricula:diary_photo",
+    "curricula:allocation_list",
+    "curricula:allocation_create",
+    "curricula:allocation_detail",
+    "assessments:administration_create",
+    "assessments:administration_grid",
+    "assessments:administration_import",
+    "assessments:cohort_results",
+)
+for _name in STUDENT_PAGES:
+    EXPECTATIONS[_name][1].update(dict.fromkeys(WORK_WITHOUT_STUDENTS, 404))
 
 
 # Django's admin: staff only. Non-staff and anonymous users are sent to the admin login (302),
@@ -958,3 +996,10 @@ def test_outsider_404_reveals_nothing(client, demo):
     hidden = client.get(reverse("partners:school_detail", kwargs={"pk": demo.hikone.pk}))
     assert missing.status_code == hidden.status_code == 404
     assert demo.hikone.name not in hidden.content.decode()
+
+
+def test_the_student_pages_are_the_ones_the_scoping_rule_names():
+    from meister.scoping import STUDENT_PAGES as RULE
+
+    assert set(STUDENT_PAGES) == RULE
+    assert RULE <= set(PORTAL_URLS), "every student page the rule names is a URL of the portal"

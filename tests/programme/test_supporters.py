@@ -42,14 +42,26 @@ def test_the_ministry_assigns_and_only_a_supporter_can_be_assigned(client, demo,
     assert not SupportAssignment.objects.filter(supporter=teacher).exists()
 
 
-def test_a_supporter_opens_no_student_page(client, demo):
+@pytest.mark.parametrize("persona", ["supporter", "surveyor"])
+def test_a_contractor_is_answered_404_on_every_student_page(client, demo, persona):
     placement = demo.kotoh.placements.order_by("pk")[0]
-    client.force_login(demo.users["supporter"])
+    client.force_login(demo.users[persona])
     for url in (
+        reverse("curricula:student_list"),
+        reverse("curricula:placement_list"),
         reverse("curricula:placement_detail", args=[placement.pk]),
         reverse("curricula:student_record_pdf", args=[placement.student_id]),
+        reverse("curricula:placement_detail", args=[999_999]),
     ):
-        assert client.get(url).status_code in (403, 404)
+        assert client.get(url).status_code == 404, url
+    # the same page as the school's teacher sees it: the refusal is the contractor's, not the page's
+    client.force_login(demo.users["teacher"])
+    assert client.get(reverse("curricula:placement_detail", args=[placement.pk])).status_code == 200
+
+
+def test_a_supporter_sees_their_consortium_without_its_students(client, demo):
+    placement = demo.kotoh.placements.order_by("pk")[0]
+    client.force_login(demo.users["supporter"])
     page = client.get(reverse("partners:consortium_detail", args=[demo.shiga_consortium.pk]))
     assert page.status_code == 200
     assert placement.student.kana_name not in page.content.decode()

@@ -177,7 +177,7 @@ def test_annual_report_counts_in_the_database_whatever_the_number_of_rows(demo):
             for w in range(10)
         ]
     )
-    assert queries() == before == 67
+    assert queries() == before == 69
 
 
 def test_paired_change_in_the_database_equals_the_statistics_module(demo):
@@ -446,7 +446,7 @@ def test_annual_report_in_parts_reads_the_same_as_in_one_piece(demo, tmp_path):
 
     with translation.override("ja"):
         html = report_html("annual", collect_annual(FY, ReportScope("national")))
-    assert len(split_parts(html)) == 5
+    assert len(split_parts(html)) == 6
     assert len(split_parts(html, 2)) == 2, "two processes, each started once"
     whole, parts = tmp_path / "whole.pdf", tmp_path / "parts.pdf"
     write_pdf(html, str(whole), processes=1)
