@@ -81,10 +81,14 @@ def kpi_summary(fy: int, scope: ReportScope, release) -> list[dict]:
     for kpi in Kpi.objects.filter(fiscal_year=fy).select_related("instrument"):
         entries = by_kpi.get(kpi.pk, [])
         actuals, digits, additive = _actuals(fy, kpi, release)
+        # A consortium the grouped count does not list counted nothing: its PDCA report prints 0 (a rate or a
+        # change of nobody is missing instead).
+        metric = METRICS.get(kpi.metric)
+        absent = 0 if metric and not (metric.parts or metric.needs_instrument) else None
         reached = short = unknown = 0
         target_sum, actual_sum, summable = Decimal(0), Decimal(0), additive and bool(entries)
         for consortium, target, manual in entries:
-            actual = manual if kpi.source == KpiSource.MANUAL else actuals.get(consortium, 0 if additive else None)
+            actual = manual if kpi.source == KpiSource.MANUAL else actuals.get(consortium, absent)
             if actual == HIDDEN or actual is None:
                 unknown += 1
                 summable = False
