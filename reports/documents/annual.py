@@ -55,7 +55,7 @@ SECTIONS = [
 def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, release=None) -> dict:
     release = release or release_for(fy)
     context = common_context(fy, scope, "マイスター・ハイスクール事業 年次報告書")
-    context["issuer"] = ISSUER if scope.kind == ScopeKind.NATIONAL else f"{scope.label}（{ISSUER}の様式による）"
+    context["issuer"] = ISSUER  # the ministry's report, whichever scope it covers
     context["sections"] = [
         {"anchor": anchor, "title": title, "template": template, "page": page}
         for anchor, title, template, page in SECTIONS
