@@ -115,7 +115,7 @@ def _the_headline_pages_print_only_what_the_releases_publish(release: Release) -
         key = ("hours_completed", "prefecture", names[row["label"]])
         assert (row["value"] == HIDDEN) == release.hidden(key), row
         if row["value"] != HIDDEN:
-            assert abs(row["value"] - release.ledger.cells[key].value) < 0.05
+            assert abs(float(row["value"]) - release.ledger.cells[key].value) < 0.05
 
     releases = {FY: release}
     for row in context["trends"]["rows"]:
