@@ -234,7 +234,7 @@ def test_the_notes_state_each_definition(demo, tmp_path):
         "前年度・前々年度の数値",
         "実績が目標以上の管理機関を「達成」",
         "値のある都道府県（秘匿を含む）だけを載せます",
-        "北海道・東北・関東・中部・近畿・中国・四国・九州・沖縄の順",
+        "地域ブロックの順（北から南へ）",
         f"{threshold()}未満の人数",
     ):
         assert words in notes, words
