@@ -7,7 +7,9 @@ sheet of `columns` over the rows of a list page and can also be CSV; a report ha
 Rows are streamed (openpyxl's write-only mode for Excel, a generator for CSV) so memory does not grow with the
 number of rows. Cells that a spreadsheet would run as a formula are escaped, headers included. Every sheet with a
 header row opens ready to read: columns as wide as the header and the first rows need (full-width characters
-count double), the header row frozen and an autofilter over the table.
+count double), the header row frozen and an autofilter over the table. Numbers stay numbers: a sheet names a
+number format per column (`formats`: `COUNT`, `HOURS`, `PERCENT_1`, `DECIMAL_2`) or a cell carries its own
+(`Number`); text in such a column, such as the mark of a hidden figure, stays text.
 """
 
 import csv
@@ -17,6 +19,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -33,6 +36,13 @@ CSV_MIME = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")
 
 Progress = Callable[[int], None]
+
+# Excel number formats: counts with thousands separators, hours to one decimal, rates (stored as fractions) as
+# percentages to one decimal, means to two decimals.
+COUNT = "#,##0"
+HOURS = "#,##0.0"
+PERCENT_1 = "0.0%"
+DECIMAL_2 = "0.00"
 
 WIDTH_SAMPLE_ROWS = 200  # the rows read ahead to size the columns: memory stays bounded however long the list
 MIN_WIDTH, MAX_WIDTH = 6, 60  # in characters of a half-width font
@@ -55,6 +65,14 @@ class Column:
     value: Callable[[Any], Any]
 
 
+@dataclass(frozen=True)
+class Number:
+    """A number with its own Excel number format, for a column that holds figures of several kinds."""
+
+    value: float | int | None
+    format: str = COUNT
+
+
 @dataclass
 class Sheet:
     """One table of a workbook: a header row, then rows of values; `widths` in characters, per column (fitted to the
@@ -65,10 +83,13 @@ class Sheet:
     rows: Iterable = field(default_factory=list)
     widths: list[int] = field(default_factory=list)
     freeze_header: bool = True
+    formats: list = field(default_factory=list)  # an Excel number format per column (None: as it comes)
 
 
 def display_width(value: Any) -> int:
     """How many half-width characters a value takes in a cell: full-width (Japanese) ones count two."""
+    if isinstance(value, Number):
+        value = value.value
     text = value if isinstance(value, str) else "" if value is None else str(value)
     lines = text.splitlines() or [""]
     return max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines)
@@ -113,12 +134,30 @@ def write_workbook(sheets: Iterable[Sheet], target: str | IO[bytes]) -> None:
             header.append(cell)
         worksheet.append(header)
         count = 0
+        formats = list(sheet.formats)
         for row in rows:
-            worksheet.append([escape_cell(value) for value in row])
+            worksheet.append(
+                [
+                    _cell(worksheet, WriteOnlyCell, value, formats[index] if index < len(formats) else None)
+                    for index, value in enumerate(row)
+                ]
+            )
             count += 1
         if sheet.freeze_header and sheet.header:
             worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.header))}{count + 1}"
     workbook.save(target)
+
+
+def _cell(worksheet, make, value, number_format):
+    """The value as written: a number in a formatted column, or a `Number`, as a cell carrying its format."""
+    if isinstance(value, Number):
+        value, number_format = value.value, value.format
+    value = escape_cell(value)
+    if number_format is None or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    cell = make(worksheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 class Exporter:

@@ -10,16 +10,24 @@ PLOT = 330
 VALUE = 70
 
 
-def bar_chart(rows, *, title: str, unit: str = "", digits: int = 0) -> str:
-    """One horizontal bar per (label, value); a value of None (suppressed or missing) is drawn as no bar with "—"."""
-    rows = list(rows)
+def bar_chart(
+    rows, *, title: str, unit: str = "", digits: int = 0, hidden_mark: str | None = None, compact: bool = False
+) -> str:
+    """One horizontal bar per (label, value); a value of None (missing) is drawn as no bar with "—", a value equal to
+    `hidden_mark` (suppressed) as no bar with the mark. `compact`: a narrower plot, for charts side by side."""
+    label_width, plot_width = (LABEL * 2 // 3, PLOT // 2) if compact else (LABEL, PLOT)
+    rows = [(label, value) for label, value in rows]
     if not rows:
         return ""
+    marks = {label: value for label, value in rows if hidden_mark is not None and value == hidden_mark}
+    rows = [(label, None if label in marks else value) for label, value in rows]
     top = max((value for _label, value in rows if value is not None), default=0) or 1
     height = 24 + len(rows) * (BAR + GAP)
-    width = LABEL + PLOT + VALUE
+    width = label_width + plot_width + VALUE
 
-    def shown(value):
+    def shown(label, value):
+        if label in marks:
+            return hidden_mark
         if value is None:
             return "—"
         return f"{value:,.{digits}f}{unit}"
@@ -31,16 +39,16 @@ def bar_chart(rows, *, title: str, unit: str = "", digits: int = 0) -> str:
         '<text x="{}" y="{}" font-size="9">{}</text>',
         (
             (
-                LABEL - 6,
+                label_width - 6,
                 24 + index * (BAR + GAP) + BAR - 4,
                 label,
-                LABEL,
+                label_width,
                 24 + index * (BAR + GAP),
-                round(PLOT * float(value or 0) / float(top), 1),
+                round(plot_width * float(value or 0) / float(top), 1),
                 BAR,
-                LABEL + round(PLOT * float(value or 0) / float(top), 1) + 4,
+                label_width + round(plot_width * float(value or 0) / float(top), 1) + 4,
                 24 + index * (BAR + GAP) + BAR - 4,
-                shown(value),
+                shown(label, value),
             )
             for index, (label, value) in enumerate(rows)
         ),
@@ -57,8 +65,8 @@ def bar_chart(rows, *, title: str, unit: str = "", digits: int = 0) -> str:
             height,
             title,
             bars,
-            LABEL,
-            LABEL,
+            label_width,
+            label_width,
             height,
         )
         if rows

@@ -24,13 +24,17 @@ def report_html(kind: str, context: dict) -> str:
 
 PART_MARK = "<!--part-->"
 NUMBERS_STYLE = re.compile(r'<style id="page-numbers">.*?</style>', re.S)
+CONTENTS_COUNTER = "target-counter(attr(href), page)"
+CONTENTS_LINK = re.compile(r'<a href="#([\w-]+)"')
 
 
 def write_pdf(html: str, path: str, processes: int | None = None) -> None:
     """The whole document at once, or, with `processes` > 1 and a template marked in parts, the parts side by side.
 
     Parts are laid out by subprocesses (`reports.render_part`), joined in order, and numbered "n / N" afterwards,
-    since no part knows how many pages come before it.
+    since no part knows how many pages come before it. For the same reason a contents page (links whose page
+    numbers CSS's `target-counter` fills in) cannot find its targets in other parts: its part is laid out once more
+    at the end, with each target's page read from the named destinations WeasyPrint wrote into the parts' PDFs.
     """
     processes = settings.REPORT_RENDER_PROCESSES if processes is None else processes
     if processes <= 1 or PART_MARK not in html:
@@ -45,6 +49,8 @@ def write_pdf(html: str, path: str, processes: int | None = None) -> None:
             sources.append(source)
         targets = [source.removesuffix(".html") + ".pdf" for source in sources]
         _render_parts(list(zip(sources, targets, strict=True)), processes)
+        if CONTENTS_COUNTER in html:
+            _resolve_contents(sources, targets)
         _join_and_number(targets, html, path)
 
 
@@ -88,6 +94,30 @@ def _render_parts(jobs, processes: int) -> None:
             for other in running:
                 other.kill()
             raise RuntimeError(f"a report part failed: {error.decode(errors='replace')[-500:]}")
+
+
+def _resolve_contents(sources: list[str], targets: list[str]) -> None:
+    """Lay the parts holding contents links out again, each link's page number taken from where its target landed
+    in the joined document; the page count of a contents part does not change, only the numbers in it."""
+    from pypdf import PdfReader
+
+    pages, offset = {}, 0
+    for target in targets:
+        reader = PdfReader(target)
+        for name, destination in reader.named_destinations.items():
+            pages.setdefault(str(name).lstrip("/"), offset + reader.get_destination_page_number(destination) + 1)
+        offset += len(reader.pages)
+    for source, target in zip(sources, targets, strict=True):
+        with open(source, encoding="utf-8") as handle:
+            part = handle.read()
+        if CONTENTS_COUNTER not in part:
+            continue
+        numbers = "".join(
+            f'a[href="#{anchor}"][href]::after {{ content: leader(".") "{pages[anchor]}"; }}'
+            for anchor in dict.fromkeys(CONTENTS_LINK.findall(part))
+            if anchor in pages
+        )
+        printing.write_pdf(target, html=part.replace("</head>", f"<style>{numbers}</style></head>", 1))
 
 
 def _join_and_number(parts: list[str], html: str, path: str) -> None:

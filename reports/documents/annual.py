@@ -1,10 +1,12 @@
-"""The annual report (年次報告書), national or for one prefecture: designations, the registry, figures by area,
-students' change, charts and the per-school detail."""
+"""The annual report (年次報告書), national or for one prefecture: a cover and contents, the headline figures with
+the two years before, KPIs against targets, the map, designations, the registry, figures by area, students' change,
+charts and the per-school detail."""
 
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from meister.exporting import COUNT, DECIMAL_2, HOURS, PERCENT_1, Number
 from meister.fiscal import fiscal_year_bounds, fiscal_year_label
 from meister.scoping import ScopeKind
 from meister.tilemap import tile_map
@@ -21,6 +23,7 @@ from reports.documents.areas import (
 from reports.documents.changes import change_rows, change_values
 from reports.documents.common import (
     HIDDEN,
+    ISSUER,
     ReportScope,
     Sheet,
     common_context,
@@ -29,14 +32,36 @@ from reports.documents.common import (
     rounded,
     school_labels,
 )
+from reports.documents.headline import kpi_summary, map_rows, trends
 from reports.documents.programme import collect_programme, sheets_programme
 from reports.metrics import METRICS
 from reports.release import release_for
+
+# The report's sections in order: (anchor, title, template, starts a page). The contents page lists them with their
+# page numbers; each is one include, so a new section is one line here and its template.
+SECTIONS = [
+    ("summary", "概要", "print/annual/summary.html", False),
+    ("trends", "3か年の推移", "print/annual/trends.html", True),
+    ("kpis", "KPIの目標と実績", "print/annual/kpis.html", False),
+    ("map", "都道府県別の状況（地図）", "print/annual/map.html", True),
+    ("designations", "事業指定と予算", "print/annual/designations.html", True),
+    ("registry", "学校・企業（都道府県別）", "print/annual/registry.html", True),
+    ("activity", "連携活動と産業実務家教員", "print/annual/activity.html", True),
+    ("placement", "企業実習（デュアルシステム・インターンシップ）", "print/annual/placement.html", True),
+    ("outcome", "定員充足率と地元就職率", "print/annual/outcome.html", True),
+    ("changes", "生徒の変容", "print/annual/changes.html", False),
+    ("programme", "事業の行事と指定終了後の継続", "print/annual/programme.html", True),
+]
 
 
 def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, release=None) -> dict:
     release = release or release_for(fy)
     context = common_context(fy, scope, "マイスター・ハイスクール事業 年次報告書")
+    context["issuer"] = ISSUER  # the ministry's report, whichever scope it covers
+    context["sections"] = [
+        {"anchor": anchor, "title": title, "template": template, "page": page}
+        for anchor, title, template, page in SECTIONS
+    ]
     prefectures = list(scope.prefectures())
     schools = scope.schools()
     designations = Designation.objects.filter(fiscal_year=fy).select_related("consortium__prefecture")
@@ -97,7 +122,8 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, r
         row["budget"] = budget.get(prefecture.pk, 0)
         for key in sums:
             sums[key] += row[key]
-        registry_rows.append({"label": prefecture.name, "block": prefecture.block, **row})
+        if any(row.values()):  # a prefecture with no school, company or designation is left out
+            registry_rows.append({"label": prefecture.name, "block": prefecture.block, **row})
     context["registry_rows"] = registry_rows
     context["registry_total"] = sums
     progress(25)
@@ -185,17 +211,19 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, r
             )
         ]
     )
+    map_values = {
+        p.code: HIDDEN
+        if ("prefecture", p.pk) in hidden["hours_completed"]
+        else values["hours_completed"].get(("prefecture", p.pk))
+        for p in prefectures
+    }
+    map_names = {p.code: p.name for p in prefectures}
     context["map"] = tile_map(
-        {
-            p.code: HIDDEN
-            if ("prefecture", p.pk) in hidden["hours_completed"]
-            else values["hours_completed"].get(("prefecture", p.pk))
-            for p in prefectures
-        },
-        {p.code: p.name for p in prefectures},
-        title="企業実習の確認済み時間数（都道府県別）",
-        hidden_mark=HIDDEN,
+        map_values, map_names, title="企業実習の確認済み時間数（都道府県別）", hidden_mark=HIDDEN, digits=1
     )
+    context["map_rows"] = map_rows(map_values, map_names, digits=1)
+    context["trends"] = trends(fy, scope, release)
+    context["kpis"] = kpi_summary(fy, scope, release)
     context["schools_detail"] = [
         {
             "code": row["code"],
@@ -245,19 +273,93 @@ def _rounded(value, key):
     return value
 
 
+def number_format(key: str) -> str:
+    """The Excel number format of a metric's figures."""
+    metric = METRICS[key]
+    if key.endswith("_rate"):
+        return PERCENT_1
+    return {0: COUNT, 1: HOURS}.get(metric.digits, DECIMAL_2)
+
+
+def excel_value(key: str, value):
+    """A figure as the workbook stores it: a rate as a fraction (shown as a percentage), the hidden mark as text."""
+    if isinstance(value, Decimal):
+        value = rounded(value, METRICS[key].digits)
+    if key.endswith("_rate") and isinstance(value, int | float):
+        return round(value / 100, 6)
+    return value
+
+
+def _excel_cells(keys, values) -> list:
+    return [excel_value(key, value) for key, value in zip(keys, values, strict=True)]
+
+
+def _trend_cells(row) -> list:
+    return [Number(excel_value(row["key"], cell["value"]), number_format(row["key"])) for cell in row["cells"]]
+
+
+CHANGE_FORMATS = [None, None, None, COUNT] + [DECIMAL_2] * 6
+
+
 def sheets_annual(context) -> list[Sheet]:
     kinds = dict(OfferKind.choices)
     area_header = ["都道府県・ブロック"]
+    area_keys = {
+        "activity": [key for key, _h in ACTIVITY_COLUMNS],
+        "placement": [key for key, _h in PLACEMENT_COLUMNS],
+        "outcome": [key for key, _h in OUTCOME_COLUMNS],
+    }
+    summary_keys = context["detail_keys"]
     return [
         Sheet(
             "概要",
             ["項目", "値", "単位"],
-            [[row["label"], row["value"], row["unit"]] for row in context["summary"]]
+            [
+                [row["label"], Number(excel_value(key, row["value"]), number_format(key)), row["unit"]]
+                for row, key in zip(context["summary"], summary_keys, strict=True)
+            ]
             + [
-                ["事業指定（件）", context["designation_total"]["n"], "件"],
-                ["予算額", context["designation_total"]["budget"], "円"],
+                ["事業指定（件）", Number(context["designation_total"]["n"]), "件"],
+                ["予算額", Number(context["designation_total"]["budget"]), "円"],
             ],
             [40, 16, 8],
+        ),
+        Sheet(
+            "3か年の推移",
+            ["項目", *context["trends"]["years"], "単位"],
+            [[row["label"], *_trend_cells(row), row["unit"]] for row in context["trends"]["rows"]],
+            [40, 14, 14, 14, 8],
+            formats=[None, "@", "@", "@"],
+        ),
+        Sheet(
+            "KPIの目標と実績",
+            [
+                "指標",
+                "単位",
+                "目標を定めた管理機関",
+                "達成",
+                "未達成",
+                "判定できない",
+                "目標の計",
+                "実績の計",
+                "達成率",
+            ],
+            [
+                [
+                    k["name"],
+                    k["unit"],
+                    k["consortia"],
+                    k["reached"],
+                    k["short"],
+                    k["unknown"],
+                    k["target_sum"],
+                    k["actual_sum"],
+                    None if k["target_sum"] in (None, 0) else round(float(k["actual_sum"] / k["target_sum"]), 3),
+                ]
+                for k in context["kpis"]
+            ],
+            [34, 8, 12, 8, 8, 10, 12, 12, 10],
+            formats=[None, None, COUNT, COUNT, COUNT, COUNT, "#,##0.0", "#,##0.0", PERCENT_1],
         ),
         Sheet(
             "事業指定",
@@ -267,6 +369,7 @@ def sheets_annual(context) -> list[Sheet]:
                 for d in context["designations"]
             ],
             [10, 48, 24, 10, 14, 16],
+            formats=[None] * 5 + [COUNT],
         ),
         Sheet(
             "学校・企業",
@@ -274,8 +377,17 @@ def sheets_annual(context) -> list[Sheet]:
             [
                 [r["label"], r["schools"], r["designated_schools"], r["companies"], r["designations"], r["budget"]]
                 for r in context["registry_rows"]
-            ],
+            ]
+            + [["合計", *[context["registry_total"][k] for k in REGISTRY_KEYS]]],
             [12, 10, 10, 10, 10, 16],
+            formats=[None] + [COUNT] * 5,
+        ),
+        Sheet(
+            "地図（確認済み時間）",
+            ["都道府県", "企業実習の確認済み時間数"],
+            [[row["label"], row["value"]] for row in context["map_rows"]],
+            [12, 24],
+            formats=[None, HOURS],
         ),
         *[
             Sheet(
@@ -284,14 +396,12 @@ def sheets_annual(context) -> list[Sheet]:
                 [
                     [
                         row["label"],
-                        *[
-                            cell["value"] if not isinstance(cell["value"], Decimal) else round(float(cell["value"]), 1)
-                            for cell in row["cells"]
-                        ],
+                        *_excel_cells(area_keys[name], [cell["value"] for cell in row["cells"]]),
                     ]
                     for row in context[name]["rows"]
                 ],
                 [16] + [14] * len(context[name]["headings"]),
+                formats=[None] + [number_format(key) for key in area_keys[name]],
             )
             for name, title in (
                 ("activity", "連携活動（地域別）"),
@@ -325,19 +435,28 @@ def sheets_annual(context) -> list[Sheet]:
                 ]
             ],
             [24, 16, 12, 8, 10, 10, 10, 10, 10, 10],
+            formats=CHANGE_FORMATS,
         ),
         Sheet(
             "学校別",
             ["学校コード", "学校名", "都道府県", *[str(METRICS[key].label) for key in context["detail_keys"]]],
-            [[r["code"], r["name"], r["prefecture"], *r["cells"]] for r in context["schools_detail"]],
+            [
+                [r["code"], r["name"], r["prefecture"], *_excel_cells(summary_keys, r["cells"])]
+                for r in context["schools_detail"]
+            ],
             [16, 34, 10] + [12] * len(context["detail_keys"]),
+            formats=[None, None, None] + [number_format(key) for key in summary_keys],
         ),
         Sheet(
             "連携活動一覧",
             ["都道府県", "学校", "企業", "種類", "件名", "開始日", "終了日", "生徒数"],
             ([p, s, c, str(kinds.get(k, k)), t, a, b, n] for p, s, c, k, t, a, b, n in context["engagement_rows"]),
             [10, 30, 30, 16, 40, 12, 12, 8],
+            formats=[None] * 7 + [COUNT],
         ),
         *sheets_programme(context),
         notes_sheet(context),
     ]
+
+
+REGISTRY_KEYS = ("schools", "designated_schools", "companies", "designations", "budget")

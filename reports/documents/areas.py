@@ -85,7 +85,9 @@ def hidden_cells(release, scope: ReportScope, keys) -> dict:
 
 
 def area_rows(prefectures, columns, values, hidden) -> list[dict]:
-    """Rows per prefecture, each block's subtotal after its prefectures, then the total."""
+    """Rows per prefecture, each block's subtotal after its prefectures, then the total. A prefecture with nothing
+    to show (every figure zero or missing, none hidden) is left out, and so is a block left with no prefecture; the
+    total still counts them, and the notes say that a prefecture not listed had nothing."""
 
     block_labels = dict(Block.choices)
 
@@ -107,9 +109,19 @@ def area_rows(prefectures, columns, values, hidden) -> list[dict]:
     for prefecture in prefectures:
         by_block.setdefault(prefecture.block, []).append(prefecture)
     for block, members in by_block.items():
-        for prefecture in members:
-            rows.append({"kind": "prefecture", "label": prefecture.name, "cells": cells(("prefecture", prefecture.pk))})
+        listed = [
+            {"kind": "prefecture", "label": prefecture.name, "cells": cells(("prefecture", prefecture.pk))}
+            for prefecture in members
+        ]
+        listed = [row for row in listed if not _empty(row["cells"])]
+        if not listed:
+            continue
+        rows += listed
         if len(by_block) > 1 or len(members) > 1:
             rows.append({"kind": "block", "label": f"{block_labels[block]}計", "cells": cells(("block", block))})
     rows.append({"kind": "total", "label": "合計", "cells": cells(("total",))})
     return rows
+
+
+def _empty(cells) -> bool:
+    return all(cell["value"] is None or (cell["value"] != HIDDEN and not cell["value"]) for cell in cells)

@@ -52,7 +52,7 @@ def change_rows(fy: int, scope: ReportScope, groups=("block",), release=None) ->
             for group in groups:
                 areas = sorted(
                     ((key, area) for (key, code), area in by_group[group].items() if code == subscale.code),
-                    key=lambda pair: str(pair[0]),
+                    key=lambda pair: _area_order(group, pair[0]),
                 )
                 hidden = {
                     key
@@ -64,6 +64,16 @@ def change_rows(fy: int, scope: ReportScope, groups=("block",), release=None) ->
                     row["areas"].append({"label": str(name), **_change_cells(area, hide=key in hidden)})
             rows.append(row)
     return rows
+
+
+BLOCK_ORDER = {value: index for index, (value, _label) in enumerate(Block.choices)}  # 北海道 → 九州・沖縄
+
+
+def _area_order(group: str, key):
+    """Blocks in the ministry's order (北海道, 東北, 関東, 中部, 近畿, 中国, 四国, 九州・沖縄), other areas by key."""
+    if group == "block":
+        return (BLOCK_ORDER.get(key, len(BLOCK_ORDER)), "")
+    return (0, str(key).zfill(12))
 
 
 def _change_cells(change, hide: bool | None = None) -> dict:

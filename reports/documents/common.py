@@ -14,6 +14,8 @@ from partners.models import Consortium, Prefecture, School
 from reports.disclosure import rule_text
 
 HIDDEN = "x"  # the mark for a suppressed figure, as in Japanese official statistics
+# Who issues the national reports; a prefecture's annual report names the prefecture beside it.
+ISSUER = "文部科学省 初等中等教育局 参事官（高等学校担当）付 産業教育振興室"
 
 
 def threshold() -> int:
@@ -108,6 +110,13 @@ DEFINITIONS = [
     "学校の行を合計すると、複数の学校と連携した企業や教員の分だけ合計欄より大きくなります。",
     "確認済み時間は教員が確認した記録の合計です。未確認（確認待ち・差戻し）の時間は別に示します。",
     "定員充足率＝在籍者数÷定員（学科の年度の値の合計）。",
+    "3か年の推移：前年度・前々年度の数値は、それぞれの年度の報告書と同じ規則で現在の記録から集計し、"
+    "その年度の報告書で秘匿される値は秘匿しています。",
+    "KPIの目標と実績：目標を定めた管理機関ごとに、その管理機関のPDCA報告書の実績（秘匿された実績は判定しません）を"
+    "目標と比べ、実績が目標以上の管理機関を「達成」と数えます。目標の計・実績の計は合計できる指標（件数・人数・時間）で、"
+    "すべての管理機関の実績が公表されている場合にだけ示します。",
+    "地域別の表と地図の表には、値のある都道府県（秘匿を含む）だけを載せます。載っていない都道府県の値は0（率は該当なし）で、"
+    "ブロック計・合計には含まれています。ブロックは文部科学省の地域ブロックの順（北から南へ）に並べます。",
 ]
 
 

@@ -8,6 +8,9 @@ from devtools import national
 from partners.models import Consortium, Prefecture, School
 from reports.disclosure import audit, threshold
 from reports.documents import ReportScope
+from reports.documents.annual import collect_annual
+from reports.documents.common import HIDDEN
+from reports.models import Kpi, KpiTarget
 from reports.release import PEOPLE, Release, release_for, survey_scopes
 from reports.rendering import build_report_files
 from reports.suppression import area_sums, suppressed
@@ -76,6 +79,8 @@ def test_the_release_passes_the_audit_and_no_file_prints_a_small_count(demo, see
     assert not audit(release.ledger), "no hidden cell can be narrowed below its protection interval"
     assert audit(release.ledger, _old_rule(release)), "the old rule let cells be worked out"
 
+    _the_headline_pages_print_only_what_the_releases_publish(release)
+
     prefectures = list(Prefecture.objects.filter(school__in=School.objects.all()).distinct().order_by("code")[:2])
     consortia = list(Consortium.objects.filter(schools__isnull=False).distinct().order_by("pk")[:2])
     scopes = [("annual", ReportScope("national"))]
@@ -89,3 +94,53 @@ def test_the_release_passes_the_audit_and_no_file_prints_a_small_count(demo, see
         path = tmp_path / f"{kind}-{scope.kind}-{scope.ident}.xlsx"
         build_report_files(kind, FY, scope, xlsx_path=str(path))
         assert not _small_counts(path), (kind, scope)
+
+
+def _the_headline_pages_print_only_what_the_releases_publish(release: Release) -> None:
+    """The annual report's three years, KPI sums and map table: each printed figure is a cell of its year's
+    release, hidden exactly when the release hides it; a KPI sum enters the ledger with the identity that makes it a
+    sum of consortia, and the audit still finds nothing it can narrow."""
+    consortia = list(Consortium.objects.filter(schools__isnull=False).distinct())
+    kpis = [
+        Kpi.objects.get_or_create(fiscal_year=FY, metric=metric, defaults={"name": metric, "source": "computed"})[0]
+        for metric in ("students_dual_system", "hours_completed")
+    ]
+    KpiTarget.objects.bulk_create(
+        [KpiTarget(consortium=c, kpi=kpi, target=50) for c in consortia for kpi in kpis], ignore_conflicts=True
+    )
+    context = collect_annual(FY, ReportScope("national"), release=release)
+
+    names = dict(Prefecture.objects.values_list("name", "pk"))
+    assert context["map_rows"]
+    for row in context["map_rows"]:
+        key = ("hours_completed", "prefecture", names[row["label"]])
+        assert (row["value"] == HIDDEN) == release.hidden(key), row
+        if row["value"] != HIDDEN:
+            assert abs(float(row["value"]) - release.ledger.cells[key].value) < 0.05
+
+    releases = {FY: release}
+    for row in context["trends"]["rows"]:
+        if row["key"] not in (*PEOPLE, "hours_completed"):
+            continue
+        for year, cell in zip((FY - 2, FY - 1, FY), row["cells"], strict=True):
+            year_release = releases.setdefault(year, release if year == FY else release_for(year))
+            key = (row["key"], "total")
+            assert (cell["value"] == HIDDEN) == year_release.hidden(key), (year, key)
+            if row["key"] in PEOPLE and cell["value"] != HIDDEN:
+                assert not 0 < cell["value"] < threshold()
+    for year, year_release in releases.items():
+        if year != FY:
+            assert not audit(year_release.ledger), year
+
+    by_name = {row["name"]: row for row in context["kpis"]}
+    for kpi in kpis:
+        row = by_name[kpi.name]
+        assert row["consortia"] == len(consortia)
+        if row["actual_sum"] is None:
+            continue
+        if kpi.metric in PEOPLE:
+            assert not 0 < row["actual_sum"] < threshold()
+        total = release.ledger.add(("kpi_sum", kpi.metric), row["actual_sum"], digits=1 if "hours" in kpi.metric else 0)
+        release.ledger.total(total, [(kpi.metric, "consortium", c.pk) for c in consortia])
+        assert release.ledger.identities[-1].get(total) == -1.0, "the printed sum is the sum of the consortia"
+    assert not audit(release.ledger), "the KPI sums give nothing hidden away"
