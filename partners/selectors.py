@@ -171,16 +171,25 @@ def matching_work(*, user, today: datetime.date) -> dict:
     }
 
 
+def upcoming_meetings(meetings: QuerySet, today: datetime.date) -> QuerySet:
+    """The meetings held from today to MEETING_HORIZON_DAYS ahead."""
+    return meetings.filter(held_on__gte=today, held_on__lte=today + datetime.timedelta(days=MEETING_HORIZON_DAYS))
+
+
+def due_action_items(today: datetime.date) -> QuerySet:
+    """Open action items due within ACTION_ITEM_HORIZON_DAYS, or past due."""
+    return ActionItem.objects.filter(
+        done=False, due_on__lte=today + datetime.timedelta(days=ACTION_ITEM_HORIZON_DAYS)
+    ).order_by("due_on", "pk")
+
+
 def meeting_work(*, user, today: datetime.date) -> dict:
-    """Meetings in the next MEETING_HORIZON_DAYS and open action items due within ACTION_ITEM_HORIZON_DAYS or past
-    due, in the user's consortia: two queries."""
+    """Meetings coming up and action items due in the user's consortia: two queries."""
     meetings = visible_to(Meeting.objects.all(), user)
-    upcoming = meetings.filter(
-        held_on__gte=today, held_on__lte=today + datetime.timedelta(days=MEETING_HORIZON_DAYS)
-    ).count()
-    items = ActionItem.objects.filter(
-        meeting__in=meetings.values("pk"),
-        done=False,
-        due_on__lte=today + datetime.timedelta(days=ACTION_ITEM_HORIZON_DAYS),
-    ).aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    upcoming = upcoming_meetings(meetings, today).count()
+    items = (
+        due_action_items(today)
+        .filter(meeting__in=meetings.values("pk"))
+        .aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
     return {"meetings_upcoming": upcoming, "action_items_due": items["due"], "action_items_overdue": items["overdue"]}

@@ -132,11 +132,11 @@ def _coordinator_work(user, today) -> tuple[list[WorkItem], dict]:
     meetings = meeting_work(user=user, today=today)
     fy = current_fiscal_year(today)
     consortium = user.scope_object if isinstance(user.scope_object, Consortium) else None
-    meetings_url = (
-        reverse("partners:consortium_detail", args=[consortium.pk]) + "#meetings"
-        if consortium
-        else reverse("partners:consortium_list")
-    )
+    def meetings_url(shown):
+        if consortium is None:
+            return reverse("partners:consortium_list")
+        return _url("partners:consortium_detail", consortium.pk, meetings=shown) + "#meetings"
+
     oldest = matching["proposals_oldest_days"]
     items = [
         WorkItem(
@@ -165,19 +165,19 @@ def _coordinator_work(user, today) -> tuple[list[WorkItem], dict]:
             _placements("missing"),
             ngettext("計 %(n)d 日", "計 %(n)d 日", work["missing_days"]) % {"n": work["missing_days"]},
         ),
-        WorkItem("meetings", _("30日以内の会議"), meetings["meetings_upcoming"], meetings_url),
+        WorkItem("meetings", _("30日以内の会議"), meetings["meetings_upcoming"], meetings_url("upcoming")),
         WorkItem(
             "action_items",
             _("期限が2週間以内のアクション項目"),
             meetings["action_items_due"],
-            meetings_url,
+            meetings_url("due"),
             _overdue_note(meetings["action_items_overdue"]),
         ),
         WorkItem(
             "pdca",
             _("PDCAの目標が未入力の事業指定"),
             _unfilled_pdca(user, fy),
-            _url("reports:pdca_list", fy=fy),
+            _url("reports:pdca_list", fy=fy, state="unfilled"),
         ),
         WorkItem("overdue", _("評価が期限切れの実習"), work["overdue_placements"], _placements("overdue")),
         WorkItem("diary", _("日誌が教員のコメント待ちの実習"), work["diary_placements"], _placements("diary")),

@@ -35,7 +35,11 @@ def need_list(request):
     labels = [dict(NeedStatus.choices).get(status, "")]
     if request.GET.get("proposal") == "none":
         labels.append(_("まだどの企業にも依頼していない"))
-    context = {"page": page, "may_create": may_create(request.user, SchoolNeed), "filter_label": "・".join(filter(None, labels))}
+    context = {
+        "page": page,
+        "may_create": may_create(request.user, SchoolNeed),
+        "filter_label": "・".join(str(label) for label in labels if label),
+    }
     return render(request, "partners/need_list.html", context)
 
 
