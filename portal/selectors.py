@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from curricula.models import DayLog, LogStatus, Placement
 from curricula.selectors import placement_work
@@ -106,7 +105,10 @@ def _company_work(user, today) -> tuple[list[WorkItem], dict]:
     matching = matching_work(user=user, today=today)
     items = [
         WorkItem(
-            "proposals", _("回答を待っている依頼"), matching["proposals_sent"], _url("partners:proposal_list", status="sent")
+            "proposals",
+            _("回答を待っている依頼"),
+            matching["proposals_sent"],
+            _url("partners:proposal_list", status="sent"),
         ),
         WorkItem("pending", _("確認を待っている実習日"), work["pending_days"], reverse("curricula:confirmations")),
         WorkItem(
@@ -132,6 +134,7 @@ def _coordinator_work(user, today) -> tuple[list[WorkItem], dict]:
     meetings = meeting_work(user=user, today=today)
     fy = current_fiscal_year(today)
     consortium = user.scope_object if isinstance(user.scope_object, Consortium) else None
+
     def meetings_url(shown):
         if consortium is None:
             return reverse("partners:consortium_list")
@@ -316,4 +319,3 @@ def national_picture(*, user, today: datetime.date | None = None) -> dict:
         "trends": charts,
         "trend_years": [labels[y] for y in years],
     }
-

@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from meister import signed_links
 from meister.scoping import acts_for_company, get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
+from partners import selectors
 from partners.forms.matching import AnswerForm, ExchangeReplyForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
 from partners.matching import FACTORS, rank_candidates
-from partners import selectors
 from partners.models import Company, Engagement, NeedStatus, Proposal, ProposalStatus, SchoolNeed
 from partners.services import matching as services
 

@@ -176,7 +176,9 @@ def test_the_prefecture_sees_its_consortia_each_linked_to_its_rows(client, busy)
     client.force_login(busy.users["prefecture"])
     context = client.get(reverse("portal:dashboard")).context
     rows = context["by_consortium"]
-    assert [row["consortium"] for row in rows] == list(Consortium.objects.filter(prefecture__code="25").order_by("name"))
+    assert [row["consortium"] for row in rows] == list(
+        Consortium.objects.filter(prefecture__code="25").order_by("name")
+    )
     work = {item.key: item for item in context["work"]}
     for column, key in enumerate(("missing", "unsigned", "overdue")):
         assert sum(row["cells"][column][0] for row in rows) == work[key].count
@@ -240,7 +242,12 @@ def _grow(demo, start: int):
     prefectures = list(Prefecture.objects.exclude(code__in=("15", "25")).order_by("code"))
     for n in range(start, start + 4):
         student = Student.objects.create(
-            school=demo.hikone, department=department, entry_year=2024, class_name="3-8", number=n, kana_name=f"ふえる {n}"
+            school=demo.hikone,
+            department=department,
+            entry_year=2024,
+            class_name="3-8",
+            number=n,
+            kana_name=f"ふえる {n}",
         )
         placement = Placement.objects.create(
             student=student,
