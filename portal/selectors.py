@@ -299,7 +299,7 @@ def national_picture(*, user, today: datetime.date | None = None) -> dict:
     ]
     charts = []
     for key, title, rows, digits in trends:
-        description = "、".join(f"{label} {float(value):,.{digits}f}" for label, value in rows)
+        description = " / ".join(f"{label} {float(value):,.{digits}f}" for label, value in rows)
         charts.append(
             {
                 "key": key,
