@@ -38,7 +38,7 @@ def need_list(request):
     context = {
         "page": page,
         "may_create": may_create(request.user, SchoolNeed),
-        "filter_label": "・".join(str(label) for label in labels if label),
+        "filter_label": " / ".join(str(label) for label in labels if label),
     }
     return render(request, "partners/need_list.html", context)
 
