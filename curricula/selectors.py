@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from curricula import schedule
 from curricula.models import (
+    AgreementStatus,
     ClassSession,
     DayLog,
     DiaryEntry,
@@ -379,3 +380,60 @@ def ties_with_school(school_id: int) -> dict[int, dict[str, int]]:
     for row in projects.values("company").annotate(n=Count("pk")):
         ties.setdefault(row["company"], {})["projects"] = row["n"]
     return ties
+
+
+# --- Work waiting on placements: the dashboards count it, the placement list filters by it -----------------------
+
+WORK_STATES = ("missing", "pending", "rejected", "unsigned", "evaluation", "overdue", "diary")
+
+
+def work_flags(placements, today: datetime.date | None = None) -> dict[int, set[str]]:
+    """For placements that went through `with_progress`, the work each one waits for, by state name: days missing,
+    pending or sent back, its 三者協定 unsigned while it runs, a mentor's evaluation due (or `overdue`), diaries
+    submitted and waiting for the teacher's comment. Two more queries whatever the number of placements."""
+    from curricula.services.evaluations import evaluations_due
+
+    today = today or clock.today()
+    placements = list(placements)
+    flags: dict[int, set[str]] = {}
+    for placement in placements:
+        p = placement.progress
+        states = {name for name in ("missing", "pending", "rejected") if getattr(p, name)}
+        if placement.agreement_status != AgreementStatus.SIGNED and placement.ends_on >= today:
+            states.add("unsigned")
+        flags[placement.pk] = states
+    for row in evaluations_due(placements, evaluator=Evaluator.MENTOR, today=today):
+        flags[row["placement"].pk] |= {"evaluation", "overdue"} if row["due"] < today else {"evaluation"}
+    for placement_id in waiting_diaries(placements).values_list("placement_id", flat=True).distinct():
+        flags[placement_id].add("diary")
+    return flags
+
+
+def waiting_diaries(placements) -> QuerySet:
+    """Diaries submitted and not yet commented on by the teacher (a returned one waits for the student)."""
+    return DiaryEntry.objects.filter(
+        placement__in=[p.pk for p in placements], status=DiaryStatus.SUBMITTED, teacher_comment=""
+    ).order_by()
+
+
+def placement_work(*, user, today: datetime.date | None = None) -> dict:
+    """What waits on the user's placements, for the dashboards: a fixed number of queries whatever their number.
+
+    Each figure is the number of rows the list behind it shows: days for the day-log list (missing, sent back),
+    placements for the placement list filtered by the same state (`work_flags`)."""
+    today = today or clock.today()
+    placements = with_progress(placements_for_user(user=user), today)
+    flags = work_flags(placements, today)
+
+    def placements_in(state):
+        return sum(1 for states in flags.values() if state in states)
+
+    return {
+        "placements": placements,
+        "flags": flags,
+        "missing_days": sum(len(p.progress.missing) for p in placements),
+        "pending_days": sum(p.progress.pending for p in placements),
+        "rejected_days": sum(p.progress.rejected for p in placements),
+        **{f"{state}_placements": placements_in(state) for state in WORK_STATES},
+        "diaries_waiting": waiting_diaries(placements).count() if flags else 0,
+    }

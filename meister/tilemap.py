@@ -69,6 +69,11 @@ def shade(value, top) -> int:
     return min(4, 1 + int(4 * float(value) / float(top) - 1e-9))
 
 
+def short(name: str) -> str:
+    """The name as a tile holds it: 滋賀県 whole, a romanised name cut to six letters (Shiga, Shizuo, Shiman)."""
+    return name[:6] if name.isascii() else name[:3]
+
+
 def tile_map(values: dict, names: dict, *, title: str, hidden_mark: str = "x", digits: int = 0) -> str:
     """SVG of the 47 tiles: `values` and `names` by prefecture code; a value equal to `hidden_mark` is hatched."""
     numbers = [float(v) for v in values.values() if v not in (None, hidden_mark)]
@@ -88,7 +93,8 @@ def tile_map(values: dict, names: dict, *, title: str, hidden_mark: str = "x", d
         fill = "url(#hidden)" if value == hidden_mark else SHADES[level]
         ink = "#fff" if level >= 3 else "#111"
         x, y = column * (TILE + GAP), 16 + row * (TILE + GAP)
-        return (x, y, TILE, TILE, fill, x + TILE / 2, y + 15, ink, names.get(code, code)[:3], x + TILE / 2, y + 31, ink)
+        label = short(names.get(code, code))
+        return (x, y, TILE, TILE, fill, x + TILE / 2, y + 15, ink, label, x + TILE / 2, y + 31, ink)
 
     tiles = format_html_join(
         "",

@@ -1,22 +1,32 @@
 """Reads of the registry, scoped to the user: the views call these first."""
 
-from django.db.models import DecimalField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum
+import datetime
+
+from django.db.models import Count, DecimalField, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from meister.fiscal import current_fiscal_year
 from meister.scoping import ScopeKind, get_for_user, visible_to
 from partners.models import (
+    ActionItem,
     Agreement,
     Company,
     Consortium,
     ContactLog,
     Department,
     DepartmentYear,
+    Meeting,
+    NeedStatus,
     Person,
     PractitionerTeaching,
     Prefecture,
+    Proposal,
+    ProposalStatus,
     School,
+    SchoolNeed,
 )
 
 
@@ -119,3 +129,67 @@ def scoping_objects(kind: str) -> QuerySet:
         ScopeKind.COMPANY: lambda: Company.objects.select_related("prefecture"),
     }
     return querysets[kind]()
+
+
+# --- Work waiting in matching and in the consortium's meetings: the dashboards count it -----------------------------
+
+# The proposal list's `status` filter: one status, or `reply` for what waits on the coordinator's answer.
+PROPOSAL_FILTERS = {
+    **{status: (status,) for status in ProposalStatus.values},
+    "reply": (ProposalStatus.QUESTION, ProposalStatus.COUNTERED),
+}
+ACTION_ITEM_HORIZON_DAYS = 14
+MEETING_HORIZON_DAYS = 30
+
+
+def proposal_filter_label(key: str) -> str:
+    if key == "reply":
+        return _("企業からの質問・条件の提案（回答待ち）")
+    return dict(ProposalStatus.choices).get(key, "")
+
+
+def without_proposal(needs: QuerySet) -> QuerySet:
+    """Needs no company has been asked about yet."""
+    return needs.filter(~Exists(Proposal.objects.filter(need=OuterRef("pk"))))
+
+
+def matching_work(*, user, today: datetime.date) -> dict:
+    """Open needs without a proposal, proposals waiting for the company (and the oldest wait in days) and those
+    waiting for the coordinator's reply: two queries."""
+    needs = without_proposal(visible_to(SchoolNeed.objects.filter(status=NeedStatus.OPEN), user)).count()
+    proposals = visible_to(Proposal.objects.all(), user).aggregate(
+        sent=Count("pk", filter=Q(status=ProposalStatus.SENT)),
+        oldest=Min("sent_at", filter=Q(status=ProposalStatus.SENT)),
+        reply=Count("pk", filter=Q(status__in=PROPOSAL_FILTERS["reply"])),
+    )
+    oldest = proposals["oldest"]
+    return {
+        "needs_without_proposal": needs,
+        "proposals_sent": proposals["sent"],
+        "proposals_oldest_days": (today - timezone.localdate(oldest)).days if oldest else None,
+        "proposals_to_reply": proposals["reply"],
+    }
+
+
+def upcoming_meetings(meetings: QuerySet, today: datetime.date) -> QuerySet:
+    """The meetings held from today to MEETING_HORIZON_DAYS ahead."""
+    return meetings.filter(held_on__gte=today, held_on__lte=today + datetime.timedelta(days=MEETING_HORIZON_DAYS))
+
+
+def due_action_items(today: datetime.date) -> QuerySet:
+    """Open action items due within ACTION_ITEM_HORIZON_DAYS, or past due."""
+    return ActionItem.objects.filter(
+        done=False, due_on__lte=today + datetime.timedelta(days=ACTION_ITEM_HORIZON_DAYS)
+    ).order_by("due_on", "pk")
+
+
+def meeting_work(*, user, today: datetime.date) -> dict:
+    """Meetings coming up and action items due in the user's consortia: two queries."""
+    meetings = visible_to(Meeting.objects.all(), user)
+    upcoming = upcoming_meetings(meetings, today).count()
+    items = (
+        due_action_items(today)
+        .filter(meeting__in=meetings.values("pk"))
+        .aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    return {"meetings_upcoming": upcoming, "action_items_due": items["due"], "action_items_overdue": items["overdue"]}

@@ -1,11 +1,31 @@
-"""Reads for the dashboards, always through the user's scope."""
+"""Reads for the dashboards, always through the user's scope.
 
-from django.db.models import Count, Q
+Each role's dashboard opens on the work waiting for it (`work_for`): every figure is the number of rows of the list it
+links to, filtered the same way, and a dashboard costs a fixed number of queries however many rows lie behind it. The
+ministry and the prefectures see the picture: a tile map by prefecture and three fiscal years of headline figures.
+"""
 
-from meister.fiscal import current_fiscal_year
-from meister.scoping import may_see_fill_rates, visible_to
-from partners.models import Company, Consortium, Designation, School
-from partners.selectors import fill_rate_by_prefecture
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from curricula.models import DayLog, LogStatus, Placement
+from curricula.selectors import placement_work
+from meister import clock
+from meister.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
+from meister.importing.pipeline import import_batches_for_user
+from meister.models import ImportKind, Role
+from meister.scoping import may_see_fill_rates, may_see_named_students, visible_to
+from meister.tilemap import tile_map
+from partners.models import Agreement, Company, Consortium, Designation, Prefecture, School
+from partners.selectors import fill_rate_by_prefecture, matching_work, meeting_work, prefecture_name_field
+from portal.charts import trend_chart
+from reports.models import KpiTarget
 
 
 def dashboard_figures(*, user) -> dict:
@@ -25,4 +45,277 @@ def dashboard_figures(*, user) -> dict:
         "designations": designations.select_related("consortium", "consortium__prefecture")[:10],
         "fill_rates": list(fill_rate_by_prefecture(user=user, fiscal_year=fy)),
         "may_see_fill_rates": may_see_fill_rates(user),
+    }
+
+
+@dataclass
+class WorkItem:
+    """One line of "what needs you now": how many, of what, and the list that shows exactly those rows."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    note: str = ""
+
+
+def _url(name: str, *args, **query) -> str:
+    url = reverse(name, args=args)
+    query = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _placements(state: str, **query) -> str:
+    return _url("curricula:placement_list", state=state, **query)
+
+
+def _overdue_note(n: int) -> str:
+    return ngettext("うち期限切れ %(n)d", "うち期限切れ %(n)d", n) % {"n": n} if n else ""
+
+
+def _teacher_work(user, today) -> tuple[list[WorkItem], dict]:
+    work = placement_work(user=user, today=today)
+    diaries = work["diaries_waiting"]
+    items = [
+        WorkItem("missing", _("未記録の実習日"), work["missing_days"], _url("curricula:day_log_list", state="missing")),
+        WorkItem(
+            "rejected", _("差し戻された実習日"), work["rejected_days"], _url("curricula:day_log_list", state="rejected")
+        ),
+        WorkItem("unsigned", _("三者協定が未締結の実習"), work["unsigned_placements"], _placements("unsigned")),
+        WorkItem(
+            "diary",
+            _("日誌が教員のコメント待ちの実習"),
+            work["diary_placements"],
+            _placements("diary"),
+            ngettext("日誌 %(n)d 件", "日誌 %(n)d 件", diaries) % {"n": diaries} if diaries else "",
+        ),
+        WorkItem(
+            "evaluation",
+            _("指導担当者の評価が期限間近・期限切れの実習"),
+            work["evaluation_placements"],
+            _placements("evaluation"),
+            _overdue_note(work["overdue_placements"]),
+        ),
+    ]
+    return items, {"placement_work": work}
+
+
+def _company_work(user, today) -> tuple[list[WorkItem], dict]:
+    work = placement_work(user=user, today=today)
+    matching = matching_work(user=user, today=today)
+    items = [
+        WorkItem(
+            "proposals",
+            _("回答を待っている依頼"),
+            matching["proposals_sent"],
+            _url("partners:proposal_list", status="sent"),
+        ),
+        WorkItem("pending", _("確認を待っている実習日"), work["pending_days"], reverse("curricula:confirmations")),
+        WorkItem(
+            "evaluation",
+            _("評価の期限が近い・期限切れの実習"),
+            work["evaluation_placements"],
+            _placements("evaluation"),
+            _overdue_note(work["overdue_placements"]),
+        ),
+    ]
+    return items, {"placement_work": work}
+
+
+def _unfilled_pdca(user, fy: int) -> int:
+    """This year's designations whose consortium has not set its PDCA targets yet: the report to be written."""
+    filled = KpiTarget.objects.filter(kpi__fiscal_year=fy).exclude(target=None).values("consortium")
+    return visible_to(Designation.objects.filter(fiscal_year=fy), user).exclude(consortium__in=filled).count()
+
+
+def _coordinator_work(user, today) -> tuple[list[WorkItem], dict]:
+    work = placement_work(user=user, today=today)
+    matching = matching_work(user=user, today=today)
+    meetings = meeting_work(user=user, today=today)
+    fy = current_fiscal_year(today)
+    consortium = user.scope_object if isinstance(user.scope_object, Consortium) else None
+
+    def meetings_url(shown):
+        if consortium is None:
+            return reverse("partners:consortium_list")
+        return _url("partners:consortium_detail", consortium.pk, meetings=shown) + "#meetings"
+
+    oldest = matching["proposals_oldest_days"]
+    items = [
+        WorkItem(
+            "needs",
+            _("まだ依頼していないニーズ"),
+            matching["needs_without_proposal"],
+            _url("partners:need_list", status="open", proposal="none"),
+        ),
+        WorkItem(
+            "proposals",
+            _("企業の回答を待っている依頼"),
+            matching["proposals_sent"],
+            _url("partners:proposal_list", status="sent"),
+            ngettext("最長 %(n)d 日待ち", "最長 %(n)d 日待ち", oldest) % {"n": oldest} if oldest is not None else "",
+        ),
+        WorkItem(
+            "replies",
+            _("企業からの質問・条件の提案"),
+            matching["proposals_to_reply"],
+            _url("partners:proposal_list", status="reply"),
+        ),
+        WorkItem(
+            "missing",
+            _("未記録の日がある実習"),
+            work["missing_placements"],
+            _placements("missing"),
+            ngettext("計 %(n)d 日", "計 %(n)d 日", work["missing_days"]) % {"n": work["missing_days"]},
+        ),
+        WorkItem("meetings", _("30日以内の会議"), meetings["meetings_upcoming"], meetings_url("upcoming")),
+        WorkItem(
+            "action_items",
+            _("期限が2週間以内のアクション項目"),
+            meetings["action_items_due"],
+            meetings_url("due"),
+            _overdue_note(meetings["action_items_overdue"]),
+        ),
+        WorkItem(
+            "pdca",
+            _("PDCAの目標が未入力の事業指定"),
+            _unfilled_pdca(user, fy),
+            _url("reports:pdca_list", fy=fy, state="unfilled"),
+        ),
+        WorkItem("overdue", _("評価が期限切れの実習"), work["overdue_placements"], _placements("overdue")),
+        WorkItem("diary", _("日誌が教員のコメント待ちの実習"), work["diary_placements"], _placements("diary")),
+        WorkItem("unsigned", _("三者協定が未締結の実習"), work["unsigned_placements"], _placements("unsigned")),
+    ]
+    return items, {"placement_work": work}
+
+
+CONSORTIUM_STATES = ("missing", "unsigned", "overdue")
+
+
+def _by_consortium(user, work) -> list[dict]:
+    """Per consortium in scope: its placements with missing logs, unsigned agreements and overdue evaluations, each
+    with the placement list filtered to it. Two queries: the consortia, and which of them each school belongs to."""
+    consortia = list(visible_to(Consortium.objects.all(), user).order_by("name"))
+    school_ids = {placement.student.school_id for placement in work["placements"]}
+    member_of: dict[int, list[int]] = {}
+    links = Consortium.schools.through.objects.filter(school__in=school_ids, consortium__in=consortia)
+    for school_id, consortium_id in links.values_list("school_id", "consortium_id"):
+        member_of.setdefault(school_id, []).append(consortium_id)
+    counts = {c.pk: dict.fromkeys(CONSORTIUM_STATES, 0) for c in consortia}
+    for placement in work["placements"]:
+        for consortium_id in member_of.get(placement.student.school_id, []):
+            for state in CONSORTIUM_STATES:
+                counts[consortium_id][state] += state in work["flags"][placement.pk]
+    return [
+        {
+            "consortium": c,
+            "cells": [(counts[c.pk][state], _placements(state, consortium=c.pk)) for state in CONSORTIUM_STATES],
+        }
+        for c in consortia
+    ]
+
+
+PARTNER_IMPORTS = (ImportKind.SCHOOLS, ImportKind.COMPANIES, ImportKind.CONTACTS, ImportKind.CALENDARS)
+
+
+def _prefecture_work(user, today) -> tuple[list[WorkItem], dict]:
+    work = placement_work(user=user, today=today)
+    fy = current_fiscal_year(today)
+    first, last = fiscal_year_bounds(fy)
+    agreements = visible_to(Agreement.objects.all(), user).aggregate(
+        total=Count("pk"), this_year=Count("pk", filter=Q(signed_on__range=(first, last)))
+    )
+    items = [
+        WorkItem("missing", _("未記録の日がある実習"), work["missing_placements"], _placements("missing")),
+        WorkItem("unsigned", _("三者協定が未締結の実習"), work["unsigned_placements"], _placements("unsigned")),
+        WorkItem("overdue", _("評価が期限切れの実習"), work["overdue_placements"], _placements("overdue")),
+        WorkItem(
+            "agreements",
+            _("連携協定"),
+            agreements["total"],
+            reverse("partners:agreement_list"),
+            _("今年度の締結 %(n)d") % {"n": agreements["this_year"]},
+        ),
+    ]
+    imports = import_batches_for_user(user=user).filter(kind__in=PARTNER_IMPORTS)[:5]
+    return items, {"by_consortium": _by_consortium(user, work), "recent_imports": list(imports)}
+
+
+WORK = {
+    Role.TEACHER: _teacher_work,
+    Role.COMPANY: _company_work,
+    Role.COORDINATOR: _coordinator_work,
+    Role.PREFECTURE: _prefecture_work,
+}
+
+
+def work_for(*, user, today: datetime.date | None = None) -> dict:
+    """The work waiting for the user's role: `work` (WorkItem lines) and what the role's dashboard shows beside."""
+    build = WORK.get(user.role)
+    if build is None or not may_see_named_students(user):
+        return {"work": []}
+    items, extra = build(user, today or clock.today())
+    return {"work": items, **extra}
+
+
+def national_picture(*, user, today: datetime.date | None = None) -> dict:
+    """This year's designations and placements by prefecture on the tile map (with the table beside it), and three
+    fiscal years of designations, placements and confirmed hours: six queries whatever the data's size."""
+    fy = current_fiscal_year(today or clock.today())
+    years = [fy - 2, fy - 1, fy]
+    language = "en" if (get_language() or "ja").startswith("en") else "ja"
+    labels = {year: fiscal_year_label(year, language) for year in years}
+    name_field = prefecture_name_field()
+    names = dict(Prefecture.objects.values_list("code", name_field))
+    designated = dict(
+        visible_to(Designation.objects.filter(fiscal_year=fy), user)
+        .order_by()
+        .values_list("consortium__prefecture__code")
+        .annotate(n=Count("pk"))
+    )
+    designations = {code: designated.get(code, 0) for code in names}
+    first, last = fiscal_year_bounds(fy)
+    placements_now = visible_to(Placement.objects.filter(starts_on__range=(first, last)), user)
+    placements = dict(
+        placements_now.order_by().values_list("student__school__prefecture__code").annotate(n=Count("pk"))
+    )
+    by_year = dict(
+        visible_to(Designation.objects.filter(fiscal_year__in=years), user)
+        .order_by()
+        .values_list("fiscal_year")
+        .annotate(n=Count("pk"))
+    )
+    bounds = {year: fiscal_year_bounds(year) for year in years}
+    placed = visible_to(Placement.objects.all(), user).aggregate(
+        **{f"y{year}": Count("pk", filter=Q(starts_on__range=bounds[year])) for year in years}
+    )
+    hours = visible_to(DayLog.objects.filter(status=LogStatus.CONFIRMED), user).aggregate(
+        **{f"y{year}": Sum("hours", filter=Q(day__range=bounds[year])) for year in years}
+    )
+    trends = [
+        ("designations", _("事業指定の件数"), [(labels[y], by_year.get(y, 0)) for y in years], 0),
+        ("placements", _("実習の受入れ件数"), [(labels[y], placed[f"y{y}"] or 0) for y in years], 0),
+        ("hours", _("確認済みの実習時間数"), [(labels[y], hours[f"y{y}"] or 0) for y in years], 0),
+    ]
+    charts = []
+    for key, title, rows, digits in trends:
+        description = " / ".join(f"{label} {float(value):,.{digits}f}" for label, value in rows)
+        charts.append(
+            {
+                "key": key,
+                "title": title,
+                "rows": rows,
+                "svg": trend_chart(rows, key=key, title=title, description=description, digits=digits),
+            }
+        )
+    map_title = _("%(fy)sの事業指定（都道府県別）") % {"fy": labels[fy]}
+    return {
+        "map_svg": tile_map(designations, names, title=map_title),
+        "map_title": map_title,
+        "map_rows": [
+            (names.get(code, code), designations.get(code, 0), placements.get(code, 0))
+            for code in sorted(set(designated) | set(placements))
+        ],
+        "trends": charts,
+        "trend_years": [labels[y] for y in years],
     }

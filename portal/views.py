@@ -9,10 +9,12 @@ from django.views.decorators.cache import never_cache
 from meister.middleware import for_students
 from meister.models import Role
 from meister.scoping import sees_own_world_only
-from portal.selectors import dashboard_figures
+from portal.selectors import dashboard_figures, national_picture, work_for
 from reports.models import ReportRun
 
 DASHBOARD_TEMPLATES = {role: f"dashboards/{role}.html" for role in Role.values}
+# The dashboards that show the map by prefecture and the fiscal-year trends.
+PICTURES = {Role.MINISTRY: national_picture, Role.PREFECTURE: national_picture}
 
 
 @for_students
@@ -22,6 +24,10 @@ def dashboard(request):
     if sees_own_world_only(user):
         return redirect("curricula:student_home")
     context = dashboard_figures(user=user)
+    context.update(work_for(user=user))
+    picture = PICTURES.get(user.role)
+    if picture:
+        context.update(picture(user=user))
     context["scope_object"] = user.scope_object
     context["recent_runs"] = ReportRun.objects.visible_to(user).select_related("prefecture", "consortium")[:5]
     template = DASHBOARD_TEMPLATES.get(user.role, "dashboards/no_role.html")

@@ -132,6 +132,10 @@ def pdca_list(request):
         .exclude(target=None)
         .values_list("consortium_id", flat=True)
     )
+    unfilled_only = request.GET.get("state") == "unfilled"
+    if unfilled_only:
+        # The dashboards' "targets still to set": consortia designated this year whose targets are not in yet.
+        consortia = consortia.filter(designations__fiscal_year=fy).exclude(pk__in=filled)
     return render(
         request,
         "reports/pdca_list.html",
@@ -139,6 +143,7 @@ def pdca_list(request):
             "fy": fy,
             "years": _year_links(fy),
             "rows": [(c, c.pk in filled) for c in consortia],
+            "unfilled_only": unfilled_only,
             "kpi_count": visible_to(Kpi.objects.filter(fiscal_year=fy), request.user).count(),
         },
     )

@@ -185,12 +185,11 @@ STATES = {
     "missing": gettext_lazy("未記録の日あり"),
     "pending": gettext_lazy("確認待ちあり"),
     "rejected": gettext_lazy("差し戻しあり"),
+    "unsigned": gettext_lazy("三者協定が未締結（実習中・実習前）"),
+    "evaluation": gettext_lazy("指導担当者の評価が期限間近・期限切れ"),
+    "overdue": gettext_lazy("指導担当者の評価が期限切れ"),
+    "diary": gettext_lazy("日誌が教員のコメント待ち"),
 }
-
-
-def _state_matches(placement, state):
-    p = placement.progress
-    return {"missing": bool(p.missing), "pending": bool(p.pending), "rejected": bool(p.rejected)}.get(state, True)
 
 
 @login_required
@@ -206,10 +205,14 @@ def placement_list(request):
     company = plain_int(request.GET.get("company"))
     if company:
         placements = placements.filter(company_id=company)
+    consortium = plain_int(request.GET.get("consortium"))
+    if consortium:
+        placements = placements.filter(student__school__consortia=consortium)
     rows = selectors.with_progress(placements)
     state = request.GET.get("state")
     if state in STATES:
-        rows = [row for row in rows if _state_matches(row, state)]
+        flags = selectors.work_flags(rows)
+        rows = [row for row in rows if state in flags[row.pk]]
     if request.GET.get("export") in {"csv", "xlsx"}:
         return exporters.PlacementExporter(rows).response(request.GET["export"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -221,6 +224,7 @@ def placement_list(request):
         "kind": kind,
         "companies": _companies_of(user),
         "company": str(company or ""),
+        "consortium": consortium,
         "can_log": may_create(user, DayLog),
         "may_create": may_create(user, Placement),
         "full_names": may_see_full_names(user, Student),

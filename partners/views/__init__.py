@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from meister import clock
 from meister.fiscal import current_fiscal_year
 from meister.scoping import may_change, may_create, save_in_scope, speaks_for_company, visible_to
 from partners import exporters, selectors, services
@@ -220,12 +222,29 @@ def consortium_detail(request, pk):
         "designations": visible_to(consortium.designations.all(), user),
         "stages": consortium.stages.all(),
         "agreements": visible_to(consortium.agreements.all(), user),
-        "meetings": consortium.meetings.prefetch_related("action_items"),
+        **_meetings_shown(consortium, request.GET.get("meetings")),
         "consultations": consortium.consultations.select_related("advisor"),
         "can_record": may_change(user, Meeting(consortium=consortium)),
         "can_designate": may_change(user, Designation(consortium=consortium)),
     }
     return render(request, "partners/consortium_detail.html", context)
+
+
+def _meetings_shown(consortium, shown) -> dict:
+    """All the consortium's meetings, or (`?meetings=upcoming`) those coming up, or (`?meetings=due`) those with
+    action items due, each showing only those items: the lists behind the coordinator's dashboard."""
+    today = clock.today()
+    meetings = consortium.meetings.all()
+    if shown == "upcoming":
+        meetings = selectors.upcoming_meetings(meetings, today).prefetch_related("action_items")
+        return {"meetings": meetings, "meetings_filter": _("30日以内の会議")}
+    if shown == "due":
+        items = selectors.due_action_items(today)
+        meetings = meetings.filter(pk__in=items.values("meeting")).prefetch_related(
+            Prefetch("action_items", queryset=items)
+        )
+        return {"meetings": meetings, "meetings_filter": _("期限が2週間以内のアクション項目")}
+    return {"meetings": meetings.prefetch_related("action_items"), "meetings_filter": ""}
 
 
 @login_required

@@ -11,9 +11,10 @@ from django.views.decorators.cache import never_cache
 from meister import signed_links
 from meister.scoping import acts_for_company, get_for_user, may_change, may_create, save_in_scope, visible_to
 from meister.validators import plain_int
+from partners import selectors
 from partners.forms.matching import AnswerForm, ExchangeReplyForm, FeedbackForm, NeedForm, ProposalForm, RankingForm
 from partners.matching import FACTORS, rank_candidates
-from partners.models import Company, Engagement, Proposal, ProposalStatus, SchoolNeed
+from partners.models import Company, Engagement, NeedStatus, Proposal, ProposalStatus, SchoolNeed
 from partners.services import matching as services
 
 
@@ -26,12 +27,20 @@ def _need(user, pk, *, change=False) -> SchoolNeed:
 def need_list(request):
     needs = visible_to(SchoolNeed.objects.select_related("school"), request.user)
     status = request.GET.get("status")
-    if status:
+    if status in NeedStatus.values:
         needs = needs.filter(status=status)
+    if request.GET.get("proposal") == "none":
+        needs = selectors.without_proposal(needs)
     page = Paginator(needs, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "partners/need_list.html", {"page": page, "may_create": may_create(request.user, SchoolNeed)}
-    )
+    labels = [dict(NeedStatus.choices).get(status, "")]
+    if request.GET.get("proposal") == "none":
+        labels.append(_("まだどの企業にも依頼していない"))
+    context = {
+        "page": page,
+        "may_create": may_create(request.user, SchoolNeed),
+        "filter_label": " / ".join(str(label) for label in labels if label),
+    }
+    return render(request, "partners/need_list.html", context)
 
 
 @login_required
@@ -224,8 +233,12 @@ def proposal_answer_link(request, token):
 @login_required
 def proposal_list(request):
     proposals = visible_to(Proposal.objects.select_related("need", "need__school", "company"), request.user)
+    status = request.GET.get("status")
+    if status in selectors.PROPOSAL_FILTERS:
+        proposals = proposals.filter(status__in=selectors.PROPOSAL_FILTERS[status])
     page = Paginator(proposals, 50).get_page(request.GET.get("page"))
-    return render(request, "partners/proposal_list.html", {"page": page})
+    label = selectors.proposal_filter_label(status) if status in selectors.PROPOSAL_FILTERS else ""
+    return render(request, "partners/proposal_list.html", {"page": page, "filter_label": label})
 
 
 @login_required

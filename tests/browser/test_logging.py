@@ -26,7 +26,7 @@ def test_teacher_logs_wednesday_and_mentor_confirms_by_link(page, browser, live_
         expect(week).to_contain_text(placement.student.kana_name)
     expect(week).to_contain_text("株式会社湖東精機")
     expect(week).to_contain_text("近江エンジニアリング株式会社")
-    missing_before = int(page.get_by_test_id("missing-total").inner_text())
+    missing_before = int(page.get_by_test_id("work-missing").get_by_test_id("work-count").inner_text())
     card = page.locator(f'[data-testid="card-row"][data-placement="{aoki.pk}"]')
     aoki_hours_before = float(card.get_by_test_id("card-hours").inner_text().split("/")[0])
 
@@ -64,7 +64,7 @@ def test_teacher_logs_wednesday_and_mentor_confirms_by_link(page, browser, live_
     mentor.context.close()
 
     page.goto(f"{live_server.url}/")
-    missing_after = int(page.get_by_test_id("missing-total").inner_text())
+    missing_after = int(page.get_by_test_id("work-missing").get_by_test_id("work-count").inner_text())
     assert missing_after == missing_before - 6
     aoki_hours_after = float(card.get_by_test_id("card-hours").inner_text().split("/")[0])
     assert aoki_hours_after == aoki_hours_before + float(aoki_pending_hours)

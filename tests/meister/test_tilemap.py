@@ -18,3 +18,9 @@ def test_values_are_printed_not_carried_by_shade_alone():
     assert len(re.findall(r"<rect x=", svg)) == 47
     assert shade(3000, 3000) == 4 and shade(0, 3000) == 0 and shade(120, 3000) == 1
     assert tile_rows({"01": 120, "13": 3000}, names) == [("北海道", 120), ("東京都", 3000)]
+
+
+def test_a_romanised_name_keeps_enough_letters_to_tell_neighbours_apart():
+    from meister.tilemap import short
+
+    assert [short(n) for n in ("滋賀県", "Shiga", "Shizuoka", "Shimane")] == ["滋賀県", "Shiga", "Shizuo", "Shiman"]
