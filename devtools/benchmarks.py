@@ -33,7 +33,7 @@ from django.urls import reverse
 from devtools.loadtest import Target, percentile, run_load
 from devtools.national import LOG_DAY, PERSONA_PREFIX, corporate_number, persona_need
 from meister.middleware import LOGIN_STAMP
-from meister.models import User
+from meister.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -48,51 +48,101 @@ def persona(name: str) -> User:
     return User.objects.get(username=f"{PERSONA_PREFIX}{name}")
 
 
-def main_pages() -> list[Page]:
-    """The main page of each role that issue 8 names, plus the hello-world baseline served by the same server."""
+def student_persona() -> User:
+    """A student of the teacher persona's school who has a placement, signed in with their school account.
+
+    The generator makes the staff personas only; this one is linked here once, on first use."""
+    from curricula.models import Student
+
+    name = f"{PERSONA_PREFIX}student"
+    user = User.objects.filter(username=name).first()
+    if user is None:
+        school = persona("teacher").school_id
+        student = (
+            Student.objects.filter(school_id=school, account=None, placements__isnull=False).order_by("pk").first()
+        )
+        user = User.objects.create(username=name, role=Role.STUDENT, school_id=school)
+        student.account = user
+        student.save(update_fields=["account"])
+    return user
+
+
+def _mentor_link() -> str:
+    """The signed link a mentor of the teacher persona's school follows from the reminder e-mail."""
+    from curricula import links
+    from curricula.models import DayLog, LogStatus
+
+    teacher = persona("teacher")
+    pending = DayLog.objects.filter(
+        placement__student__school_id=teacher.school_id, status=LogStatus.PENDING, placement__mentor__isnull=False
+    )
+    mentor = pending.order_by("placement__mentor").values_list("placement__mentor", flat=True).first()
+    return links.CONFIRMATION.path(mentor)
+
+
+def daily_pages() -> list[Page]:
+    """Every page a role uses daily, plus the hello-world baseline served by the same server."""
+    from curricula.models import Placement
+
     need = persona_need(persona("coordinator"))
+    student_persona()
+    placement = Placement.objects.filter(student__school_id=persona("teacher").school_id).order_by("pk").first()
+    dashboard = reverse("portal:dashboard")
     return [
         Page("hello", "Hello-world view (baseline)", None, "/bench/hello/"),
+        Page("public_index", "Public: index", None, reverse("showcase:index")),
+        Page("ministry_dashboard", "Ministry: dashboard", "ministry", dashboard),
+        Page("ministry_placements", "Ministry: placement counts", "ministry", reverse("curricula:placement_list")),
+        Page("prefecture_dashboard", "Prefecture: dashboard", "prefecture", dashboard),
+        Page("prefecture_schools", "Prefecture: school list", "prefecture", reverse("partners:school_list")),
+        Page("coordinator_dashboard", "Coordinator: dashboard", "coordinator", dashboard),
+        Page("coordinator_needs", "Coordinator: needs", "coordinator", reverse("partners:need_list")),
         Page(
             "coordinator_candidates",
             "Coordinator: candidates for a need",
             "coordinator",
             reverse("partners:need_candidates", args=[need.pk]),
         ),
+        Page("teacher_dashboard", "Teacher: dashboard", "teacher", dashboard),
         Page("teacher_logging", "Teacher: one day's logging screen", "teacher", f"/curricula/log/{LOG_DAY}/"),
         Page("placement_list", "Teacher: placement list", "teacher", reverse("curricula:placement_list")),
-        Page("ministry_dashboard", "Ministry: dashboard", "ministry", reverse("portal:dashboard")),
+        Page(
+            "placement_detail",
+            "Teacher: one placement",
+            "teacher",
+            reverse("curricula:placement_detail", args=[placement.pk]),
+        ),
+        Page("teacher_students", "Teacher: student list", "teacher", reverse("curricula:student_list")),
+        Page("teacher_day_logs", "Teacher: day log list", "teacher", reverse("curricula:day_log_list")),
+        Page("company_dashboard", "Company: dashboard", "company", dashboard),
+        Page("company_confirmations", "Company: days to confirm", "company", reverse("curricula:confirmations")),
+        Page("mentor_link", "Mentor: days to confirm by e-mailed link", None, _mentor_link()),
+        Page("student_home", "Student: home", "student", reverse("curricula:student_home")),
     ]
 
 
 def role_pages() -> list[Page]:
-    """The main pages of every role, for the load test."""
-    pages = [page for page in main_pages() if page.persona]
-    dashboard = reverse("portal:dashboard")
-    pages += [
-        Page("prefecture_dashboard", "Prefecture: dashboard", "prefecture", dashboard),
-        Page("prefecture_schools", "Prefecture: school list", "prefecture", reverse("partners:school_list")),
-        Page("coordinator_dashboard", "Coordinator: dashboard", "coordinator", dashboard),
-        Page("teacher_dashboard", "Teacher: dashboard", "teacher", dashboard),
-        Page("company_dashboard", "Company: dashboard", "company", dashboard),
-        Page("company_confirmations", "Company: days to confirm", "company", reverse("curricula:confirmations")),
-        Page("ministry_placements", "Ministry: placement counts", "ministry", reverse("curricula:placement_list")),
-    ]
-    return pages
+    """Every role's daily pages without the baseline, for the load test and the query counts."""
+    return [page for page in daily_pages() if page.key != "hello"]
 
 
-# --- query counts ---------------------------------------------------------------------------------------------
+# --- query counts and where a request's time goes ----------------------------------------------------------------
+
+
+def _client(page: Page) -> Client:
+    client = Client()
+    if page.persona:
+        client.force_login(persona(page.persona))
+    return client
 
 
 def query_counts(pages: list[Page]) -> dict[str, int]:
     """Queries per page, on its second request (the first may fill per-process caches)."""
     counts = {}
     for page in pages:
-        client = Client()
-        if page.persona:
-            client.force_login(persona(page.persona))
         if page.key == "hello":
             continue
+        client = _client(page)
         client.get(page.path)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(page.path)
@@ -100,6 +150,31 @@ def query_counts(pages: list[Page]) -> dict[str, int]:
             raise RuntimeError(f"{page.path} as {page.persona}: HTTP {response.status_code}")
         counts[page.key] = len(captured.captured_queries)
     return counts
+
+
+def time_split(pages: list[Page], *, repeat: int = 8) -> dict[str, dict]:
+    """Each page requested `repeat` times in this process (Django's test client, no web server): the median
+    whole request and the median time its queries took in PostgreSQL (as the database cursor measures them),
+    so that the rest (ORM row building, forms, templates, middleware) is measured too, not guessed."""
+    split = {}
+    for page in pages:
+        client = _client(page)
+        client.get(page.path)
+        totals, sql = [], []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                client.get(page.path)
+                totals.append(time.perf_counter() - start)
+            sql.append(sum(float(query["time"]) for query in captured.captured_queries))
+        whole, in_sql = statistics.median(totals) * 1000, statistics.median(sql) * 1000
+        split[page.key] = {
+            "request_ms": round(whole, 1),
+            "sql_ms": round(in_sql, 1),
+            "rest_ms": round(max(whole - in_sql, 0), 1),
+            "sql_share": round(in_sql / whole, 2) if whole else None,
+        }
+    return split
 
 
 # --- the web server and its sessions -----------------------------------------------------------------------------
