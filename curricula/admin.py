@@ -47,6 +47,22 @@ class StudentAdmin(admin.ModelAdmin):
     search_fields = ["kana_name"]
     autocomplete_fields = ["school"]
 
+    # A student moved to another school or deleted takes their placements' counts along.
+    def save_model(self, request, obj, form, change):
+        was_at = Student.objects.filter(pk=obj.pk).values_list("school_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if was_at not in (None, obj.school_id):
+            tallies_recount(school_ids=[was_at, obj.school_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        tallies_recount(school_ids=[obj.school_id])
+
+    def delete_queryset(self, request, queryset):
+        schools = set(queryset.values_list("school", flat=True))
+        super().delete_queryset(request, queryset)
+        tallies_recount(school_ids=schools)
+
 
 @admin.register(Placement)
 class PlacementAdmin(admin.ModelAdmin):
