@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curricula import services
-from curricula.admin import PlacementAdmin
-from curricula.models import ALL_KINDS, DayLog, LogStatus, Placement, PlacementKind, PlacementTally
+from curricula.admin import PlacementAdmin, StudentAdmin
+from curricula.models import ALL_KINDS, DayLog, LogStatus, Placement, PlacementKind, PlacementTally, Student
 from curricula.tallies import tallies_rebuild
 from devtools import national
 from tests.curricula.test_logging import hikone_placements, last_wednesday, row_data
@@ -67,6 +67,8 @@ def test_the_running_tallies_equal_a_rebuild_after_confirm_reject_undo_and_delet
     services.placement_save(user=teacher, placement=moved)
     deleted = Placement.objects.filter(student__school=demo.hikone).exclude(pk=moved.pk).order_by("pk").last()
     PlacementAdmin(Placement, admin.site).delete_model(None, deleted)
+    leaver = Placement.objects.filter(student__school=demo.kaiyo).order_by("pk").first().student
+    StudentAdmin(Student, admin.site).delete_model(None, leaver)  # their placements go with them
 
     kept = _tallies()
     assert kept != before
