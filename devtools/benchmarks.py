@@ -208,12 +208,13 @@ def gunicorn_server(workers: int = 3):
     process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
-                urllib.request.urlopen(url + "/healthz", timeout=5).close()
+                urllib.request.urlopen(url + "/healthz", timeout=10).close()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            # Refused while it binds, or no answer in time while its workers start on a busy machine: ask again.
+            except (urllib.error.URLError, OSError):
                 if time.monotonic() > deadline or process.poll() is not None:
                     log.seek(0)
                     raise RuntimeError("gunicorn did not start:\n" + log.read().decode(errors="replace")) from None
