@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from curricula.models import ClassSession, DayLog, DayLogEvent, Destination, JointProject, Placement, Student, Subject
 from curricula.services.sessions import class_session_delete, class_session_save
+from curricula.tallies import school_of_placement, tallies_recount
 
 
 @admin.register(Subject)
@@ -46,6 +47,22 @@ class StudentAdmin(admin.ModelAdmin):
     search_fields = ["kana_name"]
     autocomplete_fields = ["school"]
 
+    # A student moved to another school or deleted takes their placements' counts along.
+    def save_model(self, request, obj, form, change):
+        was_at = Student.objects.filter(pk=obj.pk).values_list("school_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if was_at not in (None, obj.school_id):
+            tallies_recount(school_ids=[was_at, obj.school_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        tallies_recount(school_ids=[obj.school_id])
+
+    def delete_queryset(self, request, queryset):
+        schools = set(queryset.values_list("school", flat=True))
+        super().delete_queryset(request, queryset)
+        tallies_recount(school_ids=schools)
+
 
 @admin.register(Placement)
 class PlacementAdmin(admin.ModelAdmin):
@@ -54,6 +71,21 @@ class PlacementAdmin(admin.ModelAdmin):
     search_fields = ["student__kana_name", "company__name"]
     autocomplete_fields = ["company", "mentor"]
     raw_id_fields = ["student"]
+
+    def save_model(self, request, obj, form, change):
+        was_at = school_of_placement(obj.pk)
+        super().save_model(request, obj, form, change)
+        tallies_recount(school_ids=[was_at, obj.student.school_id])
+
+    def delete_model(self, request, obj):
+        was_at = school_of_placement(obj.pk)
+        super().delete_model(request, obj)
+        tallies_recount(school_ids=[was_at])
+
+    def delete_queryset(self, request, queryset):
+        schools = set(queryset.values_list("student__school", flat=True))
+        super().delete_queryset(request, queryset)
+        tallies_recount(school_ids=schools)
 
 
 class DayLogEventInline(admin.TabularInline):
@@ -73,6 +105,21 @@ class DayLogAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
     raw_id_fields = ["placement"]
     inlines = [DayLogEventInline]
+
+    # Edited here, a day may change its hours or status without a service: count its school again.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tallies_recount(school_ids=[school_of_placement(obj.placement_id)])
+
+    def delete_model(self, request, obj):
+        school = school_of_placement(obj.placement_id)
+        super().delete_model(request, obj)
+        tallies_recount(school_ids=[school])
+
+    def delete_queryset(self, request, queryset):
+        schools = set(queryset.values_list("placement__student__school", flat=True))
+        super().delete_queryset(request, queryset)
+        tallies_recount(school_ids=schools)
 
 
 @admin.register(Destination)

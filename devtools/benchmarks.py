@@ -20,7 +20,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
@@ -28,71 +27,30 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
+from devtools.bench_pages import Page, daily_pages, persona, role_pages  # noqa: F401 (read as benchmarks.*)
 from devtools.loadtest import Target, percentile, run_load
-from devtools.national import LOG_DAY, PERSONA_PREFIX, corporate_number, persona_need
+from devtools.national import corporate_number, persona_need
 from meister.middleware import LOGIN_STAMP
 from meister.models import User
 
-
-@dataclass(frozen=True)
-class Page:
-    key: str
-    label: str
-    persona: str | None  # None: anonymous
-    path: str
+# --- query counts and where a request's time goes ----------------------------------------------------------------
 
 
-def persona(name: str) -> User:
-    return User.objects.get(username=f"{PERSONA_PREFIX}{name}")
-
-
-def main_pages() -> list[Page]:
-    """The main page of each role that issue 8 names, plus the hello-world baseline served by the same server."""
-    need = persona_need(persona("coordinator"))
-    return [
-        Page("hello", "Hello-world view (baseline)", None, "/bench/hello/"),
-        Page(
-            "coordinator_candidates",
-            "Coordinator: candidates for a need",
-            "coordinator",
-            reverse("partners:need_candidates", args=[need.pk]),
-        ),
-        Page("teacher_logging", "Teacher: one day's logging screen", "teacher", f"/curricula/log/{LOG_DAY}/"),
-        Page("placement_list", "Teacher: placement list", "teacher", reverse("curricula:placement_list")),
-        Page("ministry_dashboard", "Ministry: dashboard", "ministry", reverse("portal:dashboard")),
-    ]
-
-
-def role_pages() -> list[Page]:
-    """The main pages of every role, for the load test."""
-    pages = [page for page in main_pages() if page.persona]
-    dashboard = reverse("portal:dashboard")
-    pages += [
-        Page("prefecture_dashboard", "Prefecture: dashboard", "prefecture", dashboard),
-        Page("prefecture_schools", "Prefecture: school list", "prefecture", reverse("partners:school_list")),
-        Page("coordinator_dashboard", "Coordinator: dashboard", "coordinator", dashboard),
-        Page("teacher_dashboard", "Teacher: dashboard", "teacher", dashboard),
-        Page("company_dashboard", "Company: dashboard", "company", dashboard),
-        Page("company_confirmations", "Company: days to confirm", "company", reverse("curricula:confirmations")),
-        Page("ministry_placements", "Ministry: placement counts", "ministry", reverse("curricula:placement_list")),
-    ]
-    return pages
-
-
-# --- query counts ---------------------------------------------------------------------------------------------
+def _client(page: Page) -> Client:
+    client = Client()
+    if page.persona:
+        client.force_login(persona(page.persona))
+    return client
 
 
 def query_counts(pages: list[Page]) -> dict[str, int]:
     """Queries per page, on its second request (the first may fill per-process caches)."""
     counts = {}
     for page in pages:
-        client = Client()
-        if page.persona:
-            client.force_login(persona(page.persona))
         if page.key == "hello":
             continue
+        client = _client(page)
         client.get(page.path)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(page.path)
@@ -100,6 +58,31 @@ def query_counts(pages: list[Page]) -> dict[str, int]:
             raise RuntimeError(f"{page.path} as {page.persona}: HTTP {response.status_code}")
         counts[page.key] = len(captured.captured_queries)
     return counts
+
+
+def time_split(pages: list[Page], *, repeat: int = 8) -> dict[str, dict]:
+    """Each page requested `repeat` times in this process (Django's test client, no web server): the median
+    whole request and the median time its queries took in PostgreSQL (as the database cursor measures them),
+    so that the rest (ORM row building, forms, templates, middleware) is measured too, not guessed."""
+    split = {}
+    for page in pages:
+        client = _client(page)
+        client.get(page.path)
+        totals, sql = [], []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                client.get(page.path)
+                totals.append(time.perf_counter() - start)
+            sql.append(sum(float(query["time"]) for query in captured.captured_queries))
+        whole, in_sql = statistics.median(totals) * 1000, statistics.median(sql) * 1000
+        split[page.key] = {
+            "request_ms": round(whole, 1),
+            "sql_ms": round(in_sql, 1),
+            "rest_ms": round(max(whole - in_sql, 0), 1),
+            "sql_share": round(in_sql / whole, 2) if whole else None,
+        }
+    return split
 
 
 # --- the web server and its sessions -----------------------------------------------------------------------------
@@ -133,12 +116,13 @@ def gunicorn_server(workers: int = 3):
     process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
-                urllib.request.urlopen(url + "/healthz", timeout=5).close()
+                urllib.request.urlopen(url + "/healthz", timeout=10).close()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            # Refused while it binds, or no answer in time while its workers start on a busy machine: ask again.
+            except (urllib.error.URLError, OSError):
                 if time.monotonic() > deadline or process.poll() is not None:
                     log.seek(0)
                     raise RuntimeError("gunicorn did not start:\n" + log.read().decode(errors="replace")) from None

@@ -14,4 +14,5 @@ from curricula.models.placements import *  # noqa: F403
 from curricula.models.roster import *  # noqa: F403
 from curricula.models.roster import STAYING, cached_class_name  # noqa: F401
 from curricula.models.students import *  # noqa: F403
+from curricula.models.tallies import *  # noqa: F403
 from curricula.models.teaching import *  # noqa: F403

@@ -17,8 +17,10 @@ from curricula.models import (
     EventAction,
     LogStatus,
     Placement,
+    Student,
 )
 from curricula.services.rollover import student_enrolment_ensure
+from curricula.tallies import school_of_placement, tallies_recount, tally_confirmed_hours
 from meister import clock, mailing
 from meister.fiscal import current_fiscal_year
 from meister.scoping import (
@@ -115,6 +117,7 @@ def day_log_confirm(*, log: DayLog, user=None, actor: str, feedback: str = "") -
     log.rejection_reason = ""
     log.confirmed_at = timezone.now()
     log.save()
+    tally_confirmed_hours(log=log, sign=1)
     _event(log, user=user, actor=actor, action=EventAction.CONFIRMED, old_status=old_status, note=feedback)
     return log
 
@@ -159,6 +162,7 @@ def day_logs_unconfirm(*, batch: dict, among, user=None, actor: str) -> int:
         log.feedback = ""
         log.confirmed_at = None
         log.save()
+        tally_confirmed_hours(log=log, sign=-1)
         _event(log, user=user, actor=actor, action=EventAction.UNDONE, old_status=old_status)
         count += 1
     return count
@@ -237,8 +241,10 @@ def placement_save(*, user, placement: Placement) -> Placement:
     if not may_change(user, placement) or not may_change(user, placement.student):
         raise PermissionDenied
     placement.full_clean()
+    was_at = school_of_placement(placement.pk)
     with saving_in_scope(user, placement):
         placement.save()
+        tallies_recount(school_ids=[was_at, placement.student.school_id])
     return placement
 
 
@@ -246,8 +252,11 @@ def student_save(*, user, student) -> object:
     if not may_change(user, student):
         raise PermissionDenied
     student.full_clean()
+    was_at = Student.objects.filter(pk=student.pk).values_list("school_id", flat=True).first() if student.pk else None
     with saving_in_scope(user, student):
         student.save()
+        if was_at not in (None, student.school_id):
+            tallies_recount(school_ids=[was_at, student.school_id])  # its placements count for the new school
         # Entered one at a time, the student is on this year's roster in the class the form gave.
         student_enrolment_ensure(student, current_fiscal_year())
     return student

@@ -22,6 +22,7 @@ from curricula.models import (
     Student,
 )
 from curricula.services.allocation_places import Host, busy_students, cohort, hosts, lottery_order
+from curricula.tallies import tallies_recount
 from meister.scoping import may_change, saving_in_scope
 from partners.allocation import Allocation, Contest, Preference, allocate
 from partners.models import Company, Person, PersonRole
@@ -266,6 +267,7 @@ def allocation_confirm(*, user, round: AllocationRound, assignments: dict[int, i
         placement.full_clean()
         placement.save()
         made[student] = placement
+    tallies_recount(school_ids={students[student].school_id for student in made})
     allocation = proposal.allocation
     outcomes = []
     for student, preference in proposal.preferences.items():

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from curricula import documents, exporters, selectors, services
 from curricula.forms import AgreementForm, DayLogForm, DayRowForm, PlacementForm, StudentForm
 from curricula.models import (
+    ALL_KINDS,
     AgreementStatus,
     ClassCode,
     DayLog,
@@ -29,6 +30,7 @@ from curricula.models import (
     LogStatus,
     Placement,
     PlacementKind,
+    PlacementTally,
     Student,
 )
 from curricula.services.evaluations import evaluation_sheets
@@ -201,7 +203,7 @@ def placement_list(request):
     if kind in PlacementKind.values:
         placements = placements.filter(kind=kind)
     if not may_see_named_students(user):
-        return _placement_counts(request, placements)
+        return _placement_counts(request, kind if kind in PlacementKind.values else None)
     company = plain_int(request.GET.get("company"))
     if company:
         placements = placements.filter(company_id=company)
@@ -239,20 +241,23 @@ def _companies_of(user):
     return visible_to(Company.objects.filter(pk__in=placed), user).only("pk", "name")
 
 
-def _placement_counts(request, placements):
-    by_kind = placements.order_by().values("kind").annotate(n=Count("pk"))
+def _placement_counts(request, kind):
+    """Counts without names, from the running tallies per school and kind (never the millions of day logs)."""
+    tallies = visible_to(PlacementTally.objects.order_by(), request.user)
+    by_kind = tallies.exclude(kind=ALL_KINDS).values("kind").annotate(n=Sum("placements")).order_by("kind")
+    chosen = tallies.filter(kind=kind or ALL_KINDS, placements__gt=0)
     by_prefecture = (
-        placements.order_by()
-        .values("student__school__prefecture__name", "student__school__prefecture__code")
-        .annotate(n=Count("pk"), students=Count("student", distinct=True))
-        .order_by("student__school__prefecture__code")
+        chosen.values("school__prefecture__name", "school__prefecture__code")
+        .annotate(n=Sum("placements"), students=Sum("students"))
+        .order_by("school__prefecture__code")
     )
-    hours = DayLog.objects.filter(placement__in=placements, status=LogStatus.CONFIRMED).aggregate(total=Sum("hours"))
+    totals = chosen.aggregate(hours=Sum("confirmed_hours"), at=Max("updated_at"))
     labels = dict(PlacementKind.choices)
     context = {
-        "by_kind": [(labels.get(row["kind"], row["kind"]), row["n"]) for row in by_kind],
+        "by_kind": [(labels.get(row["kind"], row["kind"]), row["n"]) for row in by_kind if row["n"]],
         "by_prefecture": by_prefecture,
-        "confirmed_hours": hours["total"] or 0,
+        "confirmed_hours": totals["hours"] or 0,
+        "counted_at": totals["at"],
     }
     return render(request, "curricula/placement_counts.html", context)
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from curricula.models import PlacementTally
+from curricula.tallies import tallies_rebuild
 from devtools.national.builder import Builder
 from devtools.national.loader import Loader
 from devtools.national.vocabulary import LOG_DAY, PERSONA_PREFIX, SCALES, corporate_number
@@ -65,6 +67,8 @@ def generate(*, scale: str = "small", seed: int = 1, log=None) -> Generated:
         loader = Loader(cursor)
         builder = Builder(loader, random.Random(seed), size, log or (lambda message: None))
         builder.run()
+        # COPY bypasses the services that keep the tallies: count them once from what was loaded.
+        loader.counts[PlacementTally._meta.db_table] = tallies_rebuild()
         statements = connection.ops.sequence_reset_sql(no_style(), builder.models_loaded)
         for statement in statements:
             cursor.execute(statement)

@@ -105,6 +105,9 @@ def test_the_bench_pieces_run_at_small_scale(demo):
     counts = benchmarks.query_counts(benchmarks.role_pages())
     assert set(counts) == {page.key for page in benchmarks.role_pages()}
     assert all(count > 0 for count in counts.values())
+    assert {"public_index", "mentor_link", "student_home", "placement_detail", "ministry_placements"} <= set(counts)
+    split = benchmarks.time_split(benchmarks.role_pages()[:3], repeat=2)
+    assert all(cost["request_ms"] >= cost["sql_ms"] > 0 for cost in split.values())
 
     ranking = benchmarks.ranking(repeat=2)
     assert set(ranking) == {"companies", "national_scope", "coordinator_scope"}
@@ -171,3 +174,82 @@ def test_checking_a_company_file_costs_the_same_queries_for_5_rows_as_for_50(dem
         assert not result.has_errors
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def _page(label, rps, p50, queries):
+    return {
+        "label": label,
+        "throughput_rps": rps,
+        "p50_ms": p50,
+        "p95_ms": p50 * 1.2,
+        "alone_p50_ms": p50 / 10,
+        "alone_p95_ms": p50 / 8,
+        "errors": 0,
+        "queries": queries,
+    }
+
+
+def test_the_written_table_says_why_a_page_missed_its_goals_with_its_measured_split():
+    from devtools.management.commands.bench import GOALS, render_markdown
+
+    pages = {
+        "hello": _page("Hello", 2000.0, 7.0, 0),
+        "teacher_logging": _page("Teacher: day", 50.0, 400.0, 10),
+        "public_index": _page("Public", 400.0, 50.0, 3),
+    }
+    for figures in pages.values():
+        figures["throughput_ratio"] = figures["throughput_rps"] / 2000.0
+    results = {
+        "goals": GOALS,
+        "date": "2026-12-03",
+        "machine": "test",
+        "load_average_at_start": [0.5],
+        "load_average_at_end": [1.0],
+        "generation": {"seconds": None},
+        "bench_seconds": 600.0,
+        "pages": pages,
+        "query_counts": {
+            "small": {"teacher_logging": 10, "public_index": 3},
+            "national": {"teacher_logging": 10, "public_index": 4},
+        },
+        "time_split": {
+            "teacher_logging": {"request_ms": 33.0, "sql_ms": 8.0, "rest_ms": 25.0, "sql_share": 0.24},
+            "public_index": {"request_ms": 5.0, "sql_ms": 1.0, "rest_ms": 4.0, "sql_share": 0.2},
+        },
+        "load_test": {
+            "clients": 50,
+            "duration": 60,
+            "requests": 1000,
+            "errors": 0,
+            "throughput_rps": 40.0,
+            "p50_ms": 1200.0,
+            "p95_ms": 1400.0,
+            "statuses": {"200": 1000},
+            "pages": ["teacher_logging"],
+            "seconds": 61.0,
+        },
+        "annual_pdf": {"measured": False, "note": "left out"},
+        "excel": {
+            "rows": 10,
+            "rows_quarter": 2,
+            "seconds": 1,
+            "openpyxl_seconds": 1,
+            "ratio": 1.0,
+            "peak_mb_quarter": 1.0,
+            "peak_mb": 1.0,
+        },
+        "ranking": {
+            "companies": 1,
+            "national_scope": {"p50_ms": 1, "p95_ms": 1},
+            "coordinator_scope": {"p50_ms": 1, "p95_ms": 1},
+        },
+        "allocation": {"students": 1, "companies": 1, "p50_ms": 1, "p95_ms": 1},
+        "import": {"rows": 1, "seconds": 1, "counts": {"new": 1, "update": 0, "error": 0}},
+    }
+    text = render_markdown(results)
+    row = next(line for line in text.splitlines() if line.startswith("| Teacher: day |"))
+    assert row.count("**missed**") == 2 and row.endswith("| met |")  # ratio 0.03 and 40 ms alone; queries equal
+    public = next(line for line in text.splitlines() if line.startswith("| Public |"))
+    assert public.endswith("| **missed** |")  # 3 queries at small scale, 4 at national
+    assert "teacher_logging (ratio 0.03, p50 alone 40.0 ms; one request 33.0 ms, 8.0 ms in SQL (24%)" in text
+    assert "**Load test p95 1400.0 ms.**" in text

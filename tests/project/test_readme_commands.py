@@ -43,6 +43,7 @@ def example_runs(tmp):
         ("import_registry", ["import_registry", "schools", str(csv), "--dry-run", "--user", "prefecture"], 0),
         ("send_confirmation_reminders", ["send_confirmation_reminders"], 0),
         ("anonymise_students", ["anonymise_students", "--dry-run"], 0),
+        ("rebuild_tallies", ["rebuild_tallies"], 0),
         # PostgreSQL only: on the embedded SQLite they refuse in words.
         ("generate_national", ["generate_national", "--scale", "small"], 1),
         ("backup_db", ["backup_db", str(tmp / "backup.dump")], 1),

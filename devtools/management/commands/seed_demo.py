@@ -410,6 +410,9 @@ class Command(BaseCommand):
             from devtools.demo.programme import load_demo as load_programme_demo
 
             load_programme_demo(today)
+            from curricula.tallies import tallies_rebuild
+
+            tallies_rebuild()  # the demo writes its placements and days directly
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
 
     def _load_curricula(self, today):

@@ -1,0 +1,13 @@
+"""Count every placement tally again from the source rows: after a bulk load or a repair made by hand."""
+
+from django.core.management.base import BaseCommand
+
+from curricula.tallies import tallies_rebuild
+
+
+class Command(BaseCommand):
+    help = "Recompute the placement tallies (per school and kind) from the placements and confirmed day logs."
+
+    def handle(self, *args, **options):
+        rows = tallies_rebuild()
+        self.stdout.write(f"{rows} tallies written.")
