@@ -518,7 +518,8 @@ def _kotoh_draft_profile(demo):
 NIIGATA_READERS = {"ministry": 200, "admin": 200, **{p.replace("-", "_"): 200 for p in NIIGATA}}
 EXPECTATIONS.update(
     {
-        "showcase:index": (None, expect(200, anonymous=200)),
+        # Published for everyone: students read it like any visitor.
+        "showcase:index": (None, expect(200, anonymous=200, **every_student(200))),
         "showcase:consortium": (
             _shiga_draft_page,
             expect(404, anonymous=404, prefecture=200, coordinator=200, admin=200),
