@@ -6,12 +6,15 @@ terms let them in; a draft is seen by those who may change it.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from curricula.models import Subject
 from meister.scoping import changeable_by, speaks_for_company, visible_to
+from meister.tilemap import tile_map
 from partners.models import Company, Consortium, CourseCategory, Department, Prefecture, School
+from partners.selectors import prefecture_name_field
 from showcase.models import CompanyProfile, ConsortiumPage, Material, PublicationStatus, UsageTerms
 
 PUBLISHED = Q(status=PublicationStatus.PUBLISHED)
@@ -56,6 +59,25 @@ def published_company_profiles(*, prefecture: str | None = None, category: str |
         departments = Department.objects.filter(category=category).values("school")
         profiles = profiles.filter(company__in=Company.objects.filter(consortia__schools__in=departments).values("pk"))
     return profiles
+
+
+def published_map() -> dict:
+    """Where the published pages are: consortium pages and company profiles per prefecture on the tile map, with
+    the same figures as rows (each leading to the index narrowed to that prefecture). Three queries."""
+    names = dict(Prefecture.objects.values_list("code", prefecture_name_field()))
+
+    def by_prefecture(queryset, path):
+        return dict(queryset.filter(PUBLISHED).order_by().values_list(path).annotate(n=Count("pk")))
+
+    pages = by_prefecture(ConsortiumPage.objects, "consortium__prefecture__code")
+    profiles = by_prefecture(CompanyProfile.objects, "company__prefecture__code")
+    codes = sorted(set(pages) | set(profiles))
+    title = _("公開ページのある都道府県（管理機関と企業のページ数）")
+    return {
+        "map_svg": tile_map({code: pages.get(code, 0) + profiles.get(code, 0) for code in codes}, names, title=title),
+        "map_title": title,
+        "map_rows": [(code, names.get(code, code), pages.get(code, 0), profiles.get(code, 0)) for code in codes],
+    }
 
 
 def prefectures_with_pages():

@@ -29,6 +29,7 @@ def index(request):
         "pages": selectors.published_consortium_pages(prefecture=prefecture, category=category),
         "profiles": selectors.published_company_profiles(prefecture=prefecture, category=category),
         "prefectures": selectors.prefectures_with_pages(),
+        **selectors.published_map(),
         "categories": CourseCategory.choices,
         "prefecture": prefecture,
         "category": category,

@@ -252,3 +252,27 @@ def test_consortium_page_runs_the_same_queries_for_few_and_many_projects(client,
     many_queries, many_projects = measure()
     assert many_projects == few_projects + 10
     assert many_queries == few_queries
+
+
+def test_the_index_maps_the_published_pages_by_prefecture_with_a_table_that_narrows_the_list(client, demo):
+    page = client.get(reverse("showcase:index"))
+    rows = page.context["map_rows"]
+    published_pages = ConsortiumPage.objects.filter(status=PublicationStatus.PUBLISHED)
+    published_profiles = CompanyProfile.objects.filter(status=PublicationStatus.PUBLISHED)
+    expected = {}
+    for code in published_pages.values_list("consortium__prefecture__code", flat=True):
+        expected.setdefault(code, [0, 0])[0] += 1
+    for code in published_profiles.values_list("company__prefecture__code", flat=True):
+        expected.setdefault(code, [0, 0])[1] += 1
+    assert expected, "the demo publishes pages"
+    assert {code: [pages, profiles] for code, _name, pages, profiles in rows} == expected
+    html = page.content.decode()
+    assert 'class="tilemap"' in html and 'data-testid="showcase-map-table"' in html
+    niigata = next(code for code, name, _p, _c in rows if name == "新潟県")
+    assert f'href="?prefecture={niigata}"' in html
+    # A draft never reaches the map.
+    draft = published_pages.filter(consortium__prefecture__code=niigata).first()
+    draft.status = PublicationStatus.DRAFT
+    draft.save(update_fields=["status"])
+    after = {code: pages for code, _name, pages, _c in client.get(reverse("showcase:index")).context["map_rows"]}
+    assert after.get(niigata, 0) == expected[niigata][0] - 1
