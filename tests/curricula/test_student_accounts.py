@@ -323,8 +323,12 @@ def test_a_teacher_undoes_a_wrong_pick_and_the_student_picks_again(client, demo)
         for n in range(1, pages + 1)
     ]
     assert offered.count(True) == 1
-    response = client.post(reverse("curricula:student_unlink", args=[rows[0].pk]), {"next": "https://evil.example/"})
-    assert response.status_code == 302 and response["Location"] == reverse("curricula:student_list")
+    for elsewhere in ("https://evil.example/", "//evil.example/", "Infinity", "curricula:rubric_list"):
+        answer = client.post(reverse("curricula:student_unlink", args=[rows[1].pk]), {"next": elsewhere})
+        assert answer.status_code == 302 and answer["Location"] == reverse("curricula:student_list"), elsewhere
+    back = reverse("curricula:student_list") + "?page=2"
+    response = client.post(reverse("curricula:student_unlink", args=[rows[0].pk]), {"next": back})
+    assert response.status_code == 302 and response["Location"] == back
     freed = Student.objects.get(pk=rows[0].pk)
     assert freed.account is None
     assert freed.history.first().history_change_reason == "unlinked by teacher"
