@@ -2,25 +2,52 @@
 
 import datetime
 
+import jpholiday
 import pytest
 from django.urls import reverse
 
 from curricula.models import AllocationOutcome, AllocationRound, AllocationStatus, Placement, Student
 from curricula.services.allocation_places import lottery_order
+from meister.fiscal import fiscal_year
 from partners.models import CompanyOffer, OfferKind
+from tests.conftest import DEMO_DAY
+
+# The demo's fiscal year; its third-year cohort (entered two years before) is the one that goes to companies.
+FY = fiscal_year(DEMO_DAY)
+COHORT = FY - 2
+
+
+def first_wednesday(year, month):
+    day = datetime.date(year, month, 1)
+    return day + datetime.timedelta(days=(2 - day.weekday()) % 7)
+
+
+# The round runs on Wednesdays from the first Wednesday of January to the first of March of the next calendar year.
+STARTS_ON = first_wednesday(FY + 1, 1)
+ENDS_ON = first_wednesday(FY + 1, 3)
+
+
+def school_wednesdays():
+    """The round's Wednesdays that are neither a national holiday nor in 彦根工業's winter break (24 Dec – 7 Jan)."""
+    days = [STARTS_ON + datetime.timedelta(weeks=n) for n in range((ENDS_ON - STARTS_ON).days // 7 + 1)]
+    return [d for d in days if not jpholiday.is_holiday(d) and not (d.month == 1 and d.day <= 7)]
+
+
+# Every school Wednesday of 6 hours: exactly what the round needs.
+REQUIRED = 6 * len(school_wednesdays())
 
 
 @pytest.fixture
 def round(demo):
     return AllocationRound.objects.create(
         school=demo.hikone,
-        entry_year=2024,
+        entry_year=COHORT,
         title="プログレス実習（後期）",
         kind="dual_system",
-        starts_on=datetime.date(2027, 1, 6),
-        ends_on=datetime.date(2027, 3, 3),
+        starts_on=STARTS_ON,
+        ends_on=ENDS_ON,
         weekdays="2",
-        required_hours="48",
+        required_hours=str(REQUIRED),
     )
 
 
@@ -37,14 +64,14 @@ def more_places(demo, n):
 def create(client, **changes):
     data = {
         "school": changes.pop("school"),
-        "entry_year": 2024,
+        "entry_year": COHORT,
         "title": "後期",
         "kind": "dual_system",
-        "starts_on": "2027-01-06",
-        "ends_on": "2027-03-03",
+        "starts_on": STARTS_ON.isoformat(),
+        "ends_on": ENDS_ON.isoformat(),
         "weekday_set": ["2"],
         "hours_per_day": "6",
-        "required_hours": "48",
+        "required_hours": str(REQUIRED),
         **changes,
     }
     return client.post(reverse("curricula:allocation_create"), data)
@@ -52,7 +79,7 @@ def create(client, **changes):
 
 def test_teacher_creates_a_round(client, demo):
     client.force_login(demo.users["teacher"])
-    response = create(client, school=demo.hikone.pk, ends_on="2026-12-01")
+    response = create(client, school=demo.hikone.pk, ends_on=f"{FY}-12-01")
     assert response.status_code == 200 and "終了日は開始日以降にしてください。" in response.content.decode()
     assert not AllocationRound.objects.exists()
     response = create(client, school=demo.hikone.pk)
@@ -66,13 +93,15 @@ def test_impossible_rounds_are_refused_in_words_before_anything_runs(client, dem
     page = create(client, school=demo.hikone.pk, weekday_set=["1", "3"]).content.decode()
     assert "火・木曜日に受け入れる企業がありません。株式会社湖東精機：水曜日" in page
     assert f"/partners/companies/{demo.kotoh.pk}/edit/?next=" in page  # the way to change what it takes
-    page = create(client, school=demo.hikone.pk, entry_year=2025).content.decode()
-    assert "滋賀県立彦根工業高等学校に2025年度入学の在籍生徒がいません。" in page
+    page = create(client, school=demo.hikone.pk, entry_year=FY - 1).content.decode()
+    assert f"滋賀県立彦根工業高等学校に{FY - 1}年度入学の在籍生徒がいません。" in page
     assert reverse("curricula:student_list") in page  # a coordinator asks the school to add them
-    # Wednesdays from 6 January to 3 March less the winter break: 8 days of 6 hours.
-    page = create(client, school=demo.hikone.pk, required_hours="60").content.decode()
-    assert "水曜日は祝日・学校の休業日を除いて8日（48時間）で、必要時間数に足りません。" in page
-    page = create(client, school=demo.hikone.pk, starts_on="2026-12-24", ends_on="2027-01-07").content.decode()
+    # The Wednesdays of January and February less holidays and the winter break (8 days of 6 hours in FY2026).
+    days = len(school_wednesdays())
+    assert days >= 6
+    page = create(client, school=demo.hikone.pk, required_hours=str(REQUIRED + 12)).content.decode()
+    assert f"水曜日は祝日・学校の休業日を除いて{days}日（{REQUIRED}時間）で、必要時間数に足りません。" in page
+    page = create(client, school=demo.hikone.pk, starts_on=f"{FY}-12-24", ends_on=f"{FY + 1}-01-07").content.decode()
     assert "期間中の水曜日はすべて祝日か学校の休業日です。" in page
     assert not AllocationRound.objects.exists()
 
@@ -94,7 +123,7 @@ def test_a_full_host_is_a_dead_end_with_the_step_that_fixes_it(client, demo, rou
 
 def test_preferences_proposal_adjustment_and_placements(client, demo, round):
     more_places(demo, 5)  # 5 places on Wednesdays, 3 of them taken
-    cohort = list(Student.objects.filter(school=demo.hikone, entry_year=2024).order_by("pk"))
+    cohort = list(Student.objects.filter(school=demo.hikone, entry_year=COHORT).order_by("pk"))
     students = free(cohort)[:4]
     client.force_login(demo.users["teacher"])
     url = reverse("curricula:allocation_detail", args=[round.pk])
@@ -157,7 +186,7 @@ def test_preferences_proposal_adjustment_and_placements(client, demo, round):
 
 def test_the_lottery_is_stored_shown_and_gives_the_same_plan_every_time(client, demo, round):
     more_places(demo, 4)
-    students = free(Student.objects.filter(school=demo.hikone, entry_year=2024).order_by("pk"))[:5]
+    students = free(Student.objects.filter(school=demo.hikone, entry_year=COHORT).order_by("pk"))[:5]
     client.force_login(demo.users["teacher"])
     url = reverse("curricula:allocation_detail", args=[round.pk])
     data = {f"choice-{s.pk}": [str(demo.kotoh.pk), "", ""] for s in students}

@@ -31,10 +31,11 @@ def _row(demo, kana: str, email: str = "") -> Student:
 def test_a_student_whose_address_is_on_the_roster_is_linked_at_the_first_sign_in(client, demo, oidc_provider):
     row = _row(demo, "いのうえ さくら", ACCOUNTS["inoue"]["email"].upper())
     configuration = configuration_for(oidc_provider, school=demo.hikone)
+    # On the provider's clock until the home page: the session starts at the real time.
     with real_clock():
         response = sign_in(client, configuration, "inoue")
-    assert response.status_code == 302
-    home = client.get(client.get(response["Location"])["Location"])
+        assert response.status_code == 302
+        home = client.get(client.get(response["Location"])["Location"])
     assert home.status_code == 200 and home.context["student"] == row
     row.refresh_from_db()
     assert row.account.role == Role.STUDENT and row.account.email == ACCOUNTS["inoue"]["email"]

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from meister.fiscal import current_fiscal_year
+from meister.fiscal import current_fiscal_year, fiscal_year_label
 from meister.models import Role, User
 from partners.models import (
     ActionItem,
@@ -47,6 +47,9 @@ from partners.models import (
 from partners.reference import load_industry_divisions, load_prefectures
 
 DEMO_PASSWORD = "meister-demo"
+
+# The fiscal year the cases below are written for; their meetings move with the demo's year.
+CASES_WRITTEN_FOR = 2026
 
 CASES = [
     {
@@ -259,7 +262,7 @@ REGISTRY = {
             (
                 "steering",
                 "2026-05-20",
-                "令和8年度 第1回運営委員会",
+                "{fy} 第1回運営委員会",
                 "年間計画とKPI（デュアルシステム参加者数、実務家教員の授業時間）を確認。",
                 [
                     ("デュアルシステム受入れ企業を1社増やす", "近江 匠", "2026-09-30", True),
@@ -346,6 +349,16 @@ def continued(rows: list[tuple], *, through: int, year_at: int, is_new: tuple[in
             row[is_new[0]] = is_new[1]
         extra.append(tuple(row))
     return [*rows, *extra]
+
+
+def in_demo_year(day: str, fy: int) -> datetime.date:
+    """A day the cases give in FY2026, moved to the same day of fiscal year `fy` (28 Feb for a 29th)."""
+    written = datetime.date.fromisoformat(day)
+    year = written.year + fy - CASES_WRITTEN_FOR
+    try:
+        return written.replace(year=year)
+    except ValueError:
+        return written.replace(year=year, day=28)
 
 
 class Command(BaseCommand):
@@ -557,14 +570,19 @@ class Command(BaseCommand):
                 consortium=consortium, fiscal_year=fy, defaults={"stage": stage, "note": note}
             )
         for kind, held_on, title, minutes, actions in spec["meetings"]:
+            # The meetings are written for FY2026 and held in the demo's fiscal year: a later demo is not left
+            # with a year-old action item overdue.
+            title = title.format(fy=fiscal_year_label(self.fiscal_year))
             meeting, _ = Meeting.objects.update_or_create(
-                consortium=consortium, title=title, defaults={"kind": kind, "held_on": held_on, "minutes": minutes}
+                consortium=consortium,
+                title=title,
+                defaults={"kind": kind, "held_on": in_demo_year(held_on, self.fiscal_year), "minutes": minutes},
             )
             for description, owner, due_on, done in actions:
                 ActionItem.objects.update_or_create(
                     meeting=meeting,
                     description=description,
-                    defaults={"owner": owner, "due_on": due_on, "done": done},
+                    defaults={"owner": owner, "due_on": in_demo_year(due_on, self.fiscal_year), "done": done},
                 )
         for asked_on, question, advice, answered_on in spec["consultations"]:
             SupportConsultation.objects.update_or_create(
