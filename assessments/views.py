@@ -25,9 +25,10 @@ from assessments.importers import ResponseImporter
 from assessments.models import Administration, Instrument, Practice, Response, Survey, SurveyAnswer
 from assessments.scoring import InstrumentSpec
 from assessments.selectors import cohort_responses, cohorts_for, results_for, suppression_threshold
+from assessments.selectors import survey as survey_selectors
 from assessments.selectors.survey import response_rates, tabulation
 from assessments.services import survey as services_survey
-from meister import signed_links
+from meister import clock, signed_links
 from meister.fiscal import current_fiscal_year, fiscal_year_from
 from meister.importing import ImportProblem, ImportUploadForm, import_commit, import_preview, map_rows
 from meister.replica import reads_replica
@@ -263,10 +264,16 @@ def survey_list(request):
         # Respondents answer by link; the list is the owners' work.
         raise PermissionDenied
     surveys = visible_to(Survey.objects.select_related("prefecture"), request.user)
+    state = request.GET.get("state")
+    if state in survey_selectors.SURVEY_STATES:
+        surveys = survey_selectors.surveys_in_state(user=request.user, state=state, today=clock.today())
+        surveys = surveys.select_related("prefecture")
+    else:
+        state = ""
     return render(
         request,
         "assessments/survey_list.html",
-        {"surveys": surveys, "may_create": may_create(request.user, Survey)},
+        {"surveys": surveys, "state": state, "may_create": may_create(request.user, Survey)},
     )
 
 

@@ -14,17 +14,20 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from accounts.selectors import invitations_for_user
+from assessments.selectors.survey import surveys_in_state, unanswered_in
 from curricula.models import DayLog, LogStatus, Placement
 from curricula.selectors import placement_work
 from meister import clock
 from meister.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from meister.importing.pipeline import import_batches_for_user
 from meister.models import ImportKind, Role
-from meister.scoping import may_see_fill_rates, may_see_named_students, visible_to
+from meister.scoping import may_see_fill_rates, visible_to
 from meister.tilemap import tile_map
 from partners.models import Agreement, Company, Consortium, Designation, Prefecture, School
 from partners.selectors import fill_rate_by_prefecture, matching_work, meeting_work, prefecture_name_field
 from portal.charts import trend_chart
+from programme.selectors import threads_in_state
 from reports.models import KpiTarget
 
 
@@ -241,18 +244,79 @@ def _prefecture_work(user, today) -> tuple[list[WorkItem], dict]:
     return items, {"by_consortium": _by_consortium(user, work), "recent_imports": list(imports)}
 
 
+def _survey_items(user, today) -> list[WorkItem]:
+    """Surveys still open with addressees not yet sent the link, or with answers outstanding: three queries."""
+    unsent = surveys_in_state(user=user, state="unsent", today=today)
+    waiting = surveys_in_state(user=user, state="open", today=today)
+    outstanding = unanswered_in(waiting)
+    return [
+        WorkItem(
+            "surveys_unsent",
+            _("依頼を送っていない回答先がある受付中の調査"),
+            unsent.count(),
+            _url("assessments:survey_list", state="unsent"),
+        ),
+        WorkItem(
+            "surveys_open",
+            _("未回答の回答先がある受付中の調査"),
+            waiting.count(),
+            _url("assessments:survey_list", state="open"),
+            ngettext("未回答 %(n)d 件", "未回答 %(n)d 件", outstanding) % {"n": outstanding} if outstanding else "",
+        ),
+    ]
+
+
+def _surveyor_work(user, today) -> tuple[list[WorkItem], dict]:
+    return _survey_items(user, today), {}
+
+
+def _ministry_work(user, today) -> tuple[list[WorkItem], dict]:
+    return _survey_items(user, today), {}
+
+
+def _supporter_work(user, today) -> tuple[list[WorkItem], dict]:
+    """The assigned consortia's threads waiting for the supporter's answer, and those past their follow-up date."""
+    items = [
+        WorkItem(
+            "advice_waiting",
+            _("伴走者の回答を待っている相談・助言"),
+            threads_in_state(user=user, state="awaiting_supporter", today=today).count(),
+            _url("programme:support_overview", state="awaiting_supporter"),
+        ),
+        WorkItem(
+            "advice_overdue",
+            _("フォローアップ期日を過ぎた相談・助言"),
+            threads_in_state(user=user, state="overdue", today=today).count(),
+            _url("programme:support_overview", state="overdue"),
+        ),
+    ]
+    return items, {}
+
+
+def _admin_work(user, today) -> tuple[list[WorkItem], dict]:
+    """Invitations nobody has answered yet: the people page lists exactly these."""
+    pending = invitations_for_user(user=user).count()
+    return [
+        WorkItem("invitations", _("登録を待っている招待"), pending, reverse("accounts:people") + "#invitations")
+    ], {}
+
+
 WORK = {
     Role.TEACHER: _teacher_work,
     Role.COMPANY: _company_work,
     Role.COORDINATOR: _coordinator_work,
     Role.PREFECTURE: _prefecture_work,
+    Role.SUPPORTER: _supporter_work,
+    Role.SURVEYOR: _surveyor_work,
+    Role.MINISTRY: _ministry_work,
+    Role.ADMIN: _admin_work,
 }
 
 
 def work_for(*, user, today: datetime.date | None = None) -> dict:
     """The work waiting for the user's role: `work` (WorkItem lines) and what the role's dashboard shows beside."""
     build = WORK.get(user.role)
-    if build is None or not may_see_named_students(user):
+    if build is None:
         return {"work": []}
     items, extra = build(user, today or clock.today())
     return {"work": items, **extra}

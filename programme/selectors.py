@@ -65,6 +65,19 @@ def supported_consortia(*, user, fiscal_year: int):
     )
 
 
+# The lists of threads a dashboard counts and the support overview shows, by the `state` in its address.
+THREAD_STATES = ("awaiting_supporter", "awaiting_coordinator", "overdue")
+
+
+def threads_in_state(*, user, state: str, today):
+    """The open threads in the user's scope waiting on the supporter or the coordinator, or past their follow-up
+    date: the rows behind a dashboard figure and the list it links to."""
+    threads = visible_to(AdviceThread.objects.exclude(status=AdviceStatus.CLOSED), user)
+    if state == "overdue":
+        return threads.filter(follow_up_on__lt=today)
+    return threads.filter(status=state)
+
+
 def threads_for_user(*, user, consortium=None):
     threads = visible_to(AdviceThread.objects.all(), user).select_related("consortium", "opened_by")
     if consortium is not None:

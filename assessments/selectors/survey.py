@@ -2,8 +2,11 @@
 
 from collections import Counter, defaultdict
 
-from assessments.models import IssueKind, Recipient, RespondentType, SurveyAnswer
+from django.db.models import Exists, OuterRef
+
+from assessments.models import IssueKind, Recipient, RespondentType, Survey, SurveyAnswer
 from assessments.selectors import suppression_threshold
+from meister.scoping import visible_to
 from partners.models import Block, CollaborationStage
 
 
@@ -117,3 +120,25 @@ def tabulation(survey, *, by: str = "prefecture") -> dict:
 
 def unanswered(survey):
     return Recipient.objects.filter(survey=survey, answer__isnull=True)
+
+
+# The lists of surveys a dashboard counts and the survey list shows, by the `state` in its address.
+SURVEY_STATES = ("unsent", "open")
+
+
+def _waiting(**lookups):
+    return Exists(Recipient.objects.filter(survey=OuterRef("pk"), **lookups))
+
+
+def surveys_in_state(*, user, state: str, today):
+    """The user's surveys still open (deadline today or later) that have an addressee not yet sent the link
+    ("unsent", as the send button would mail them), or that wait for an answer from someone sent it ("open")."""
+    surveys = visible_to(Survey.objects.all(), user).filter(deadline__gte=today)
+    if state == "unsent":
+        return surveys.filter(_waiting(sent_at__isnull=True, email__gt=""))
+    return surveys.filter(_waiting(sent_at__isnull=False, answer__isnull=True))
+
+
+def unanswered_in(surveys) -> int:
+    """How many who were sent the link to one of `surveys` have not answered."""
+    return Recipient.objects.filter(survey__in=surveys, sent_at__isnull=False, answer__isnull=True).count()

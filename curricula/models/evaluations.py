@@ -49,6 +49,11 @@ class Rubric(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def name_shown(self) -> str:
+        """The default rubric's name in the reader's language; a rubric's own name as written."""
+        return gettext(self.name) if self.name else ""
+
     def clean(self):
         super().clean()
         if self.prefecture_id and self.consortium_id:
@@ -116,8 +121,19 @@ class RubricItem(models.Model):
     def __str__(self):
         return self.title
 
+    # What a reader sees: words still the default rubric's (curricula/rubric_words.py) in the reader's language, a
+    # consortium's own words as written. The forms that edit an item keep the stored text.
+    @property
+    def title_shown(self) -> str:
+        return gettext(self.title) if self.title else ""
+
+    @property
+    def criterion_shown(self) -> str:
+        return gettext(self.criterion) if self.criterion else ""
+
     def descriptor(self, value: int) -> str:
-        return str((self.descriptors or {}).get(str(value), ""))
+        words = str((self.descriptors or {}).get(str(value), ""))
+        return gettext(words) if words else ""
 
 
 class EvaluationStage(models.TextChoices):

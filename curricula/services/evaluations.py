@@ -114,7 +114,7 @@ class Question:
 
 def questions(evaluation: Evaluation, items: list[RubricItem] | None = None) -> list[Question]:
     items = items if items is not None else list(evaluation.rubric.items.all())
-    rows = [Question(f"item-{i.pk}", i.title, i.criterion, i.section, item=i) for i in items]
+    rows = [Question(f"item-{i.pk}", i.title_shown, i.criterion_shown, i.section, item=i) for i in items]
     for n, skill in enumerate(evaluation.placement.skill_list):
         rows.append(Question(f"skill-{n}", skill, _("この実習の技能"), "skill", skill=skill))
     return rows

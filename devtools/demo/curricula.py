@@ -334,8 +334,12 @@ def _load_student_accounts(schools, fy: int) -> None:
             username=STUDENT_PERSONAS[school_name],
             defaults={"role": Role.STUDENT, "school": school, "email": first.email, "last_name": first.kana_name},
         )
-        if created:
-            account.set_unusable_password()
+        if created or not account.has_usable_password():
+            # A real student signs in with the school account only; the demo's two student personas also take the
+            # demo password, so that the student's pages can be seen on a portal with no identity provider.
+            from devtools.management.commands.seed_demo import DEMO_PASSWORD
+
+            account.set_password(DEMO_PASSWORD)
             account.full_clean()
             account.save()
         # Linked once: loading the demo again keeps the row the account already has.

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from meister import clock
 from meister.fiscal import current_fiscal_year, fiscal_year_choices, fiscal_year_from
 from meister.scoping import may_change, may_create, save_in_scope
 from partners.selectors import get_consortium_for_user
@@ -31,6 +32,11 @@ def support_overview(request):
         "may_assign": may_create(request.user, SupportAssignment),
         "may_write_advice": may_create(request.user, AdviceThread),
     }
+    state = request.GET.get("state")
+    if state in selectors.THREAD_STATES:
+        threads = selectors.threads_in_state(user=request.user, state=state, today=clock.today())
+        context["state"] = state
+        context["state_threads"] = threads.select_related("consortium__prefecture").order_by("follow_up_on", "pk")
     return render(request, "programme/support_overview.html", context)
 
 

@@ -20,9 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_student_writes_the_diary_the_mentor_comments_and_the_record_prints_it(browser, live_server, demo, axe):
-    account = User.objects.get(username="student")
-    account.set_password("meister-demo")
-    account.save()
+    account = User.objects.get(username="student")  # the demo's student persona, with the demo password
     placement = Placement.objects.filter(student__account=account).select_related("mentor").order_by("pk")[0]
     log = DayLog.objects.filter(placement=placement, status=LogStatus.PENDING).order_by("-day").first()
     assert log is not None

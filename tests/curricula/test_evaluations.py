@@ -2,6 +2,7 @@
 by the field, the teacher's side-by-side view, reminders and "remind now", and the rubrics a scope adapts."""
 
 import datetime
+import json
 
 import pytest
 from django.core import mail
@@ -19,6 +20,7 @@ from curricula.models import (
     Rubric,
     RubricItem,
 )
+from curricula.rubric_words import DEFAULT_RUBRIC_WORDS
 from curricula.services import evaluations as services
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,28 @@ def test_the_default_rubric_is_data_modelled_on_the_job_card_sheet(demo):
     assert {"責任感", "コミュニケーション", "チームワーク", "ビジネスマナー"} <= set(titles)
     assert {"attitude", "basic", "skill"} == set(rubric.items.values_list("section", flat=True))
     assert all(set(item.descriptors) == {"3", "2", "1"} for item in rubric.items.all())
+
+
+def test_the_default_rubrics_words_are_all_in_the_catalogue_and_read_in_english(client, demo):
+    data = json.loads(services.DEFAULT_RUBRIC.read_text(encoding="utf-8"))
+    words = {data["name"]}
+    for _section, title, criterion, levels in data["items"]:
+        words |= {title, criterion, *levels.values()}
+    assert words == set(DEFAULT_RUBRIC_WORDS)
+    placement = kotoh_placement(demo)
+    evaluation = services.evaluation_for(placement, "final", "mentor")
+    url = reverse("curricula:evaluation_link", args=[links.EVALUATION.token(evaluation.pk)])
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "Responsibility" in page and "Finishes the work entrusted to them" in page and "責任感" not in page
+    assert "Placement evaluation sheet" in page
+    client.cookies["django_language"] = "ja"
+    assert "責任感" in client.get(url).content.decode()
+    # A consortium's own words are shown as written, in either language.
+    RubricItem.objects.filter(rubric=evaluation.rubric, title="責任感").update(title="最後までやり抜く力")
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "最後までやり抜く力" in page and "Responsibility" not in page
 
 
 def test_the_placements_own_skills_follow_the_rubric(demo):

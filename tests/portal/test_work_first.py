@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Invitation
+from assessments.models import Recipient, Survey
 from curricula.models import (
     AgreementStatus,
     DayLog,
@@ -21,6 +23,7 @@ from curricula.models import (
     Student,
 )
 from meister.fiscal import current_fiscal_year, fiscal_year_bounds
+from meister.models import Role
 from partners.models import (
     ActionItem,
     Company,
@@ -36,8 +39,9 @@ from partners.models import (
     ProposalStatus,
     SchoolNeed,
 )
+from programme.models import AdviceStatus, AdviceThread
 
-WORKING_ROLES = ("teacher", "coordinator", "company", "prefecture")
+WORKING_ROLES = ("teacher", "coordinator", "company", "prefecture", "supporter", "surveyor", "ministry", "admin")
 
 
 def _work(client, user) -> dict:
@@ -52,6 +56,12 @@ def _rows_behind(client, url: str) -> int:
     response = client.get(url)
     assert response.status_code == 200, url
     context = response.context
+    if url.endswith("#invitations"):  # the people page's pending invitations
+        return len(context["invitations"])
+    if "state_threads" in context:  # the support overview, narrowed to threads
+        return len(context["state_threads"])
+    if "surveys" in context:
+        return len(context["surveys"])
     if "page" in context:
         return context["page"].paginator.count
     if "meetings" in context:
@@ -104,6 +114,25 @@ def busy(demo):
         meeting=meeting, description="遅れ", owner="B", due_on=demo.today - datetime.timedelta(days=2)
     )
     ActionItem.objects.create(meeting=meeting, description="済み", owner="C", due_on=demo.today, done=True)
+    # The supporter's: a question waiting for their answer (the demo's own advice is past its follow-up date).
+    AdviceThread.objects.create(
+        consortium=demo.shiga_consortium,
+        subject="受入れ企業の増やし方",
+        kind="consultation",
+        status=AdviceStatus.AWAITING_SUPPORTER,
+        follow_up_on=demo.today + datetime.timedelta(days=10),
+    )
+    # The survey's: the link sent to three of its addressees, none of whom has answered yet.
+    waiting = Recipient.objects.filter(survey__deadline__gte=demo.today, answer__isnull=True).exclude(email="")[:3]
+    Recipient.objects.filter(pk__in=[r.pk for r in waiting]).update(sent_at=timezone.now())
+    # The admin's: a prefecture's officer invited and not yet registered.
+    Invitation.objects.create(
+        email="shinnin@pref.example.jp",
+        last_name="新任",
+        role=Role.PREFECTURE,
+        prefecture=demo.hikone.prefecture,
+        invited_by=demo.users["admin"],
+    )
     return demo
 
 
@@ -164,6 +193,39 @@ def test_the_coordinators_numbers_on_the_demo(client, busy):
     assert (other["replies"].count, other["meetings"].count, other["diary"].count) == (0, 0, 0)
 
 
+def test_the_supporters_numbers_are_their_consortia_only(client, busy):
+    work = _work(client, busy.users["supporter"])
+    assert (work["advice_waiting"].count, work["advice_overdue"].count) == (1, 1)
+    page = client.get(work["advice_waiting"].url).content.decode()
+    assert "受入れ企業の増やし方" in page and "福井県への訪問助言の準備" not in page
+    assert "福井県への訪問助言の準備" in client.get(work["advice_overdue"].url).content.decode()
+    # Niigata's supporter is not assigned to Shiga: nothing of it waits for them.
+    other = _work(client, busy.users["supporter-niigata"])
+    assert (other["advice_waiting"].count, other["advice_overdue"].count) == (0, 0)
+
+
+def test_the_surveyors_and_the_ministrys_numbers_are_the_open_surveys(client, busy):
+    survey = Survey.objects.get(deadline__gte=busy.today)  # this year's; an older one is closed
+    unanswered = survey.recipients.filter(sent_at__isnull=False, answer__isnull=True).count()
+    assert unanswered == 3
+    for persona in ("surveyor", "ministry"):
+        work = _work(client, busy.users[persona])
+        assert (work["surveys_open"].count, work["surveys_open"].note) == (1, "未回答 3 件")
+        assert work["surveys_unsent"].count == 1  # other addressees have not had the link yet
+    # Once everyone with an address has had it, and the deadline passed, nothing is left to do.
+    survey.recipients.update(sent_at=timezone.now())
+    assert _work(client, busy.users["surveyor"])["surveys_unsent"].count == 0
+    Survey.objects.filter(pk=survey.pk).update(deadline=busy.today - datetime.timedelta(days=1))
+    assert _work(client, busy.users["surveyor"])["surveys_open"].count == 0
+
+
+def test_the_admins_number_is_the_invitations_not_yet_answered(client, busy):
+    work = _work(client, busy.users["admin"])
+    assert work["invitations"].count == Invitation.objects.pending().count() > 0
+    Invitation.objects.update(accepted_at=timezone.now())
+    assert _work(client, busy.users["admin"])["invitations"].count == 0
+
+
 def test_the_companys_numbers_on_the_demo(client, busy):
     work = _work(client, busy.users["company"])
     sent = Proposal.objects.filter(company=busy.kotoh, status=ProposalStatus.SENT)
@@ -206,7 +268,7 @@ def test_the_ministry_sees_the_map_and_three_years(client, busy):
     html = response.content.decode()
     context = response.context
     fy = current_fiscal_year(busy.today)
-    assert context["work"] == []
+    assert [item.key for item in context["work"]] == ["surveys_unsent", "surveys_open"]  # no student in sight
     shiga_designations = Designation.objects.filter(fiscal_year=fy, consortium__prefecture__code="25").count()
     rows = {name: (designations, placements) for name, designations, placements in context["map_rows"]}
     first, last = fiscal_year_bounds(fy)
@@ -276,7 +338,7 @@ def _grow(demo, start: int):
         )
 
 
-@pytest.mark.parametrize("persona", (*WORKING_ROLES, "ministry"))
+@pytest.mark.parametrize("persona", WORKING_ROLES)
 def test_a_dashboard_costs_the_same_queries_for_more_rows(client, demo, persona):
     client.force_login(demo.users[persona])
     url = reverse("portal:dashboard")
