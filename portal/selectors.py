@@ -171,6 +171,12 @@ def _coordinator_work(user, today) -> tuple[list[WorkItem], dict]:
             _placements("missing"),
             ngettext("計 %(n)d 日", "計 %(n)d 日", work["missing_days"]) % {"n": work["missing_days"]},
         ),
+        WorkItem(
+            "advice",
+            _("管理機関の回答を待っている相談・助言"),
+            threads_in_state(user=user, state="awaiting_coordinator", today=today).count(),
+            _url("programme:support_overview", state="awaiting_coordinator"),
+        ),
         WorkItem("meetings", _("30日以内の会議"), meetings["meetings_upcoming"], meetings_url("upcoming")),
         WorkItem(
             "action_items",

@@ -182,6 +182,7 @@ def test_the_coordinators_numbers_on_the_demo(client, busy):
     assert work["proposals"].note == f"最長 {(busy.today - oldest).days} 日待ち"
     assert work["replies"].count == 1
     assert work["meetings"].count == 1
+    assert work["advice"].count == 1  # the supporter's advice, waiting for the consortium's answer
     assert (work["action_items"].count, work["action_items"].note) == (2, "うち期限切れ 1")
     assert work["diary"].count == 1
     # The Niigata coordinator sees none of Shiga's work, only its own.
