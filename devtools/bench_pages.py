@@ -52,6 +52,23 @@ def _mentor_link() -> str:
     return links.CONFIRMATION.path(mentor)
 
 
+def _diary_and_evaluation():
+    """A diary entry of the teacher persona's school and a placement there with both final evaluations, and the
+    signed link its mentor follows to the evaluation form."""
+    from curricula import links
+    from curricula.models import DiaryEntry, Evaluation
+
+    school = persona("teacher").school_id
+    entry = DiaryEntry.objects.filter(placement__student__school_id=school).order_by("pk").first()
+    evaluation = (
+        Evaluation.objects.filter(placement__student__school_id=school, stage="final", evaluator="mentor")
+        .filter(placement__evaluations__evaluator="self")
+        .order_by("pk")
+        .first()
+    )
+    return entry, evaluation, links.EVALUATION.path(evaluation.pk)
+
+
 def daily_pages() -> list[Page]:
     """Every page a role uses daily, plus the hello-world baseline served by the same server."""
     from curricula.models import Placement
@@ -60,6 +77,7 @@ def daily_pages() -> list[Page]:
     student_persona()
     placement = Placement.objects.filter(student__school_id=persona("teacher").school_id).order_by("pk").first()
     dashboard = reverse("portal:dashboard")
+    entry, evaluation, evaluation_link = _diary_and_evaluation()
     return [
         Page("hello", "Hello-world view (baseline)", None, "/bench/hello/"),
         Page("public_index", "Public: index", None, reverse("showcase:index")),
@@ -90,6 +108,17 @@ def daily_pages() -> list[Page]:
         Page("company_confirmations", "Company: days to confirm", "company", reverse("curricula:confirmations")),
         Page("mentor_link", "Mentor: days to confirm by e-mailed link", None, _mentor_link()),
         Page("student_home", "Student: home", "student", reverse("curricula:student_home")),
+        Page("student_diary", "Student: practice diary", "student", reverse("curricula:diary_home")),
+        Page(
+            "teacher_diary", "Teacher: one diary entry", "teacher", reverse("curricula:diary_detail", args=[entry.pk])
+        ),
+        Page(
+            "teacher_evaluations",
+            "Teacher: mentor's and student's evaluations side by side",
+            "teacher",
+            reverse("curricula:evaluation_compare", args=[evaluation.placement_id, "final"]),
+        ),
+        Page("mentor_evaluation", "Mentor: evaluation form by e-mailed link", None, evaluation_link),
     ]
 
 

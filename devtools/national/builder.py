@@ -43,6 +43,8 @@ class Builder(RegistryRows, SchoolYearRows):
         self._students()
         self._step("placements and day logs")
         self._placements()
+        self._step("diaries and evaluations")
+        self._diaries_and_evaluations()
         self._step("destinations, assessments and the survey")
         self._destinations()
         self._assessments()

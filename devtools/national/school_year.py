@@ -1,5 +1,6 @@
 """Generated rows of the school year: subjects, engagements, needs and proposals, class sessions, students,
-placements with their day logs, graduates' destinations, Grit-S administrations and the fact-finding survey."""
+placements with their day logs, diaries and evaluations, graduates' destinations, Grit-S administrations and the
+fact-finding survey."""
 
 import datetime
 import json
@@ -7,9 +8,31 @@ import math
 from decimal import Decimal
 
 from assessments.models import Administration, Instrument, Recipient, Response, Survey, SurveyAnswer
-from curricula.models import ClassSession, DayLog, Destination, Placement, Student, Subject
-from devtools.national.vocabulary import ACTIVITIES, CATEGORY_INDUSTRY, FAMILY, FISCAL_YEAR, GIVEN, SCHOOL_WORD, STAMP
+from curricula.models import (
+    ClassSession,
+    DayLog,
+    Destination,
+    DiaryEntry,
+    Evaluation,
+    EvaluationScore,
+    Placement,
+    Student,
+    Subject,
+)
+from devtools.national.vocabulary import (
+    ACTIVITIES,
+    CATEGORY_INDUSTRY,
+    FAMILY,
+    FISCAL_YEAR,
+    GIVEN,
+    LEARNED,
+    SCHOOL_WORD,
+    STAMP,
+)
 from partners.models import Engagement, Proposal, SchoolNeed
+
+# About one logged day in ten has the student's diary entry.
+DIARY_SHARE = 0.1
 
 
 class SchoolYearRows:
@@ -261,6 +284,8 @@ class SchoolYearRows:
         margin = 4 * math.sqrt(size.day_logs * 0.03) + 10  # four standard deviations of the skipped days
         keep = min(1.0, (size.day_logs + margin) / max(1, expected_total))
 
+        self.diary_days: list[tuple[int, datetime.date]] = []  # the days a student wrote in the diary
+
         def logs():
             nonlocal log_id
             remaining = size.day_logs
@@ -280,6 +305,8 @@ class SchoolYearRows:
                             attendance, logged_hours = "present", hours
                         s = rng.random()
                         status = "confirmed" if s < 0.85 else ("pending" if s < 0.97 else "rejected")
+                        if attendance != "absent" and rng.random() < DIARY_SHARE:
+                            self.diary_days.append((pid, day))
                         yield (
                             log_id,
                             pid,
@@ -300,6 +327,57 @@ class SchoolYearRows:
             logs(),
         )
         self.models_loaded += [Placement, DayLog]
+        self.placements_made = [(row[0], row[6]) for row in placements]
+
+    def _diaries_and_evaluations(self):
+        """A diary entry for about one logged day in ten, most with the teacher's comment; and for every placement
+        the mentor's final evaluation on the default rubric, with the student's own for most of them."""
+        from curricula.services.evaluations import default_rubric
+
+        rng, db = self.rng, self.db
+        diary_id = db.next_id(DiaryEntry)
+
+        def diaries():
+            nonlocal diary_id
+            for placement, day in self.diary_days:
+                commented = rng.random() < 0.7
+                yield (
+                    diary_id,
+                    placement,
+                    day,
+                    ACTIVITIES[rng.randrange(len(ACTIVITIES))],
+                    LEARNED[rng.randrange(len(LEARNED))],
+                    "submitted",
+                    "よく書けています。" if commented else "",
+                    STAMP,
+                )
+                diary_id += 1
+
+        db.copy(
+            DiaryEntry,
+            ["id", "placement_id", "day", "did", "learned", "status", "teacher_comment", "submitted_at"],
+            diaries(),
+        )
+        rubric = default_rubric()
+        items = list(rubric.items.order_by("position").values_list("pk", flat=True))
+        evaluation_id, score_id = db.next_id(Evaluation), db.next_id(EvaluationScore)
+        evaluations, scores = [], []
+        for placement, _kind in self.placements_made:
+            sides = ["mentor", "self"] if rng.random() < 0.8 else ["mentor"]
+            for side in sides:
+                writer = "指導担当者" if side == "mentor" else "生徒"
+                evaluations.append((evaluation_id, placement, "final", side, rubric.pk, "submitted", writer, STAMP))
+                for item in items:
+                    scores.append((score_id, evaluation_id, item, rng.choices((3, 2, 1), (4, 5, 1))[0]))
+                    score_id += 1
+                evaluation_id += 1
+        db.copy(
+            Evaluation,
+            ["id", "placement_id", "stage", "evaluator", "rubric_id", "status", "written_by", "submitted_at"],
+            evaluations,
+        )
+        db.copy(EvaluationScore, ["id", "evaluation_id", "item_id", "level"], scores)
+        self.models_loaded += [DiaryEntry, Evaluation, EvaluationScore]
 
     def _destinations(self):
         rng, db = self.rng, self.db

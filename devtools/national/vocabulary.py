@@ -119,3 +119,14 @@ def generated_school_code(pref_code: str, establishment: str, number: int) -> st
     body = f"D1{pref_code}{establishment}{number:07d}"
     # The check character's algorithm is not published: any digit has the valid form.
     return body + str(sum(int(c) for c in body[2:]) % 10)
+
+
+# What students write they learned in the practice diary.
+LEARNED = (
+    "段取りで作業時間が大きく変わることが分かった",
+    "安全確認を声に出す理由が分かった",
+    "お客様への言葉づかいを教わった",
+    "図面と実物を見比べる大切さを知った",
+    "報告は結論から話すと伝わりやすい",
+    "道具を元の場所に戻すと次の作業が早い",
+)

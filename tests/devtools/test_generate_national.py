@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 
 from assessments.models import Response
-from curricula.models import DayLog, Placement, Student
+from curricula.models import DayLog, DiaryEntry, Evaluation, Placement, RubricItem, Student
 from devtools import benchmarks, national
 from devtools.loadtest import Target, run_load
 from meister.models import User
@@ -52,6 +52,7 @@ def _generated_once(seed: int) -> str:
 @pytest.mark.django_db
 def test_it_fills_the_small_scale_with_valid_codes(demo):
     before = {model: model.objects.count() for model in (School, Company, Student, Placement, DayLog, Response)}
+    last_placement = Placement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     call_command("generate_national", "--scale", "small", "--seed", "3", verbosity=0)
     assert School.objects.count() - before[School] == SMALL.schools
     assert Company.objects.count() - before[Company] == SMALL.companies
@@ -64,6 +65,16 @@ def test_it_fills_the_small_scale_with_valid_codes(demo):
     for school in School.objects.all():
         validate_school_code(school.code)
         assert school.code[2:4] == school.prefecture.code
+    # Diaries for some logged days, and the final evaluations with a score for every item of the default rubric.
+    generated = Placement.objects.filter(pk__gt=last_placement)
+    diaries = DiaryEntry.objects.filter(placement__in=generated)
+    assert diaries.count() > 0
+    assert not diaries.exclude(Exists(DayLog.objects.filter(placement=OuterRef("placement"), day=OuterRef("day"))))
+    evaluations = Evaluation.objects.filter(placement__in=generated, stage="final", status="submitted")
+    assert evaluations.filter(evaluator="mentor").count() == SMALL.placements
+    assert evaluations.filter(evaluator="self").count() > 0
+    items = RubricItem.objects.filter(rubric__prefecture=None, rubric__consortium=None).count()
+    assert set(evaluations.annotate(n=Count("scores")).values_list("n", flat=True)) == {items}
     # What the reports aggregate is there too.
     assert Designation.objects.filter(fiscal_year=2024, budget_yen__gt=0).exists()
     assert DayLog.objects.filter(day__year=2024).aggregate(hours=Sum("hours"))["hours"] > 0
@@ -106,6 +117,7 @@ def test_the_bench_pieces_run_at_small_scale(demo):
     assert set(counts) == {page.key for page in benchmarks.role_pages()}
     assert all(count > 0 for count in counts.values())
     assert {"public_index", "mentor_link", "student_home", "placement_detail", "ministry_placements"} <= set(counts)
+    assert {"student_diary", "teacher_diary", "teacher_evaluations", "mentor_evaluation"} <= set(counts)
     split = benchmarks.time_split(benchmarks.role_pages()[:3], repeat=2)
     assert all(cost["request_ms"] >= cost["sql_ms"] > 0 for cost in split.values())
 
