@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, FilteredRelation, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meister.scoping import visible_to
-from partners.models import Company, CompanyOffer, ContactLog, Engagement, Proposal, SchoolNeed
+from partners.models import Company, ContactLog, Engagement, Proposal, SchoolNeed
 
 # Which JSIC Rev.14 divisions employ each 専門学科's graduates most directly.
 CATEGORY_INDUSTRIES = {
@@ -110,13 +110,11 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
     companies = visible_to(Company.objects.all(), user)
     if same_prefecture:
         companies = companies.filter(prefecture=need.school.prefecture_id)
-    offers = dict(
-        CompanyOffer.objects.filter(kind=need.kind, company__in=companies.values("pk")).values_list(
-            "company", "capacity"
-        )
-    )
+    # The offer of the need's kind (one per company and kind) comes with the company's row; without a filter on it
+    # the join keeps the companies that have none.
+    companies = companies.annotate(offer=FilteredRelation("offers", condition=Q(offers__kind=need.kind)))
     if only_with_offer:
-        companies = companies.filter(offers__kind=need.kind)
+        companies = companies.filter(offer__isnull=False)
     engaged = _by_company(
         Engagement.objects.filter(kind=need.kind, start_on__lte=need.end_on, end_on__gte=need.start_on),
         total=Sum("students"),
@@ -134,8 +132,14 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
     )
     proposed = set(Proposal.objects.filter(need=need).values_list("company", flat=True))
     ties = ties_with_school(need.school_id)
-    rows = list(
-        companies.values(
+    constraints = _constraint_columns(need)
+    months = [int(name.removeprefix("busy_")) for name in constraints if name.startswith("busy_")]
+    # Plain tuples, each made into the one dict the scorers read: building Django's value dicts and then updating
+    # them cost as much as the query itself at national scope.
+    found = (
+        companies.annotate(**constraints)
+        .order_by()  # ranked here, by score
+        .values_list(
             "pk",
             "name",
             "municipality",
@@ -144,28 +148,59 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
             "prefecture__romaji",
             "prefecture__block",
             "industry__code",
-            "busy_months",
-            "weekdays",
             "max_students",
+            "offer__id",
+            "offer__capacity",
+            "day_refused",
+            *(f"busy_{month}" for month in months),
         )
     )
     nothing = {}
-    for row in rows:
-        pk = row["pk"]
+    rows = []
+    for pk, name, town, prefecture, p_name, p_romaji, block, industry, most, offer, capacity, refused, *busy in found:
         history, asks = with_school.get(pk, nothing), asked.get(pk, nothing)
-        row.update(
-            has_offer=pk in offers,
-            offer_capacity=offers.get(pk),
-            engaged_students=engaged.get(pk, nothing).get("total"),
-            past_with_school=history.get("n", 0),
-            hosted_well=bool(history.get("good")),
-            hosted_badly=bool(history.get("bad")),
-            asked_recently=asks.get("recent", 0),
-            asked_while_ago=bool(asks.get("any")),
-            already_proposed=pk in proposed,
-            ties=ties.get(pk, nothing),
+        rows.append(
+            {
+                "pk": pk,
+                "name": name,
+                "municipality": town,
+                "prefecture_id": prefecture,
+                "prefecture__name": p_name,
+                "prefecture__romaji": p_romaji,
+                "prefecture__block": block,
+                "industry__code": industry,
+                "max_students": most,
+                "day_refused": refused,
+                "busy_months": [month for month, clash in zip(months, busy, strict=True) if clash],
+                "has_offer": offer is not None,
+                "offer_capacity": capacity,
+                "engaged_students": engaged.get(pk, nothing).get("total"),
+                "past_with_school": history.get("n", 0),
+                "hosted_well": bool(history.get("good")),
+                "hosted_badly": bool(history.get("bad")),
+                "asked_recently": asks.get("recent", 0),
+                "asked_while_ago": bool(asks.get("any")),
+                "already_proposed": pk in proposed,
+                "ties": ties.get(pk, nothing),
+            }
         )
     return rows
+
+
+def _constraint_columns(need: SchoolNeed) -> dict:
+    """The company's busy months and weekdays held against the need, worked out by the database: one boolean per
+    month of the need (`busy_<m>`: a busy month of the company) and `day_refused` (the company names its weekdays
+    and the need's is not one of them). Decoding every company's JSON lists cost more than the rest of a row."""
+    columns = {
+        f"busy_{month}": ExpressionWrapper(Q(busy_months__contains=[month]), output_field=BooleanField())
+        for month in sorted(need.months)
+    }
+    if need.weekday is None:
+        columns["day_refused"] = Value(False)
+    else:
+        offered = Q(weekdays__contains=[need.weekday]) | Q(weekdays=[]) | Q(weekdays=None) | Q(weekdays__isnull=True)
+        columns["day_refused"] = Case(When(offered, then=Value(False)), default=Value(True))
+    return columns
 
 
 def _offer(need, row) -> Reason:
@@ -233,8 +268,8 @@ def _capacity(need, row) -> Reason:
 
 
 def _constraints(need, row) -> Reason:
-    busy = sorted(need.months & set(row["busy_months"] or []))
-    wrong_day = need.weekday is not None and bool(row["weekdays"]) and need.weekday not in row["weekdays"]
+    busy = row["busy_months"]
+    wrong_day = bool(row["day_refused"])
     too_many = row["max_students"] is not None and row["max_students"] < need.students
     value = max(1.0 - 0.5 * (bool(busy) + wrong_day + too_many), 0.0)
 
@@ -325,7 +360,7 @@ def rank_candidates(
             user=user, need=need, only_with_offer=only_with_offer, same_prefecture=same_prefecture
         )
     ]
-    scored.sort(key=lambda pair: (-pair[0], pair[1]["name"]))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]["name"], pair[1]["pk"]))
     return [
         Candidate(
             company_id=row["pk"],

@@ -296,3 +296,37 @@ def test_odd_company_ids_are_ignored(client, demo, need):
         reverse("partners:need_propose", args=[need.pk]), {"company": ["²", "x"], "message": "m"}, follow=True
     )
     assert response.status_code == 200 and "依頼する企業を選んでください。" in response.content.decode()
+
+
+def test_busy_months_and_weekdays_are_judged_as_the_rule_says(demo, need):
+    """The database judges each company's busy months and weekdays; every combination gets the words of the rule:
+    a busy month inside the need's period, or a weekday list that leaves out the need's day (an empty list is no
+    constraint)."""
+    assert need.weekday is not None
+    template = Company.objects.get(name="株式会社能水商店")
+    variants = [
+        ([], []),
+        ([], [need.weekday]),
+        ([], [(need.weekday + 1) % 7]),
+        ([need.start_on.month], [need.weekday, (need.weekday + 2) % 7]),
+        ([need.end_on.month, (need.end_on.month % 12) + 1], list(range(7))),
+        ([(need.end_on.month + 2) % 12 + 1], [(need.weekday + 3) % 7]),
+    ]
+    made = {}
+    for index, (busy, weekdays) in enumerate(variants):
+        company = Company.objects.create(
+            name=f"制約確認{index}",
+            prefecture=template.prefecture,
+            busy_months=busy,
+            weekdays=weekdays,
+        )
+        CompanyOffer.objects.create(company=company, kind=need.kind, capacity=10)
+        made[company.pk] = (busy, weekdays)
+    found = {c.company_id: c for c in rank_candidates(user=demo.users["ministry"], need=need, limit=100_000)}
+    for pk, (busy, weekdays) in made.items():
+        clash = sorted(set(busy) & need.months)
+        refused = bool(weekdays) and need.weekday not in weekdays
+        value, words = reasons(found[pk])["constraints"]
+        assert value == 1.0 - 0.5 * (bool(clash) + refused)
+        assert ("繁忙月（" + "・".join(map(str, clash)) + "月）と重なる" in words) == bool(clash)
+        assert ("希望の曜日は受入れ不可" in words) == refused
