@@ -136,3 +136,17 @@ def test_the_overview_offers_writing_advice_only_to_who_may_write_it(client, dem
     assert (reverse("programme:advice_create") in page) is offered
     answer = client.get(reverse("programme:advice_create"))
     assert (answer.status_code == 200) is offered
+
+
+def test_a_reply_whose_writer_was_deleted_still_reads(client, demo, companion):
+    """A message keeps its words when its writer's account is deleted; the thread shows it without a name."""
+    thread = AdviceThread.objects.filter(consortium=demo.shiga_consortium).order_by("pk")[0]
+    thread.messages.create(author=companion, body="退任前の助言です。")
+    companion.delete()
+    client.force_login(demo.users["coordinator"])
+    page = client.get(reverse("programme:advice_detail", args=[thread.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "退任前の助言です。" in text and "（削除された利用者）" in text
+    client.cookies["django_language"] = "en"
+    assert "(deleted user)" in client.get(reverse("programme:advice_detail", args=[thread.pk])).content.decode()
