@@ -119,6 +119,48 @@ def daily_pages() -> list[Page]:
             reverse("curricula:evaluation_compare", args=[evaluation.placement_id, "final"]),
         ),
         Page("mentor_evaluation", "Mentor: evaluation form by e-mailed link", None, evaluation_link),
+        *_programme_pages(),
+    ]
+
+
+def _programme_pages() -> list[Page]:
+    """The programme's pages: the ministry's money, network and events, the supporter's consortia and one
+    consortium's advice, the coordinator's budget against actual (the busiest ledger) and one consultation."""
+    from programme.models import AdviceThread, LedgerEntry
+
+    consortium = persona("coordinator").consortium_id
+    designation = (
+        LedgerEntry.objects.filter(designation__consortium_id=consortium)
+        .values_list("designation_id", flat=True)
+        .order_by("-designation__fiscal_year")
+        .first()
+    )
+    thread = AdviceThread.objects.filter(consortium_id=consortium).order_by("pk").values_list("pk", flat=True).first()
+    return [
+        Page("ministry_money", "Ministry: plans and money", "ministry", reverse("programme:money_list")),
+        Page("ministry_network", "Ministry: the wide-area network", "ministry", reverse("programme:network")),
+        Page("ministry_events", "Ministry: events", "ministry", reverse("programme:event_list")),
+        Page(
+            "supporter_overview", "Supporter: consortia supported", "supporter", reverse("programme:support_overview")
+        ),
+        Page(
+            "supporter_advice",
+            "Supporter: one consortium's consultations",
+            "supporter",
+            reverse("programme:consortium_advice", args=[consortium]),
+        ),
+        Page(
+            "coordinator_money",
+            "Coordinator: budget against actual with the ledger",
+            "coordinator",
+            reverse("programme:designation_money", args=[designation]),
+        ),
+        Page(
+            "coordinator_advice",
+            "Coordinator: one consultation",
+            "coordinator",
+            reverse("programme:advice_detail", args=[thread]),
+        ),
     ]
 
 

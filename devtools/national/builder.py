@@ -4,6 +4,7 @@ import random
 
 from curricula.models import Placement
 from devtools.national.loader import Loader
+from devtools.national.programme_rows import ProgrammeRows
 from devtools.national.registry import RegistryRows
 from devtools.national.school_year import SchoolYearRows
 from devtools.national.vocabulary import PERSONA_PREFIX, POPULATION, Scale
@@ -11,7 +12,7 @@ from meister.models import Role, User
 from partners.models import IndustryDivision, Prefecture
 
 
-class Builder(RegistryRows, SchoolYearRows):
+class Builder(RegistryRows, SchoolYearRows, ProgrammeRows):
     """One seeded pass over every table; `run` calls the parts in the order their rows depend on each other."""
 
     def __init__(self, loader: Loader, rng: random.Random, size: Scale, log):
@@ -50,6 +51,8 @@ class Builder(RegistryRows, SchoolYearRows):
         self._assessments()
         self._survey()
         self._users()
+        self._step("supporters, the network, events, advice, plans, estimates and the ledger")
+        self._programme()
 
     # --- personas ------------------------------------------------------------------------------------------
 

@@ -23,6 +23,11 @@ class Scale:
     day_logs: int
     responses: int
     consortia: int
+    # The programme: supporters, events a year, consultations a consortium at most, ledger entries in all.
+    supporters: int = 20
+    events_per_year: int = 30
+    threads_per_consortium: int = 4
+    ledger_entries: int = 5_000
 
 
 SCALES = {
@@ -36,7 +41,17 @@ SCALES = {
         consortia=150,
     ),
     "small": Scale(
-        schools=60, companies=600, students=6_000, placements=1_000, day_logs=20_000, responses=3_000, consortia=12
+        schools=60,
+        companies=600,
+        students=6_000,
+        placements=1_000,
+        day_logs=20_000,
+        responses=3_000,
+        consortia=12,
+        supporters=2,
+        events_per_year=3,
+        threads_per_consortium=2,
+        ledger_entries=50,
     ),
 }
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Sum
@@ -16,8 +17,17 @@ from curricula.models import DayLog, DiaryEntry, Evaluation, Placement, RubricIt
 from devtools import benchmarks, national
 from devtools.loadtest import Target, run_load
 from meister.models import User
-from partners.models import Company, Designation, School
+from partners.models import Company, Consortium, Designation, School
 from partners.validators import validate_corporate_number, validate_school_code
+from programme.models import (
+    AdviceThread,
+    EstimateLine,
+    ImplementationPlan,
+    LedgerEntry,
+    NetworkLink,
+    ProgrammeEvent,
+    SupportAssignment,
+)
 
 SMALL = national.SCALES["small"]
 
@@ -53,6 +63,7 @@ def _generated_once(seed: int) -> str:
 def test_it_fills_the_small_scale_with_valid_codes(demo):
     before = {model: model.objects.count() for model in (School, Company, Student, Placement, DayLog, Response)}
     last_placement = Placement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_consortium = Consortium.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     call_command("generate_national", "--scale", "small", "--seed", "3", verbosity=0)
     assert School.objects.count() - before[School] == SMALL.schools
     assert Company.objects.count() - before[Company] == SMALL.companies
@@ -84,9 +95,35 @@ def test_it_fills_the_small_scale_with_valid_codes(demo):
         "coordinator",
         "teacher",
         "company",
+        "supporter",
     }
+    _the_programme_is_there(Designation.objects.filter(consortium__gt=last_consortium))
     with pytest.raises(CommandError, match="already holds generated data"):
         call_command("generate_national", "--scale", "small", verbosity=0)
+
+
+def _the_programme_is_there(designations):
+    """Supporters assigned for each year, the network, events, advice, a plan and an estimate for each designation
+    (adding up to its budget) and the ledger's entries, each with its receipt in storage."""
+    supporters = User.objects.filter(username__startswith="national-supporter")
+    assert supporters.count() == SMALL.supporters
+    assert SupportAssignment.objects.filter(supporter__in=supporters).values("fiscal_year").distinct().count() == 3
+    coordinator = User.objects.get(username="national-coordinator")
+    assert SupportAssignment.objects.filter(
+        supporter__username="national-supporter", consortium=coordinator.consortium_id
+    ).exists()
+    assert NetworkLink.objects.filter(leader__in=designations.values("consortium")).exists()
+    assert ProgrammeEvent.objects.annotate(n=Count("consortia")).filter(n__gte=2).exists()
+    assert AdviceThread.objects.filter(consortium=coordinator.consortium_id, messages__isnull=False).exists()
+    for designation in designations:
+        assert ImplementationPlan.objects.filter(designation=designation).exists()
+        estimate = EstimateLine.objects.filter(designation=designation).aggregate(yen=Sum("amount_yen"))["yen"]
+        assert estimate == designation.budget_yen
+    entries = LedgerEntry.objects.filter(designation__in=designations)
+    assert entries.count() == SMALL.ledger_entries
+    assert not entries.filter(evidence="").exists()
+    assert all(default_storage.exists(name) for name in entries.values_list("evidence", flat=True))
+    assert entries.values("category__fiscal_year").distinct().count() >= 2
 
 
 def test_a_corporate_number_gets_its_check_digit():
@@ -118,6 +155,7 @@ def test_the_bench_pieces_run_at_small_scale(demo):
     assert all(count > 0 for count in counts.values())
     assert {"public_index", "mentor_link", "student_home", "placement_detail", "ministry_placements"} <= set(counts)
     assert {"student_diary", "teacher_diary", "teacher_evaluations", "mentor_evaluation"} <= set(counts)
+    assert {"ministry_money", "ministry_network", "supporter_overview", "coordinator_money"} <= set(counts)
     split = benchmarks.time_split(benchmarks.role_pages()[:3], repeat=2)
     assert all(cost["request_ms"] >= cost["sql_ms"] > 0 for cost in split.values())
 
@@ -129,6 +167,10 @@ def test_the_bench_pieces_run_at_small_scale(demo):
     excel = benchmarks.excel_export(limit=40)
     assert excel["rows"] == 40 and excel["rows_quarter"] == 10
     assert {"seconds", "openpyxl_seconds", "ratio", "peak_mb", "peak_mb_quarter"} <= set(excel)
+
+    ledger = benchmarks.ledger_export()
+    assert ledger["measured"] and ledger["rows"] >= SMALL.ledger_entries // 5 > ledger["rows_few"] > 0
+    assert ledger["entries_in_all"] == LedgerEntry.objects.count() and ledger["peak_mb"] > 0
 
     imported = benchmarks.company_import(rows=25)
     assert imported["committed"] and imported["counts"]["new"] == 25
