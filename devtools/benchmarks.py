@@ -207,10 +207,12 @@ def timed(function: Callable[[], object], repeat: int) -> dict:
 
 
 def ranking(*, repeat: int = 20) -> dict:
+    from meister.process import settle
     from partners.matching import rank_candidates
     from partners.models import Company
 
     coordinator, ministry = persona("coordinator"), persona("ministry")
+    settle()  # as every web worker is, by the WSGI entry point, before its first request
     need = persona_need(coordinator)
     return {
         "companies": Company.objects.count(),

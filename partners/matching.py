@@ -74,7 +74,7 @@ def ties_with_school(school_id: int) -> dict[int, dict[str, int]]:
     return ties
 
 
-@dataclass
+@dataclass(slots=True)
 class Reason:
     factor: str
     value: float  # 0…1 before weighting
@@ -203,40 +203,62 @@ def _constraint_columns(need: SchoolNeed) -> dict:
     return columns
 
 
-def _offer(need, row) -> Reason:
+@dataclass(frozen=True, slots=True)
+class NeedFacts:
+    """What the scorers read of a need and its school, read once rather than through the model for every company."""
+
+    need: SchoolNeed
+    students: int
+    industry_code: str | None
+    near_industries: frozenset
+    prefecture_id: int
+    municipality: str
+    block: str
+
+    @classmethod
+    def of(cls, need: SchoolNeed) -> "NeedFacts":
+        school = need.school
+        return cls(
+            need=need,
+            students=need.students,
+            industry_code=need.industry.code if need.industry_id else None,
+            near_industries=frozenset(CATEGORY_INDUSTRIES.get(need.category, ())),
+            prefecture_id=school.prefecture_id,
+            municipality=school.municipality,
+            block=school.prefecture.block,
+        )
+
+
+def _offer(need: NeedFacts, row) -> Reason:
     if not row["has_offer"]:
-        return Reason("offer", 0.0, lambda: _("「%(kind)s」の提供は未登録") % {"kind": need.get_kind_display()})
-    return Reason("offer", 1.0, lambda: _("「%(kind)s」を提供している") % {"kind": need.get_kind_display()})
+        return Reason("offer", 0.0, lambda: _("「%(kind)s」の提供は未登録") % {"kind": need.need.get_kind_display()})
+    return Reason("offer", 1.0, lambda: _("「%(kind)s」を提供している") % {"kind": need.need.get_kind_display()})
 
 
-def _field(need, row) -> Reason:
+def _field(need: NeedFacts, row) -> Reason:
     code = row["industry__code"]
     if code is None:
         return Reason("field", 0.5, lambda: _("産業分類が未登録"))
-    if need.industry_id and code == need.industry.code:
+    if need.industry_code is not None and code == need.industry_code:
         return Reason("field", 1.0, lambda: _("希望の産業分類（%(code)s）と一致") % {"code": code})
-    if code in CATEGORY_INDUSTRIES.get(need.category, set()):
+    if code in need.near_industries:
         return Reason(
             "field",
             0.8,
             lambda: (
-                _("%(category)sの学びに近い産業（%(code)s）") % {"category": need.get_category_display(), "code": code}
+                _("%(category)sの学びに近い産業（%(code)s）")
+                % {"category": need.need.get_category_display(), "code": code}
             ),
         )
     return Reason("field", 0.0, lambda: _("分野の関連が薄い（%(code)s）") % {"code": code})
 
 
-def _place(need, row) -> Reason:
-    school = need.school
-    if (
-        row["prefecture_id"] == school.prefecture_id
-        and row["municipality"]
-        and row["municipality"] == school.municipality
-    ):
+def _place(need: NeedFacts, row) -> Reason:
+    if row["prefecture_id"] == need.prefecture_id and row["municipality"] and row["municipality"] == need.municipality:
         return Reason("place", 1.0, lambda: _("学校と同じ市区町村（%(m)s）") % {"m": row["municipality"]})
-    if row["prefecture_id"] == school.prefecture_id:
+    if row["prefecture_id"] == need.prefecture_id:
         return Reason("place", 0.7, lambda: _("学校と同じ都道府県"))
-    if row["prefecture__block"] == school.prefecture.block:
+    if row["prefecture__block"] == need.block:
         return Reason("place", 0.4, lambda: _("同じ地方（%(p)s）") % {"p": _prefecture_name(row)})
     return Reason("place", 0.0, lambda: _("遠方（%(p)s）") % {"p": _prefecture_name(row)})
 
@@ -246,7 +268,7 @@ def _prefecture_name(row) -> str:
     return row["prefecture__romaji"] if (get_language() or "ja").startswith("en") else row["prefecture__name"]
 
 
-def _capacity(need, row) -> Reason:
+def _capacity(need: NeedFacts, row) -> Reason:
     if not row["has_offer"]:
         return Reason("capacity", 0.0, lambda: _("受入れ枠なし"))
     if row["offer_capacity"] is None:
@@ -267,7 +289,7 @@ def _capacity(need, row) -> Reason:
     return Reason("capacity", 0.0, lambda: _("期間中の枠は埋まっている"))
 
 
-def _constraints(need, row) -> Reason:
+def _constraints(need: NeedFacts, row) -> Reason:
     busy = row["busy_months"]
     wrong_day = bool(row["day_refused"])
     too_many = row["max_students"] is not None and row["max_students"] < need.students
@@ -305,7 +327,7 @@ def _tie_words(row) -> list[str]:
     return words
 
 
-def _history(need, row) -> Reason:
+def _history(need: NeedFacts, row) -> Reason:
     ties = row["ties"]
     known = bool(row["past_with_school"] or any(ties.values()))
     if row["hosted_badly"]:
@@ -321,7 +343,7 @@ def _history(need, row) -> Reason:
     return Reason("history", value, lambda: "。".join(w for w in [verdict, *_tie_words(row)] if w))
 
 
-def _recency(need, row) -> Reason:
+def _recency(need: NeedFacts, row) -> Reason:
     if row["asked_recently"]:
         return Reason(
             "recency",
@@ -348,10 +370,16 @@ def rank_candidates(
     """Candidates best first; each score is 0–100, the weighted mean of its factors' values."""
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     total_weight = sum(weights.values()) or 1
-    need.school  # noqa: B018  (loaded once, used by every row)
+    facts = NeedFacts.of(need)
+
+    # SCORERS are in the order of FACTORS; a factor weighted 0 is not worked out.
+    weighted = [(scorer, weights[factor]) for scorer, factor in zip(SCORERS, FACTORS, strict=True) if weights[factor]]
 
     def score(row) -> float:
-        return round(sum(weights[r.factor] * r.value for r in (f(need, row) for f in SCORERS)) / total_weight * 100, 1)
+        total = 0.0
+        for scorer, weight in weighted:
+            total += weight * scorer(facts, row).value
+        return round(total / total_weight * 100, 1)
 
     # Keep only numbers for every row; the reasons are rebuilt for the few candidates shown.
     scored = [
@@ -369,7 +397,7 @@ def rank_candidates(
             municipality=row["municipality"],
             score=value,
             already_proposed=row["already_proposed"],
-            reasons=[f(need, row) for f in SCORERS],
+            reasons=[f(facts, row) for f in SCORERS],
         )
         for value, row in scored[:limit]
     ]

@@ -330,3 +330,16 @@ def test_busy_months_and_weekdays_are_judged_as_the_rule_says(demo, need):
         assert value == 1.0 - 0.5 * (bool(clash) + refused)
         assert ("繁忙月（" + "・".join(map(str, clash)) + "月）と重なる" in words) == bool(clash)
         assert ("希望の曜日は受入れ不可" in words) == refused
+
+
+def test_the_scorers_answer_in_the_order_of_the_factors(demo, need):
+    """The ranking weights each scorer by the factor at its place; a scorer answering for another would be weighted
+    wrongly."""
+    from partners.matching import FACTORS, SCORERS, NeedFacts, candidate_rows
+
+    rows = candidate_rows(
+        user=demo.users["coordinator-niigata"], need=need, only_with_offer=False, same_prefecture=False
+    )
+    assert rows
+    for row in rows:
+        assert [scorer(NeedFacts.of(need), row).factor for scorer in SCORERS] == list(FACTORS)
