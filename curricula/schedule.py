@@ -31,15 +31,20 @@ def _spread(rows) -> dict[datetime.date, str]:
     return days
 
 
+WEEK = datetime.timedelta(days=7)
+
+
 def pattern_days(placement, until: datetime.date | None = None) -> list[datetime.date]:
-    """Every day of the placement's weekday pattern inside its period (up to `until`), closed or not."""
+    """Every day of the placement's weekday pattern inside its period (up to `until`), closed or not, in order."""
+    first = placement.starts_on
     last = min(placement.ends_on, until) if until else placement.ends_on
-    wanted = set(placement.weekday_numbers)
-    days, day = [], placement.starts_on
-    while day <= last:
-        if day.weekday() in wanted:
+    days = []
+    for weekday in set(placement.weekday_numbers):
+        day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7)
+        while day <= last:
             days.append(day)
-        day += ONE_DAY
+            day += WEEK
+    days.sort()
     return days
 
 
@@ -71,7 +76,13 @@ class SchoolYearCalendar:
         return holiday_name(day) or self.closed_days(placement).get(day)
 
     def expected_days(self, placement, until: datetime.date | None = None) -> list[datetime.date]:
-        return [day for day in pattern_days(placement, until) if self.closed_reason(placement, day) is None]
+        closed = self.closed_days(placement)  # looked up once for all the pattern's days
+        return [day for day in pattern_days(placement, until) if day not in closed and holiday_name(day) is None]
+
+    def closed_among(self, placement, days) -> list[datetime.date]:
+        """Those of `days` on which nobody is expected whatever the pattern (holidays, closed periods), in order."""
+        closed = self.closed_days(placement)
+        return sorted(day for day in days if day in closed or holiday_name(day) is not None)
 
     def is_expected_on(self, placement, day: datetime.date) -> bool:
         return (

@@ -95,7 +95,7 @@ def progress(placement: Placement, today: datetime.date | None = None, logs: lis
     result = Progress(expected=len(expected), logged=len(logs))
     result.missing = [day for day in expected if day not in logged_days]
     # Logged before the day closed (a break moved, a new holiday): kept and counted, and shown as such.
-    result.logged_on_closed = sorted(day for day in logged_days if placement.closed_reason(day))
+    result.logged_on_closed = schedule.calendar_of(placement).closed_among(placement, logged_days)
     for _day, status, hours in logs:
         result.logged_hours += hours
         if status == LogStatus.CONFIRMED:

@@ -372,7 +372,8 @@ def evaluations_due(placements, *, evaluator: str, today: datetime.date | None =
     soonest first (the dashboards list them): one query whatever the number of placements."""
     today = today or clock.today()
     horizon = today + datetime.timedelta(days=reminder_days())
-    placements = list(placements)
+    # Past due stays listed for a month after the placement ends, then it is history: older ones are not looked at.
+    placements = [p for p in placements if p.ends_on >= today - datetime.timedelta(days=30)]
     submitted = set(
         Evaluation.objects.filter(
             placement__in=placements, evaluator=evaluator, status=EvaluationStatus.SUBMITTED
@@ -382,8 +383,7 @@ def evaluations_due(placements, *, evaluator: str, today: datetime.date | None =
     for placement in placements:
         for stage, label in EvaluationStage.choices:
             day = due_on(placement, stage)
-            # Past due stays listed for a month after the placement ends, then it is history.
-            if day <= horizon and placement.ends_on >= today - datetime.timedelta(days=30):
+            if day <= horizon:
                 if (placement.pk, stage) not in submitted:
                     due.append({"placement": placement, "stage": stage, "label": label, "due": day})
     return sorted(due, key=lambda row: (row["due"], row["placement"].pk))
