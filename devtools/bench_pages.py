@@ -167,3 +167,43 @@ def _programme_pages() -> list[Page]:
 def role_pages() -> list[Page]:
     """Every role's daily pages without the baseline, for the load test and the query counts."""
     return [page for page in daily_pages() if page.key != "hello"]
+
+
+def counted_pages() -> list[Page]:
+    """The daily pages and the programme's forms and downloads, whose queries are counted at both scales (the forms
+    are not timed: they are opened a few times a year)."""
+    from programme.models import ProgrammeEvent
+
+    daily = role_pages()
+    money = next(page for page in daily if page.key == "coordinator_money")
+    designation = int(money.path.rstrip("/").rsplit("/", 1)[1])
+    consortium = persona("coordinator").consortium_id
+    event = ProgrammeEvent.objects.filter(consortia=consortium).order_by("pk").values_list("pk", flat=True).first()
+    return [
+        *daily,
+        Page(
+            "coordinator_plan",
+            "Coordinator: the plan (実施計画書)",
+            "coordinator",
+            reverse("programme:plan_edit", args=[designation]),
+        ),
+        Page(
+            "coordinator_estimate",
+            "Coordinator: the estimate (所要経費)",
+            "coordinator",
+            reverse("programme:estimate_edit", args=[designation]),
+        ),
+        Page(
+            "coordinator_ledger_xlsx",
+            "Coordinator: the ledger's workbook",
+            "coordinator",
+            reverse("programme:ledger_export", args=[designation]),
+        ),
+        Page(
+            "coordinator_event",
+            "Coordinator: one event",
+            "coordinator",
+            reverse("programme:event_detail", args=[event]),
+        ),
+        Page("ministry_assign", "Ministry: assigning supporters", "ministry", reverse("programme:assignment_create")),
+    ]

@@ -28,7 +28,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from devtools.bench_pages import Page, daily_pages, persona, role_pages  # noqa: F401 (read as benchmarks.*)
+from devtools.bench_pages import Page, counted_pages, daily_pages, persona, role_pages  # noqa: F401 (read as benchmarks.*)
 from devtools.loadtest import Target, percentile, run_load
 from devtools.national import corporate_number, persona_need
 from meister.middleware import LOGIN_STAMP

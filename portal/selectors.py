@@ -272,11 +272,8 @@ def _survey_items(user, today) -> list[WorkItem]:
     ]
 
 
-def _surveyor_work(user, today) -> tuple[list[WorkItem], dict]:
-    return _survey_items(user, today), {}
-
-
-def _ministry_work(user, today) -> tuple[list[WorkItem], dict]:
+def _survey_work(user, today) -> tuple[list[WorkItem], dict]:
+    """The surveyor's and the ministry's work: the surveys they run."""
     return _survey_items(user, today), {}
 
 
@@ -313,8 +310,8 @@ WORK = {
     Role.COORDINATOR: _coordinator_work,
     Role.PREFECTURE: _prefecture_work,
     Role.SUPPORTER: _supporter_work,
-    Role.SURVEYOR: _surveyor_work,
-    Role.MINISTRY: _ministry_work,
+    Role.SURVEYOR: _survey_work,
+    Role.MINISTRY: _survey_work,
     Role.ADMIN: _admin_work,
 }
 

@@ -150,8 +150,10 @@ def test_it_refuses_sqlite(monkeypatch):
 @pytest.mark.django_db
 def test_the_bench_pieces_run_at_small_scale(demo):
     national.generate(scale="small", seed=1)
-    counts = benchmarks.query_counts(benchmarks.role_pages())
-    assert set(counts) == {page.key for page in benchmarks.role_pages()}
+    counts = benchmarks.query_counts(benchmarks.counted_pages())
+    assert set(counts) == {page.key for page in benchmarks.counted_pages()}
+    assert {page.key for page in benchmarks.role_pages()} < set(counts)
+    assert {"coordinator_plan", "coordinator_estimate", "coordinator_ledger_xlsx", "ministry_assign"} <= set(counts)
     assert all(count > 0 for count in counts.values())
     assert {"public_index", "mentor_link", "student_home", "placement_detail", "ministry_placements"} <= set(counts)
     assert {"student_diary", "teacher_diary", "teacher_evaluations", "mentor_evaluation"} <= set(counts)
@@ -263,8 +265,9 @@ def test_the_written_table_says_why_a_page_missed_its_goals_with_its_measured_sp
         "bench_seconds": 600.0,
         "pages": pages,
         "query_counts": {
-            "small": {"teacher_logging": 10, "public_index": 3},
-            "national": {"teacher_logging": 10, "public_index": 4},
+            "small": {"teacher_logging": 10, "public_index": 3, "coordinator_plan": 7},
+            "national": {"teacher_logging": 10, "public_index": 4, "coordinator_plan": 7},
+            "labels": {"coordinator_plan": "Coordinator: the plan"},
         },
         "time_split": {
             "teacher_logging": {"request_ms": 33.0, "sql_ms": 8.0, "rest_ms": 25.0, "sql_share": 0.24},
@@ -307,6 +310,31 @@ def test_the_written_table_says_why_a_page_missed_its_goals_with_its_measured_sp
     assert public.endswith("| **missed** |")  # 3 queries at small scale, 4 at national
     assert "teacher_logging (ratio 0.03, p50 alone 40.0 ms; one request 33.0 ms, 8.0 ms in SQL (24%)" in text
     assert "**Load test p95 1400.0 ms.**" in text
+    assert "| Coordinator: the plan | 7 / 7 | met |" in text  # counted only, not timed
+    assert "busiest designation" not in text
+    results["ledger_export"] = {
+        "measured": True,
+        "rows": 1000,
+        "seconds": 0.2,
+        "peak_mb": 1.1,
+        "rows_few": 4,
+        "peak_mb_few": 0.5,
+        "entries_in_all": 5000,
+    }
+    results["disclosure_audit"] = {
+        "cells": 1200,
+        "identities": 40,
+        "hidden": 300,
+        "primary": 280,
+        "findings": 0,
+        "release_seconds": 2.5,
+        "audit_seconds": 1.5,
+    }
+    ledger = render_markdown(results)
+    assert "1,200 cells and 40 identities between them, 300 hidden (280 of them under the threshold)" in ledger
+    assert "no hidden cell could be narrowed below its protection interval." in ledger
+    assert "The ledger of the busiest designation (1,000 of the 5,000 entries" in ledger
+    assert "| 1,000 | 0.2 | 0.5 | 1.1 | met |" in ledger
 
     # A slow annual PDF is explained, and said to miss the 60 s goal only when it does.
     for seconds, words in ((20.0, "the report is still under 60 s."), (90.0, "misses the 60 s goal as well.")):

@@ -73,7 +73,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("bench needs PostgreSQL: run it through `make bench`.")
         if options["query_counts_only"]:
-            counts = benchmarks.query_counts(benchmarks.role_pages())
+            counts = benchmarks.query_counts(benchmarks.counted_pages())
             Path(options["query_counts_only"]).write_text(json.dumps(counts))
             return
         if options["only"] == "roster":
@@ -102,9 +102,13 @@ class Command(BaseCommand):
             self.say(f"generated {sum(generated.counts.values()):,} rows in {generated.seconds:.1f} s")
 
         self.say("query counts at small scale (sibling database) and national scale …")
-        national_counts = benchmarks.query_counts(benchmarks.role_pages())
+        national_counts = benchmarks.query_counts(benchmarks.counted_pages())
         small_counts = self._small_counts(options["seed"])
-        results["query_counts"] = {"small": small_counts, "national": national_counts}
+        results["query_counts"] = {
+            "small": small_counts,
+            "national": national_counts,
+            "labels": {page.key: page.label for page in benchmarks.counted_pages()},
+        }
         self.say("where each page's time goes (SQL and the rest), one request at a time …")
         pages = benchmarks.daily_pages()
         results["page_seconds"] = options["page_seconds"]
@@ -276,6 +280,20 @@ def render_markdown(r: dict) -> str:
         f"The ministry's placement counts have a goal of their own: p50 alone under {g['counts_alone_p50_ms']} ms.",
         "",
     ]
+    counted_only = [key for key in qc["national"] if key not in pages]
+    if counted_only:
+        lines += [
+            "Pages opened a few times a year (the programme's forms and downloads): queries counted only.",
+            "",
+            "| page | queries small / national | goal: equal queries |",
+            "|---|---:|---|",
+            *(
+                f"| {qc.get('labels', {}).get(key, key)} | {qc['small'].get(key)} / {qc['national'][key]} "
+                f"| {_mark(qc['small'].get(key) == qc['national'][key])} |"
+                for key in counted_only
+            ),
+            "",
+        ]
     split = r.get("time_split") or {}
     if split:
         lines += [
@@ -333,6 +351,20 @@ def render_markdown(r: dict) -> str:
         lines.append(f"| WeasyPrint alone on the same final HTML | {pdf['weasyprint_seconds']} | 1.00 | | | | |")
     else:
         lines.append(f"Not measured: {pdf['note']}.")
+    au = r.get("disclosure_audit") or {}
+    if "cells" in au:
+        lines += [
+            "",
+            "The disclosure audit of the year's release (every figure any report of the year prints, at every scope): "
+            f"{au['cells']:,} cells and {au['identities']:,} identities between them, {au['hidden']:,} hidden "
+            f"({au['primary']:,} of them under the threshold). Building and protecting the release took "
+            f"{au['release_seconds']} s, the audit's linear programmes {au['audit_seconds']} s; "
+            + (
+                "no hidden cell could be narrowed below its protection interval."
+                if not au["findings"]
+                else f"{au['findings']} hidden cells could be narrowed below their protection interval."
+            ),
+        ]
     ex = r["excel"]
     lines += [
         "",
