@@ -4,6 +4,7 @@ actual, the accountant's workbook and the ledger's import from a file."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -41,6 +42,9 @@ def money_list(request):
     return render(request, "programme/money_list.html", context)
 
 
+LEDGER_PAGE_SIZE = 50
+
+
 @login_required
 def designation_money(request, pk):
     designation = selectors.get_designation_for_user(request.user, pk)
@@ -56,7 +60,10 @@ def designation_money(request, pk):
         "estimate": visible_to(EstimateLine.objects.filter(designation=designation), request.user).select_related(
             "category"
         ),
-        "ledger": selectors.ledger_for(user=request.user, designation=designation),
+        # A designation books hundreds of payments a year: a page of them at a time (the workbook has them all).
+        "page": Paginator(selectors.ledger_for(user=request.user, designation=designation), LEDGER_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
         "may_keep": may_change(request.user, LedgerEntry(designation=designation)),
         "month_labels": MONTH_CHOICES,
     }

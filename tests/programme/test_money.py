@@ -193,3 +193,32 @@ def test_the_money_page_costs_the_same_queries_for_a_longer_ledger(client, demo,
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+def test_a_long_ledger_is_shown_a_page_at_a_time_and_downloaded_whole(client, demo, designation):
+    consumables = _category(designation, "consumables")
+    before = designation.ledger_entries.count()
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            designation=designation,
+            category=consumables,
+            spent_on=datetime.date(designation.fiscal_year, 7, 1),
+            payee="店",
+            description=f"部品{index:03d}",
+            amount_yen=1000,
+        )
+        for index in range(70)
+    )
+    total = before + 70
+    client.force_login(demo.users["coordinator"])
+    url = reverse("programme:designation_money", args=[designation.pk])
+    first, second = client.get(url).content.decode(), client.get(url, {"page": 2}).content.decode()
+    shown = [f"部品{index:03d}" for index in range(70)]
+    on_first = {name for name in shown if name in first}
+    on_second = {name for name in shown if name in second}
+    assert len(on_first) + before >= 50 and not on_first & on_second
+    assert on_first | on_second == set(shown), "every entry is on one of the two pages"
+    assert f"{total} 件" in first and "1 / 2" in first and "2 / 2" in second
+    download = client.get(reverse("programme:ledger_export", args=[designation.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook["支出明細"].max_row == 1 + total
