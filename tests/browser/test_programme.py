@@ -121,3 +121,42 @@ def test_the_programme_from_assignment_to_budget_against_actual(browser, live_se
     expect(picture.locator("line")).to_have_count(2)
     expect(ministry.get_by_role("table")).to_contain_text("嶺北ものづくり人材育成コンソーシアム")
     assert axe(ministry) == []
+
+
+def test_on_a_phone_the_wide_money_tables_scroll_from_the_keyboard_and_the_ledger_pages(
+    browser, live_server, demo, axe
+):
+    """At 390 px the budget tables scroll sideways: each becomes a tab stop (so a keyboard can scroll it) and the page
+    passes axe-core; a long ledger comes a page at a time. On a laptop the tables fit and add no tab stop."""
+    import datetime
+
+    from programme.models import ExpenseCategory
+
+    designation = Designation.objects.get(consortium=demo.shiga_consortium, fiscal_year=current_fiscal_year())
+    category = ExpenseCategory.objects.filter(fiscal_year=designation.fiscal_year).order_by("order")[0]
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            designation=designation,
+            category=category,
+            spent_on=datetime.date(designation.fiscal_year, 7, 1),
+            payee="店",
+            description=f"部品{index}",
+            amount_yen=1000,
+        )
+        for index in range(60)
+    )
+    url = f"{live_server.url}/programme/designations/{designation.pk}/"
+    for language, width in (("ja", 390), ("en", 390), ("ja", 1366)):
+        page = signed_in(browser, live_server, "coordinator")
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(url + "?page=2")
+        expect(page.locator(".pagination")).to_contain_text("2 / 2")
+        stops = page.locator("main table[tabindex='0']")
+        if width < 768:
+            assert stops.count() >= 2, "the budget and monthly tables are wider than a phone"
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        else:
+            assert stops.count() == 0
+        assert axe(page) == [], (language, width)
+        page.context.close()
