@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, FilteredRelation, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -132,8 +133,11 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
     )
     proposed = set(Proposal.objects.filter(need=need).values_list("company", flat=True))
     ties = ties_with_school(need.school_id)
-    constraints = _constraint_columns(need)
-    months = [int(name.removeprefix("busy_")) for name in constraints if name.startswith("busy_")]
+    # PostgreSQL judges busy months and weekdays (JSON containment); elsewhere (the embedded SQLite of a first run)
+    # the two lists are read and judged here, by the same rule.
+    in_database = connection.features.supports_json_field_contains
+    constraints = _constraint_columns(need) if in_database else {}
+    months = sorted(need.months)
     # Plain tuples, each made into the one dict the scorers read: building Django's value dicts and then updating
     # them cost as much as the query itself at national scope.
     found = (
@@ -151,13 +155,18 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
             "max_students",
             "offer__id",
             "offer__capacity",
-            "day_refused",
-            *(f"busy_{month}" for month in months),
+            *(constraints or ("busy_months", "weekdays")),
         )
     )
     nothing = {}
     rows = []
-    for pk, name, town, prefecture, p_name, p_romaji, block, industry, most, offer, capacity, refused, *busy in found:
+    for pk, name, town, prefecture, p_name, p_romaji, block, industry, most, offer, capacity, *judged in found:
+        if in_database:
+            refused, busy = judged[-1], [month for month, clash in zip(months, judged[:-1], strict=True) if clash]
+        else:
+            busy_months, weekdays = judged
+            busy = [month for month in months if month in (busy_months or ())]
+            refused = need.weekday is not None and bool(weekdays) and need.weekday not in weekdays
         history, asks = with_school.get(pk, nothing), asked.get(pk, nothing)
         rows.append(
             {
@@ -171,7 +180,7 @@ def candidate_rows(*, user, need: SchoolNeed, only_with_offer: bool, same_prefec
                 "industry__code": industry,
                 "max_students": most,
                 "day_refused": refused,
-                "busy_months": [month for month, clash in zip(months, busy, strict=True) if clash],
+                "busy_months": busy,
                 "has_offer": offer is not None,
                 "offer_capacity": capacity,
                 "engaged_students": engaged.get(pk, nothing).get("total"),
@@ -195,6 +204,7 @@ def _constraint_columns(need: SchoolNeed) -> dict:
         f"busy_{month}": ExpressionWrapper(Q(busy_months__contains=[month]), output_field=BooleanField())
         for month in sorted(need.months)
     }
+    # Last, after the months: candidate_rows reads it from the end of each row.
     if need.weekday is None:
         columns["day_refused"] = Value(False)
     else:
