@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from devtools.national.vocabulary import FAMILY, GIVEN, PERSONA_PREFIX
+from meister.fiscal import current_fiscal_year
 from meister.models import Role, User
 from partners.models import Designation
 from programme.models import (
@@ -98,6 +99,14 @@ class ProgrammeRows:
                 if (supporter.pk, consortium, fy) not in seen:
                     seen.add((supporter.pk, consortium, fy))
                     assignments.append((supporter.pk, consortium, fy, part))
+        # A supporter's scope is this fiscal year's assignments: the latest year's carry on into each year since, so
+        # that the supporter's pages have their consortia whatever the day the data is read on.
+        assignments += [
+            (supporter, consortium, year, part)
+            for supporter, consortium, fy, part in list(assignments)
+            if fy == years[-1]
+            for year in range(years[-1] + 1, current_fiscal_year() + 1)
+        ]
         db.copy(SupportAssignment, ["supporter_id", "consortium_id", "fiscal_year", "part"], assignments)
 
         # The network: each ① site leads one to three ② consortia (or a prefecture) in a year.

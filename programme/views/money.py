@@ -115,6 +115,8 @@ def estimate_edit(request, pk):
         },
     )
     if request.method == "POST" and formset.is_valid():
+        if not formset.forms:  # no line sent (not even a blank one): nothing to change
+            return redirect("programme:designation_money", pk=designation.pk)
         lines = formset.save(commit=False)
         saved = save_in_scope(
             formset.forms[0],

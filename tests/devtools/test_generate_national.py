@@ -16,6 +16,7 @@ from assessments.models import Response
 from curricula.models import DayLog, DiaryEntry, Evaluation, Placement, RubricItem, Student
 from devtools import benchmarks, national
 from devtools.loadtest import Target, run_load
+from meister.fiscal import current_fiscal_year
 from meister.models import User
 from partners.models import Company, Consortium, Designation, School
 from partners.validators import validate_corporate_number, validate_school_code
@@ -107,7 +108,8 @@ def _the_programme_is_there(designations):
     (adding up to its budget) and the ledger's entries, each with its receipt in storage."""
     supporters = User.objects.filter(username__startswith="national-supporter")
     assert supporters.count() == SMALL.supporters
-    assert SupportAssignment.objects.filter(supporter__in=supporters).values("fiscal_year").distinct().count() == 3
+    years = set(SupportAssignment.objects.filter(supporter__in=supporters).values_list("fiscal_year", flat=True))
+    assert {2024, 2025, 2026, current_fiscal_year()} <= years
     coordinator = User.objects.get(username="national-coordinator")
     assert SupportAssignment.objects.filter(
         supporter__username="national-supporter", consortium=coordinator.consortium_id

@@ -222,3 +222,12 @@ def test_a_long_ledger_is_shown_a_page_at_a_time_and_downloaded_whole(client, de
     download = client.get(reverse("programme:ledger_export", args=[designation.pk]))
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook["支出明細"].max_row == 1 + total
+
+
+def test_an_estimate_sent_without_any_line_changes_nothing(client, demo, designation):
+    before = list(EstimateLine.objects.filter(designation=designation).values_list("pk", "amount_yen"))
+    client.force_login(demo.users["coordinator"])
+    url = reverse("programme:estimate_edit", args=[designation.pk])
+    answer = client.post(url, {"lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"})
+    assert answer.status_code == 302
+    assert list(EstimateLine.objects.filter(designation=designation).values_list("pk", "amount_yen")) == before
