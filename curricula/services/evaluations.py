@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -193,6 +194,7 @@ def evaluation_review_add(*, user, placement: Placement, stage: str, comment: st
         raise PermissionDenied
     if not review.comment:
         raise ValidationError({"comment": _("コメントを入力してください。")})
+    ProhibitNullCharactersValidator()(review.comment)  # as a form's text field would: PostgreSQL refuses NUL
     review.full_clean()
     review.save()
     return review
