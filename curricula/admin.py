@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from curricula.models import ClassSession, DayLog, DayLogEvent, Destination, JointProject, Placement, Student, Subject
 from curricula.services.sessions import class_session_delete, class_session_save
-from curricula.tallies import school_of_placement, tallies_recount
+from curricula.tallies import school_of_placement, tallies_recount, unlogged_for_student
 
 
 @admin.register(Subject)
@@ -53,6 +53,7 @@ class StudentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if was_at not in (None, obj.school_id):
             tallies_recount(school_ids=[was_at, obj.school_id])
+            unlogged_for_student(obj.pk)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

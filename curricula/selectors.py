@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from curricula import schedule
 from curricula.models import (
@@ -24,6 +24,7 @@ from curricula.models import (
     Placement,
     Student,
     Subject,
+    UnloggedDay,
 )
 from meister import clock
 from meister.fiscal import current_fiscal_year, fiscal_year_bounds
@@ -114,17 +115,6 @@ def with_progress(placements, today: datetime.date | None = None) -> list[Placem
     for placement in rows:
         placement.progress = progress(placement, today, facts[placement.pk])
     return rows
-
-
-def missing_days(*, user, today: datetime.date | None = None) -> list[tuple[Placement, datetime.date]]:
-    """(placement, day) for every expected day up to today without a log, newest first."""
-    today = today or clock.today()
-    placements = schedule.attach(placements_for_user(user=user).filter(starts_on__lte=today))
-    facts = _log_facts(placements)
-    missing = [
-        (placement, day) for placement in placements for day in progress(placement, today, facts[placement.pk]).missing
-    ]
-    return sorted(missing, key=lambda pair: (-pair[1].toordinal(), *_by_kana(pair[0].student)))
 
 
 def _by_kana(student: Student) -> tuple:
@@ -387,53 +377,104 @@ def ties_with_school(school_id: int) -> dict[int, dict[str, int]]:
 WORK_STATES = ("missing", "pending", "rejected", "unsigned", "evaluation", "overdue", "diary")
 
 
-def work_flags(placements, today: datetime.date | None = None) -> dict[int, set[str]]:
-    """For placements that went through `with_progress`, the work each one waits for, by state name: days missing,
-    pending or sent back, its 三者協定 unsigned while it runs, a mentor's evaluation due (or `overdue`), diaries
-    submitted and waiting for the teacher's comment. Two more queries whatever the number of placements."""
+def missing_day_rows(*, user, today: datetime.date | None = None) -> QuerySet:
+    """The expected days up to today without a log (kept as `UnloggedDay` rows), newest first, each with its
+    placement, student and company: counted and paged by the database."""
+    today = today or clock.today()
+    rows = UnloggedDay.objects.filter(placement__in=_scope_ids(user), day__lte=today)
+    return rows.select_related("placement", "placement__student", "placement__company").order_by(
+        "-day",
+        "placement__student__kana_name",
+        "placement__student__class_name",
+        "placement__student__number",
+        "placement__student",
+    )
+
+
+def missing_days(*, user, today: datetime.date | None = None) -> list[tuple[Placement, datetime.date]]:
+    """(placement, day) for every expected day up to today without a log, newest first."""
+    return [(row.placement, row.day) for row in missing_day_rows(user=user, today=today)]
+
+
+def _scope_ids(user) -> QuerySet:
+    return visible_to(Placement.objects.order_by(), user).values("pk")
+
+
+def in_work_state_condition(state: str, today: datetime.date):
+    """The condition on a placement for a state the database can judge alone (all but the evaluations)."""
+    pk = OuterRef("pk")
+    if state == "missing":
+        return Exists(UnloggedDay.objects.filter(placement=pk, day__lte=today))
+    if state in ("pending", "rejected"):
+        return Exists(DayLog.objects.filter(placement=pk, status=state))
+    if state == "unsigned":
+        return Q(ends_on__gte=today) & ~Q(agreement_status=AgreementStatus.SIGNED)
+    return Exists(waiting_diaries(placement=pk))
+
+
+def _evaluation_waits(placements: QuerySet, today: datetime.date) -> dict[int, bool]:
+    """Placement id → overdue or not, for the placements with a mentor's evaluation due soon or past due. Only those
+    that ended within the month are looked at (`evaluations_due`): two queries."""
     from curricula.services.evaluations import evaluations_due
 
+    recent = placements.filter(ends_on__gte=today - datetime.timedelta(days=30))
+    recent = list(recent.only("pk", "starts_on", "ends_on").order_by().select_related(None))
+    waits: dict[int, bool] = {}
+    for row in evaluations_due(recent, evaluator=Evaluator.MENTOR, today=today):
+        waits[row["placement"].pk] = waits.get(row["placement"].pk, False) or row["due"] < today
+    return waits
+
+
+def in_work_state(placements: QuerySet, state: str, today: datetime.date | None = None) -> QuerySet:
+    """The placements of `placements` waiting for the work named `state` (one of WORK_STATES): days missing,
+    pending or sent back, the 三者協定 unsigned while it runs or before it starts, a mentor's evaluation due (or
+    `overdue`), diaries submitted and waiting for the teacher's comment. The dashboards count the same rows."""
     today = today or clock.today()
-    placements = list(placements)
-    flags: dict[int, set[str]] = {}
-    for placement in placements:
-        p = placement.progress
-        states = {name for name in ("missing", "pending", "rejected") if getattr(p, name)}
-        if placement.agreement_status != AgreementStatus.SIGNED and placement.ends_on >= today:
-            states.add("unsigned")
-        flags[placement.pk] = states
-    for row in evaluations_due(placements, evaluator=Evaluator.MENTOR, today=today):
-        flags[row["placement"].pk] |= {"evaluation", "overdue"} if row["due"] < today else {"evaluation"}
-    for placement_id in waiting_diaries(placements).values_list("placement_id", flat=True).distinct():
-        flags[placement_id].add("diary")
-    return flags
+    if state in ("evaluation", "overdue"):
+        waits = _evaluation_waits(placements, today)
+        return placements.filter(pk__in=[pk for pk, late in waits.items() if late or state == "evaluation"])
+    return placements.filter(in_work_state_condition(state, today))
 
 
-def waiting_diaries(placements) -> QuerySet:
+def waiting_diaries(**where) -> QuerySet:
     """Diaries submitted and not yet commented on by the teacher (a returned one waits for the student)."""
-    return DiaryEntry.objects.filter(
-        placement__in=[p.pk for p in placements], status=DiaryStatus.SUBMITTED, teacher_comment=""
-    ).order_by()
+    return DiaryEntry.objects.filter(status=DiaryStatus.SUBMITTED, teacher_comment="", **where).order_by()
 
 
 def placement_work(*, user, today: datetime.date | None = None) -> dict:
-    """What waits on the user's placements, for the dashboards: a fixed number of queries whatever their number.
+    """What waits on the user's placements, for the dashboards: counted by the database in a fixed number of
+    queries, whatever the number of placements and days behind them.
 
     Each figure is the number of rows the list behind it shows: days for the day-log list (missing, sent back),
-    placements for the placement list filtered by the same state (`work_flags`)."""
+    placements for the placement list filtered by the same state (`in_work_state`)."""
     today = today or clock.today()
-    placements = with_progress(placements_for_user(user=user), today)
-    flags = work_flags(placements, today)
-
-    def placements_in(state):
-        return sum(1 for states in flags.values() if state in states)
-
+    scope = _scope_ids(user)
+    placements = visible_to(Placement.objects.order_by(), user)
+    gaps = UnloggedDay.objects.filter(placement__in=scope, day__lte=today).aggregate(
+        days=Count("pk"), placements=Count("placement", distinct=True)
+    )
+    logs = {
+        row["status"]: row
+        for row in DayLog.objects.filter(placement__in=scope, status__in=(LogStatus.PENDING, LogStatus.REJECTED))
+        .order_by()
+        .values("status")
+        .annotate(days=Count("pk"), placements=Count("placement", distinct=True))
+    }
+    diaries = waiting_diaries(placement__in=scope).aggregate(
+        n=Count("pk"), placements=Count("placement", distinct=True)
+    )
+    waits = _evaluation_waits(placements, today)
     return {
-        "placements": placements,
-        "flags": flags,
-        "missing_days": sum(len(p.progress.missing) for p in placements),
-        "pending_days": sum(p.progress.pending for p in placements),
-        "rejected_days": sum(p.progress.rejected for p in placements),
-        **{f"{state}_placements": placements_in(state) for state in WORK_STATES},
-        "diaries_waiting": waiting_diaries(placements).count() if flags else 0,
+        "missing_days": gaps["days"],
+        "pending_days": logs.get(LogStatus.PENDING, {}).get("days", 0),
+        "rejected_days": logs.get(LogStatus.REJECTED, {}).get("days", 0),
+        "missing_placements": gaps["placements"],
+        "pending_placements": logs.get(LogStatus.PENDING, {}).get("placements", 0),
+        "rejected_placements": logs.get(LogStatus.REJECTED, {}).get("placements", 0),
+        "unsigned_placements": placements.filter(in_work_state_condition("unsigned", today)).count(),
+        "evaluation_placements": len(waits),
+        "overdue_placements": sum(waits.values()),
+        "diary_placements": diaries["placements"],
+        "diaries_waiting": diaries["n"],
+        "evaluation_waits": waits,
     }

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import invitations_for_user
 from assessments.selectors.survey import surveys_in_state, unanswered_in
-from curricula.models import DayLog, LogStatus, Placement
-from curricula.selectors import placement_work
+from curricula.models import Placement, YearTally
+from curricula.selectors import in_work_state_condition, placement_work
 from meister import clock
 from meister.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from meister.importing.pipeline import import_batches_for_user
@@ -201,20 +201,24 @@ def _coordinator_work(user, today) -> tuple[list[WorkItem], dict]:
 CONSORTIUM_STATES = ("missing", "unsigned", "overdue")
 
 
-def _by_consortium(user, work) -> list[dict]:
+def _by_consortium(user, work, today) -> list[dict]:
     """Per consortium in scope: its placements with missing logs, unsigned agreements and overdue evaluations, each
-    with the placement list filtered to it. Two queries: the consortia, and which of them each school belongs to."""
+    with the placement list filtered to it (`in_work_state`): counted by the database, grouped by the consortia the
+    placements' schools belong to, and the overdue ones from the evaluations already worked out."""
     consortia = list(visible_to(Consortium.objects.all(), user).order_by("name"))
-    school_ids = {placement.student.school_id for placement in work["placements"]}
-    member_of: dict[int, list[int]] = {}
-    links = Consortium.schools.through.objects.filter(school__in=school_ids, consortium__in=consortia)
-    for school_id, consortium_id in links.values_list("school_id", "consortium_id"):
-        member_of.setdefault(school_id, []).append(consortium_id)
     counts = {c.pk: dict.fromkeys(CONSORTIUM_STATES, 0) for c in consortia}
-    for placement in work["placements"]:
-        for consortium_id in member_of.get(placement.student.school_id, []):
-            for state in CONSORTIUM_STATES:
-                counts[consortium_id][state] += state in work["flags"][placement.pk]
+    placements = visible_to(Placement.objects.order_by(), user).filter(student__school__consortia__in=consortia)
+    grouped = placements.values("student__school__consortia").annotate(
+        missing=Count("pk", filter=Q(in_work_state_condition("missing", today)), distinct=True),
+        unsigned=Count("pk", filter=in_work_state_condition("unsigned", today), distinct=True),
+    )
+    for row in grouped:
+        counts[row["student__school__consortia"]].update(missing=row["missing"], unsigned=row["unsigned"])
+    overdue = [pk for pk, late in work["evaluation_waits"].items() if late]
+    if overdue:
+        links = placements.filter(pk__in=overdue).values("student__school__consortia").annotate(n=Count("pk"))
+        for row in links:
+            counts[row["student__school__consortia"]]["overdue"] = row["n"]
     return [
         {
             "consortium": c,
@@ -247,7 +251,7 @@ def _prefecture_work(user, today) -> tuple[list[WorkItem], dict]:
         ),
     ]
     imports = import_batches_for_user(user=user).filter(kind__in=PARTNER_IMPORTS)[:5]
-    return items, {"by_consortium": _by_consortium(user, work), "recent_imports": list(imports)}
+    return items, {"by_consortium": _by_consortium(user, work, today), "recent_imports": list(imports)}
 
 
 def _survey_items(user, today) -> list[WorkItem]:
@@ -327,7 +331,7 @@ def work_for(*, user, today: datetime.date | None = None) -> dict:
 
 def national_picture(*, user, today: datetime.date | None = None) -> dict:
     """This year's designations and placements by prefecture on the tile map (with the table beside it), and three
-    fiscal years of designations, placements and confirmed hours: six queries whatever the data's size."""
+    fiscal years of designations, placements and confirmed hours: five queries whatever the data's size."""
     fy = current_fiscal_year(today or clock.today())
     years = [fy - 2, fy - 1, fy]
     language = "en" if (get_language() or "ja").startswith("en") else "ja"
@@ -341,28 +345,25 @@ def national_picture(*, user, today: datetime.date | None = None) -> dict:
         .annotate(n=Count("pk"))
     )
     designations = {code: designated.get(code, 0) for code in names}
-    first, last = fiscal_year_bounds(fy)
-    placements_now = visible_to(Placement.objects.filter(starts_on__range=(first, last)), user)
-    placements = dict(
-        placements_now.order_by().values_list("student__school__prefecture__code").annotate(n=Count("pk"))
-    )
+    # Placements and confirmed hours by fiscal year come from the running tallies (curricula.tallies), not from
+    # millions of day logs: the same figures, kept current by every write.
+    tallies = visible_to(YearTally.objects.filter(fiscal_year__in=years), user).order_by()
+    this_year = tallies.filter(fiscal_year=fy).values_list("school__prefecture__code").annotate(n=Sum("placements"))
+    placements = {code: n for code, n in this_year if n}
+    yearly = {
+        year: (n, hours)
+        for year, n, hours in tallies.values_list("fiscal_year").annotate(Sum("placements"), Sum("confirmed_hours"))
+    }
     by_year = dict(
         visible_to(Designation.objects.filter(fiscal_year__in=years), user)
         .order_by()
         .values_list("fiscal_year")
         .annotate(n=Count("pk"))
     )
-    bounds = {year: fiscal_year_bounds(year) for year in years}
-    placed = visible_to(Placement.objects.all(), user).aggregate(
-        **{f"y{year}": Count("pk", filter=Q(starts_on__range=bounds[year])) for year in years}
-    )
-    hours = visible_to(DayLog.objects.filter(status=LogStatus.CONFIRMED), user).aggregate(
-        **{f"y{year}": Sum("hours", filter=Q(day__range=bounds[year])) for year in years}
-    )
     trends = [
         ("designations", _("事業指定の件数"), [(labels[y], by_year.get(y, 0)) for y in years], 0),
-        ("placements", _("実習の受入れ件数"), [(labels[y], placed[f"y{y}"] or 0) for y in years], 0),
-        ("hours", _("確認済みの実習時間数"), [(labels[y], hours[f"y{y}"] or 0) for y in years], 0),
+        ("placements", _("実習の受入れ件数"), [(labels[y], yearly.get(y, (0, 0))[0] or 0) for y in years], 0),
+        ("hours", _("確認済みの実習時間数"), [(labels[y], yearly.get(y, (0, 0))[1] or 0) for y in years], 0),
     ]
     charts = []
     for key, title, rows, digits in trends:

@@ -45,6 +45,12 @@ class DiaryEntry(models.Model):
     class Meta:
         ordering = ["placement", "day"]
         constraints = [models.UniqueConstraint(fields=["placement", "day"], name="diary_once_per_day")]
+        # Diaries submitted and not yet commented on: the teachers' work, counted on the dashboards.
+        indexes = [
+            models.Index(
+                fields=["placement"], condition=models.Q(status="submitted", teacher_comment=""), name="diary_waiting"
+            )
+        ]
         verbose_name = _("実習日誌")
         verbose_name_plural = _("実習日誌")
 

@@ -109,6 +109,8 @@ class Placement(models.Model):
 
     class Meta:
         ordering = ["student__school", "student__kana_name", "student__class_name", "student__number", "starts_on"]
+        # Running and recent placements (evaluations due, agreements to sign) are found by their end.
+        indexes = [models.Index(fields=["ends_on"], name="placement_ends_on")]
         verbose_name = _("実習の受入れ")
         verbose_name_plural = _("実習の受入れ")
 
@@ -207,6 +209,14 @@ class DayLog(models.Model):
     class Meta:
         ordering = ["placement", "day"]
         constraints = [models.UniqueConstraint(fields=["placement", "day"], name="day_log_once_per_day")]
+        # The days waiting for the mentor or sent back: the dashboards count these among millions of confirmed ones.
+        indexes = [
+            models.Index(
+                fields=["placement"],
+                condition=models.Q(status__in=["pending", "rejected"]),
+                name="day_log_waiting",
+            )
+        ]
         verbose_name = _("実習日の記録")
         verbose_name_plural = _("実習日の記録")
 

@@ -20,7 +20,7 @@ from curricula.models import (
     Student,
 )
 from curricula.services.rollover import student_enrolment_ensure
-from curricula.tallies import school_of_placement, tallies_recount, tally_confirmed_hours
+from curricula.tallies import school_of_placement, tallies_recount, tally_confirmed_hours, unlogged_for_student
 from meister import clock, mailing
 from meister.fiscal import current_fiscal_year
 from meister.scoping import (
@@ -257,6 +257,7 @@ def student_save(*, user, student) -> object:
         student.save()
         if was_at not in (None, student.school_id):
             tallies_recount(school_ids=[was_at, student.school_id])  # its placements count for the new school
+            unlogged_for_student(student.pk)  # and follow its calendar
         # Entered one at a time, the student is on this year's roster in the class the form gave.
         student_enrolment_ensure(student, current_fiscal_year())
     return student

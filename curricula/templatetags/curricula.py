@@ -1,5 +1,7 @@
 """Template helpers for placements, and the dashboard cards of teachers and companies."""
 
+import datetime
+
 from django import template
 
 from curricula import selectors
@@ -9,6 +11,9 @@ from meister import clock
 from meister.scoping import may_create, may_see_named_students, speaks_for_company
 
 register = template.Library()
+
+# The placements whose hours the cards show, as the placement list begins.
+CARD_ROWS = 12
 
 
 @register.filter
@@ -22,22 +27,26 @@ def curricula_cards(context):
     user = context["request"].user
     if not may_see_named_students(user):
         return {"show": False}
-    # The dashboard has counted the work on these placements already: take its rows rather than reading them again.
-    work = context.get("placement_work")
-    placements = work["placements"] if work else selectors.with_progress(selectors.placements_for_user(user=user))
-    evaluator = Evaluator.MENTOR
+    # The dashboard has counted the work on these placements already (in the database): take its figures.
+    work = context.get("placement_work") or selectors.placement_work(user=user)
+    today = clock.today()
+    placements = selectors.placements_for_user(user=user)
+    recent = placements.filter(ends_on__gte=today - datetime.timedelta(days=30))
+    count = placements.count()
     return {
-        "evaluations_due": evaluations_due(placements, evaluator=evaluator)[:10],
-        "show": bool(placements),
+        "show": bool(count),
+        "evaluations_due": evaluations_due(list(recent), evaluator=Evaluator.MENTOR, today=today)[:10],
+        "placement_count": count,
         "week": selectors.week_placements(user=user),
-        "missing": sum(len(p.progress.missing) for p in placements),
-        "pending": sum(p.progress.pending for p in placements),
-        "rejected": sum(p.progress.rejected for p in placements),
-        "placements": placements,
+        "missing": work["missing_days"],
+        "pending": work["pending_days"],
+        "rejected": work["rejected_days"],
+        # The first lines of the placement list, each with its hours: worked out for these rows only.
+        "placements": selectors.with_progress(placements[:CARD_ROWS], today),
         "can_log": may_create(user, DayLog),
         "is_company": speaks_for_company(user),
         "pending_status": LogStatus.PENDING,
-        "today": clock.today(),
+        "today": today,
     }
 
 

@@ -210,11 +210,10 @@ def placement_list(request):
     consortium = plain_int(request.GET.get("consortium"))
     if consortium:
         placements = placements.filter(student__school__consortia=consortium)
-    rows = selectors.with_progress(placements)
     state = request.GET.get("state")
     if state in STATES:
-        flags = selectors.work_flags(rows)
-        rows = [row for row in rows if state in flags[row.pk]]
+        placements = selectors.in_work_state(placements, state)
+    rows = selectors.with_progress(placements)
     if request.GET.get("export") in {"csv", "xlsx"}:
         return exporters.PlacementExporter(rows).response(request.GET["export"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -394,8 +393,8 @@ def day_log_list(request):
         rows = [(labels.get(row["status"], row["status"]), row["n"], row["hours"]) for row in counts]
         return render(request, "curricula/day_log_counts.html", {"rows": rows})
     if state == "missing":
-        missing = selectors.missing_days(user=user)
-        page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(selectors.missing_day_rows(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = [(row.placement, row.day) for row in page.object_list]
         return render(
             request,
             "curricula/day_log_list.html",

@@ -80,7 +80,7 @@ def _fill(request, evaluation, *, user, written_by, template_base, done_url):
         initial_levels=levels,
         initial_comment=evaluation.comment,
     )
-    status = 200
+    status, draft_kept = 200, False
     if request.method == "POST" and not evaluation.submitted and form.is_valid():
         submit = request.POST.get("action") == "submit"
         data = form.cleaned_data
@@ -106,7 +106,8 @@ def _fill(request, evaluation, *, user, written_by, template_base, done_url):
             for key, problem in problems.items():
                 form.add_error(key, problem)
             form.add_error(None, _("下書きとして保存しました。赤字の項目を選んでから提出してください。"))
-            status = 400
+            # Refused as a submission, kept as a draft: nothing typed is lost, and the page says so.
+            status, draft_kept = 400, True
     elif request.method == "POST":
         status = 400
     context = {
@@ -116,6 +117,7 @@ def _fill(request, evaluation, *, user, written_by, template_base, done_url):
         "scale": scale,
         "base": template_base,
         "due": services.due_on(evaluation.placement, evaluation.stage),
+        "draft_kept": draft_kept,
     }
     return render(request, "curricula/evaluation_form.html", context, status=status)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from curricula.models import PlacementTally
+from curricula.models import PlacementTally, UnloggedDay
 from curricula.tallies import tallies_rebuild
 from devtools.national.builder import Builder
 from devtools.national.loader import Loader
@@ -69,6 +69,7 @@ def generate(*, scale: str = "small", seed: int = 1, log=None) -> Generated:
         builder.run()
         # COPY bypasses the services that keep the tallies: count them once from what was loaded.
         loader.counts[PlacementTally._meta.db_table] = tallies_rebuild()
+        loader.counts[UnloggedDay._meta.db_table] = UnloggedDay.objects.count()
         statements = connection.ops.sequence_reset_sql(no_style(), builder.models_loaded)
         for statement in statements:
             cursor.execute(statement)

@@ -127,7 +127,19 @@ def _context_values(context):
                 yield from layer.values()
 
 
+def _draft_kept(response) -> bool:
+    """A submission refused for what it lacks, whose text the page kept as a draft (the evaluation forms): its
+    writes are the point, and the page says so beside the errors."""
+    return response.context is not None and any(
+        isinstance(layer, dict) and layer.get("draft_kept") is True
+        for each in (response.context if isinstance(response.context, list) else [response.context])
+        for layer in getattr(each, "dicts", [each])
+    )
+
+
 def _refused(response) -> bool:
+    if _draft_kept(response):
+        return False
     if response.status_code >= 400:
         return True
     if response.status_code != 200 or response.context is None:

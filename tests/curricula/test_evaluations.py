@@ -92,6 +92,7 @@ def test_mentor_fills_through_the_link_a_draft_keeps_the_problem_by_the_field(cl
     assert response.status_code == 400
     html = response.content.decode()
     assert f'id="{first_key}-error"' in html and "段階を選んでください。" in html
+    assert response.context["draft_kept"] is True  # the all-forms test lets these writes stand, and only these
     evaluation.refresh_from_db()
     assert evaluation.status == EvaluationStatus.DRAFT
     assert evaluation.comment == "よく頑張りました"  # nothing typed is lost
@@ -122,7 +123,7 @@ def test_a_level_outside_the_scale_is_refused_and_changes_nothing(client, demo):
     client.force_login(demo.users["company"])
     url = reverse("curricula:evaluation_mentor", args=[placement.pk, "midterm"])
     response = client.post(url, {"item-1": "9", "action": "submit"})
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.context["draft_kept"] is False
     assert not EvaluationScore.objects.filter(evaluation__placement=placement).exists()
 
 

@@ -13,9 +13,19 @@ from django.urls import reverse
 
 from curricula import services
 from curricula.admin import PlacementAdmin, StudentAdmin
-from curricula.models import ALL_KINDS, DayLog, LogStatus, Placement, PlacementKind, PlacementTally, Student
+from curricula.models import (
+    ALL_KINDS,
+    DayLog,
+    LogStatus,
+    Placement,
+    PlacementKind,
+    PlacementTally,
+    Student,
+    YearTally,
+)
 from curricula.tallies import tallies_rebuild
 from devtools import national
+from meister.fiscal import fiscal_year_bounds
 from tests.curricula.test_logging import hikone_placements, last_wednesday, row_data
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +33,21 @@ pytestmark = pytest.mark.django_db
 
 def _tallies() -> dict:
     rows = PlacementTally.objects.filter(placements__gt=0)
-    return {(t.school_id, t.kind): (t.placements, t.students, t.confirmed_hours) for t in rows}
+    kept = {(t.school_id, t.kind): (t.placements, t.students, t.confirmed_hours) for t in rows}
+    # The fiscal years' rows too (the dashboards' trends), where anything is counted.
+    for t in YearTally.objects.exclude(placements=0, confirmed_hours=0):
+        kept[t.school_id, t.fiscal_year] = (t.placements, t.confirmed_hours)
+    return kept
+
+
+def test_the_fiscal_year_tallies_equal_the_day_logs_and_placements_of_each_year(demo):
+    for fy in YearTally.objects.values_list("fiscal_year", flat=True).distinct():
+        first, last = fiscal_year_bounds(fy)
+        kept = YearTally.objects.filter(fiscal_year=fy).aggregate(n=Sum("placements"), h=Sum("confirmed_hours"))
+        confirmed = DayLog.objects.filter(status=LogStatus.CONFIRMED, day__range=(first, last))
+        assert kept["n"] == Placement.objects.filter(starts_on__range=(first, last)).count()
+        assert kept["h"] == (confirmed.aggregate(h=Sum("hours"))["h"] or 0)
+    assert YearTally.objects.filter(confirmed_hours__gt=0).exists()
 
 
 def _source() -> dict:
