@@ -1,8 +1,10 @@
 """The one rule for the days a student is expected at the company.
 
 Expected days = the placement's weekday pattern within its period, less national holidays (meister.calendar), the
-school's closed days and the company's closed days (partners.ClosedPeriod). Nothing is stored: a break entered or
-changed today changes the missing logs, the calendar, the reminders and the 三者協定's dates at once.
+school's closed days and the company's closed days (partners.ClosedPeriod). Pages work the days out from this rule
+when they show them, so a break entered or changed today changes the calendar, the reminders and the 三者協定's dates
+at once. The dashboards count missing days from rows kept by the same rule (`curricula.tallies`, `UnloggedDay`),
+worked out again whenever a log, a placement or a closed period changes.
 
 A day already logged that has since become closed keeps its log: it is not expected (so never missing) but still
 logged, and pages flag it (`closed_reason` of the log's day).

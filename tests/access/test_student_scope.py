@@ -28,6 +28,7 @@ STUDENTS_OWN = {
     "curricula.Placement",
     "curricula.DayLog",
     "curricula.DayLogEvent",
+    "curricula.UnloggedDay",  # the days of their own placements still to be logged
     # Their diary and the evaluations of their placements (their own self-evaluation, the mentor's, the teacher's).
     "curricula.DiaryEntry",
     "curricula.Evaluation",

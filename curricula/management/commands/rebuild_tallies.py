@@ -1,4 +1,5 @@
-"""Count every placement tally again from the source rows: after a bulk load or a repair made by hand."""
+"""Count every placement tally and unlogged day again from the source rows: after a bulk load or a repair made by
+hand."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +7,10 @@ from curricula.tallies import tallies_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the placement tallies (per school and kind) from the placements and confirmed day logs."
+    help = (
+        "Recompute the placement tallies (per school and kind, and per school and fiscal year) and each placement's "
+        "expected days without a log from the placements, day logs and calendars."
+    )
 
     def handle(self, *args, **options):
         rows = tallies_rebuild()
