@@ -21,8 +21,8 @@ The rule
 
 Everything a user can download for one fiscal year — every report kind, every scope, every sheet — is one *release*
 (`reports.release`): its cells are registered in one `Ledger`, suppressed once by `protect`, and every report reads
-its hidden marks from there. `audit` computes every hidden cell's interval with linear programming
-(`scipy.optimize.linprog`) and returns the cells whose interval is too narrow; the tests run it on generated data.
+its hidden marks from there. `audit` computes every hidden cell's interval with linear programming (HiGHS, through
+`highspy`) and returns the cells whose interval is too narrow; the tests run it on generated data.
 """
 
 from collections.abc import Hashable, Iterable
@@ -282,10 +282,6 @@ def audit(ledger: Ledger, hidden: set | None = None, *, cache: dict | None = Non
     two linear programmes over its piece. `cache` keeps each piece's findings between calls (a piece's constraints
     depend only on which cells it holds), so suppression re-solves only the pieces it changed.
     """
-    import numpy as np
-    from scipy.optimize import linprog
-    from scipy.sparse import coo_matrix
-
     hidden = ledger.hidden if hidden is None else hidden
     reduced = _reduced(ledger, hidden)
     findings = []
@@ -299,7 +295,6 @@ def audit(ledger: Ledger, hidden: set | None = None, *, cache: dict | None = Non
             findings += cache[signature]
             continue
         found = []
-        position = {key: i for i, key in enumerate(keys)}
         bounds = [(ledger.cells[key].lower, ledger.cells[key].upper) for key in keys]
         if len(indices) == 1 and all(ledger.cells[key].lower == 0 for key in keys):
             found = _one_sum(ledger, hidden, *reduced[indices[0]])
@@ -308,37 +303,8 @@ def audit(ledger: Ledger, hidden: set | None = None, *, cache: dict | None = Non
             findings += found
             continue
         rows = [reduced[index] for index in indices]
-        # low ≤ a·x ≤ high as a·x ≤ high and −a·x ≤ −low, a hair wider than the rounding so that the solver's own
-        # arithmetic never finds the true figures infeasible
-        a_ub = _matrix(
-            [u for u, _l, _h in rows] + [{k: -c for k, c in u.items()} for u, _l, _h in rows], position, coo_matrix
-        )
-        b_ub = np.array(
-            [high + 1e-7 * max(1.0, abs(high)) for _u, _l, high in rows]
-            + [-low + 1e-7 * max(1.0, abs(low)) for _u, low, _h in rows]
-        )
-        a_eq = b_eq = None
-        for key in keys:
-            if key not in hidden:
-                continue
+        for key, low, high in _Piece(keys, rows, bounds).intervals([key for key in keys if key in hidden]):
             cell = ledger.cells[key]
-            ends = []
-            for sign in (1.0, -1.0):
-                objective = np.zeros(len(keys))
-                objective[position[key]] = sign
-                result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-                if result.status == 2:  # the true figures satisfy every row: presolve's rounding, solved without it
-                    result = linprog(
-                        objective, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs", options={"presolve": False}
-                    )
-                if result.status == 3:  # unbounded: as wide as it gets
-                    ends.append(float("inf"))
-                elif result.status == 0:
-                    ends.append(sign * result.fun)
-                else:
-                    raise RuntimeError(f"the release's figures contradict each other around {key!r}: {result.message}")
-            low, high = ends[0] if ends[0] != float("inf") else float("-inf"), ends[1]
-            high = float("inf") if ends[1] == float("inf") else high
             if high - low < cell.protection - 1e-6:
                 found.append(Finding(key, cell.value, low, high))
         if cache is not None:
@@ -373,11 +339,72 @@ def _one_sum(ledger: Ledger, hidden: set, unknowns: dict, low: float, high: floa
     return found
 
 
-def _matrix(rows: list[dict], position: dict, coo_matrix):
-    r, c, d = [], [], []
-    for index, row in enumerate(rows):
-        for key, coefficient in row.items():
-            r.append(index)
-            c.append(position[key])
-            d.append(coefficient)
-    return coo_matrix((d, (r, c)), shape=(len(rows), len(position))).tocsr()
+class _Piece:
+    """One piece of the audit as a linear programme in HiGHS: its constraints low ≤ a·x ≤ high and the cells'
+    natural bounds are passed once, then each hidden cell's minimum and maximum are two solves that change only the
+    objective, each starting from the last one's basis (a few thousand pieces, tens of thousands of solves)."""
+
+    def __init__(self, keys: list, rows: list[tuple[dict, float, float]], bounds: list[tuple]):
+        import highspy
+        import numpy as np
+
+        self.highspy, self.position = highspy, {key: i for i, key in enumerate(keys)}
+        infinity = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(keys), len(rows)
+        lp.col_cost_ = np.zeros(len(keys))
+        lp.col_lower_ = np.array([-infinity if low is None else low for low, _high in bounds], dtype=float)
+        lp.col_upper_ = np.array([infinity if high is None else high for _low, high in bounds], dtype=float)
+        # A hair wider than the rounding, so that the solver's own arithmetic never finds the true figures infeasible.
+        lp.row_lower_ = np.array([low - 1e-7 * max(1.0, abs(low)) for _u, low, _h in rows], dtype=float)
+        lp.row_upper_ = np.array([high + 1e-7 * max(1.0, abs(high)) for _u, _l, high in rows], dtype=float)
+        columns: list[list[tuple[int, float]]] = [[] for _key in keys]
+        for row, (unknowns, _low, _high) in enumerate(rows):
+            for key, coefficient in unknowns.items():
+                columns[self.position[key]].append((row, coefficient))
+        starts, indices, values = [0], [], []
+        for column in columns:
+            for row, coefficient in column:
+                indices.append(row)
+                values.append(coefficient)
+            starts.append(len(indices))
+        matrix = highspy.HighsSparseMatrix()
+        matrix.format_, matrix.num_col_, matrix.num_row_ = highspy.MatrixFormat.kColwise, len(keys), len(rows)
+        matrix.start_, matrix.index_, matrix.value_ = starts, indices, values
+        lp.a_matrix_ = matrix
+        self.solver = highspy.Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.solver.passModel(lp)
+
+    def _end(self, column: int, sign: float, key) -> float:
+        """min (sign 1) or −max (sign −1) of the column: its end of the feasible interval, as ±inf when unbounded."""
+        status = self.highspy.HighsModelStatus
+        solver = self.solver
+        solver.changeColCost(column, sign)
+        solver.run()
+        outcome = solver.getModelStatus()
+        settled = (status.kOptimal, status.kUnbounded, status.kUnboundedOrInfeasible)
+        # Not settled from the last basis (HiGHS says unknown, or presolve's rounding finds the true figures
+        # infeasible): solved again from scratch, then without presolve.
+        for presolve in ("choose", "off"):
+            if outcome in settled:
+                break
+            solver.setOptionValue("presolve", presolve)
+            solver.clearSolver()
+            solver.run()
+            outcome = solver.getModelStatus()
+        solver.setOptionValue("presolve", "choose")
+        value = solver.getInfo().objective_function_value  # read before the cost changes back: that clears it
+        solver.changeColCost(column, 0.0)
+        if outcome in (status.kUnbounded, status.kUnboundedOrInfeasible):
+            return float("inf")
+        if outcome != status.kOptimal:
+            raise RuntimeError(f"the release's figures contradict each other around {key!r}: {outcome}")
+        return sign * value
+
+    def intervals(self, keys: list):
+        """(key, lowest, highest) of each of `keys` consistent with the piece's constraints."""
+        for key in keys:
+            column = self.position[key]
+            lowest, highest = self._end(column, 1.0, key), self._end(column, -1.0, key)
+            yield key, (float("-inf") if lowest == float("inf") else lowest), highest
