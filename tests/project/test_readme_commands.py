@@ -77,8 +77,16 @@ def test_make_run_then_every_documented_command_runs_as_written(tmp_path):
     assert {name for name, _args, _status in runs} == documented_commands()
     port = _free_port()
     env = checkout_env(tmp_path) | {"PORT": f"127.0.0.1:{port}"}
+    # In a process group of its own, as in a terminal: Ctrl-C reaches the server and the worker alike, and whatever
+    # is still running after the wait is stopped with the group, so no worker outlives the test.
     process = subprocess.Popen(
-        ["scripts/run"], cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ["scripts/run"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     output = []
     try:
@@ -104,11 +112,16 @@ def test_make_run_then_every_documented_command_runs_as_written(tmp_path):
         else:
             pytest.fail("the development server did not answer on the address it printed")
     finally:
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
+            pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # a worker still in its warm shutdown
+        except ProcessLookupError:
+            pass
+        process.wait()
     # The same checkout afterwards, as a person types the README's commands in another shell.
     env.pop("PORT")
     for name, args, status in runs:
