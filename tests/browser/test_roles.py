@@ -30,10 +30,14 @@ def log_in(page, live_server, username):
 def go_to(page, label: str):
     """Open the menu entry named `label`: unfold its heading in the bar (and the bar itself on a phone) first."""
     menu = page.get_by_test_id("menu")
+    link = menu.get_by_role("link", name=label, exact=True, include_hidden=True)
+    # Right after signing in the dashboard may still be loading: wait for its menu, then for its scripts (the
+    # dropdowns open only once Bootstrap runs), or a click lands on a button that does nothing yet.
+    link.wait_for(state="attached")
+    page.wait_for_load_state("load")
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible() and not menu.is_visible():
         toggler.click()
-    link = menu.get_by_role("link", name=label, exact=True, include_hidden=True)
     if not link.is_visible():
         link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/button").click()
     link.click()
