@@ -31,12 +31,18 @@ from curricula.models import (
 from meister.fiscal import fiscal_year
 
 
-def _source_rows(school_ids: Iterable[int] | None) -> list[PlacementTally]:
+def _sources(school_ids: Iterable[int] | None) -> tuple:
+    """The placements and the confirmed day logs the tallies count: of these schools, or of all."""
     placements = Placement.objects.order_by()
     logs = DayLog.objects.order_by().filter(status=LogStatus.CONFIRMED)
     if school_ids is not None:
         placements = placements.filter(student__school__in=school_ids)
         logs = logs.filter(placement__student__school__in=school_ids)
+    return placements, logs
+
+
+def _source_rows(school_ids: Iterable[int] | None) -> list[PlacementTally]:
+    placements, logs = _sources(school_ids)
     rows: dict[tuple[int, str], PlacementTally] = {}
 
     def row(school: int, kind: str) -> PlacementTally:
@@ -61,11 +67,7 @@ def _source_rows(school_ids: Iterable[int] | None) -> list[PlacementTally]:
 def _source_years(school_ids: Iterable[int] | None) -> list[YearTally]:
     """Placements by the fiscal year they start in, confirmed hours by the fiscal year of their day, per school
     (grouped by month in the database, months put into fiscal years here)."""
-    placements = Placement.objects.order_by()
-    logs = DayLog.objects.order_by().filter(status=LogStatus.CONFIRMED)
-    if school_ids is not None:
-        placements = placements.filter(student__school__in=school_ids)
-        logs = logs.filter(placement__student__school__in=school_ids)
+    placements, logs = _sources(school_ids)
     rows: dict[tuple[int, int], YearTally] = {}
 
     def row(school: int, month) -> YearTally:
