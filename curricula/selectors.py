@@ -450,19 +450,18 @@ def placement_work(*, user, today: datetime.date | None = None) -> dict:
     today = today or clock.today()
     scope = _scope_ids(user)
     placements = visible_to(Placement.objects.order_by(), user)
+    # COUNT(*) rather than of ids: the partial indexes hold every column these counts read (index-only scans).
     gaps = UnloggedDay.objects.filter(placement__in=scope, day__lte=today).aggregate(
-        days=Count("pk"), placements=Count("placement", distinct=True)
+        days=Count("*"), placements=Count("placement", distinct=True)
     )
     logs = {
         row["status"]: row
         for row in DayLog.objects.filter(placement__in=scope, status__in=(LogStatus.PENDING, LogStatus.REJECTED))
         .order_by()
         .values("status")
-        .annotate(days=Count("pk"), placements=Count("placement", distinct=True))
+        .annotate(days=Count("*"), placements=Count("placement", distinct=True))
     }
-    diaries = waiting_diaries(placement__in=scope).aggregate(
-        n=Count("pk"), placements=Count("placement", distinct=True)
-    )
+    diaries = waiting_diaries(placement__in=scope).aggregate(n=Count("*"), placements=Count("placement", distinct=True))
     waits = _evaluation_waits(placements, today)
     return {
         "missing_days": gaps["days"],

@@ -14,11 +14,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from importlib import import_module
 
@@ -188,6 +190,55 @@ def load_test(url: str, pages: list[Page], *, clients: int = 50, seconds: float 
     figures["duration"] = seconds
     figures["pages"] = [page.key for page in pages]
     return figures
+
+
+def _reports_while(stop: threading.Event, env: dict, folder: str, fiscal_year: int) -> list[float]:
+    """The annual national PDF built by `render_report`, one run after another until `stop` is set (the run under
+    way then is let finish): the seconds of each run."""
+    seconds = []
+    command = [sys.executable, "manage.py", "render_report", "annual", "--fy", str(fiscal_year)]
+    while not stop.is_set():
+        out = os.path.join(folder, f"annual{len(seconds)}.pdf")
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*command, "--out", out],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=900,
+        )
+        if done.returncode:
+            raise RuntimeError(f"render_report failed: {done.stderr.decode(errors='replace')[-500:]}")
+        seconds.append(round(time.perf_counter() - start, 2))
+    return seconds
+
+
+def load_with_report(
+    url: str, pages: list[Page], *, clients: int = 50, seconds: float = 60.0, fiscal_year: int = 2024
+) -> dict:
+    """The load test while the annual national report is built again and again in processes of their own: once
+    with the report reading the primary the web server reads, once with its reads on a streaming standby of it
+    (`DATABASE_REPLICA_URL`, made here with pg_basebackup). The web server keeps reading the primary."""
+    from devtools.pgcluster import standby_of
+
+    results = {}
+    with standby_of(settings.DATABASES["default"]) as replica_url, tempfile.TemporaryDirectory() as folder:
+        for where in ("primary", "replica"):
+            env = dict(os.environ)
+            env.pop("DATABASE_REPLICA_URL", None)
+            if where == "replica":
+                env["DATABASE_REPLICA_URL"] = replica_url
+            stop = threading.Event()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                reports = pool.submit(_reports_while, stop, env, folder, fiscal_year)
+                time.sleep(5)  # the report's process has started and is gathering figures
+                figures = load_test(url, pages, clients=clients, seconds=seconds)
+                stop.set()
+                figures["reports_finished"] = reports.result()
+            figures.pop("pages", None)
+            results[where] = figures
+    return results
 
 
 # --- matching --------------------------------------------------------------------------------------------------

@@ -106,11 +106,10 @@ def scope_condition(model, kind: str | None, ident: int | None) -> Q | None:
         return None
     if ident is None or not paths:
         return Q(pk__in=[])
-    condition = _on_paths(paths, ident, kind)
-    if any(_crosses_many(model, path) for path in paths):
-        # A lookup through a many-valued relation would repeat rows; a semi-join does not.
-        return Q(pk__in=model._base_manager.filter(condition).values("pk"))
-    return condition
+    # A semi-join per path through a many-valued relation (a join repeats rows; one over several such paths is slow).
+    on = ((p, Q(**path_lookup(kind, p, ident))) for p in paths)
+    semi = (Q(pk__in=model._base_manager.filter(c).values("pk")) if _crosses_many(model, p) else c for p, c in on)
+    return reduce(operator.or_, semi)
 
 
 def path_lookup(kind: str, path: str, ident: int) -> dict:

@@ -6,7 +6,7 @@ terms let them in; a draft is seen by those who may change it.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -81,10 +81,13 @@ def published_map() -> dict:
 
 
 def prefectures_with_pages():
+    """Prefectures with a published consortium page or company profile: one probe each (joining both kinds of page
+    at once multiplies every prefecture's consortia by its companies)."""
+    here = OuterRef("pk")
     return Prefecture.objects.filter(
-        Q(consortium__public_page__status=PublicationStatus.PUBLISHED)
-        | Q(company__public_profile__status=PublicationStatus.PUBLISHED)
-    ).distinct()
+        Exists(ConsortiumPage.objects.filter(PUBLISHED, consortium__prefecture=here))
+        | Exists(CompanyProfile.objects.filter(PUBLISHED, company__prefecture=here))
+    )
 
 
 def consortium_page_context(page: ConsortiumPage) -> dict:

@@ -110,7 +110,11 @@ class Placement(models.Model):
     class Meta:
         ordering = ["student__school", "student__kana_name", "student__class_name", "student__number", "starts_on"]
         # Running and recent placements (evaluations due, agreements to sign) are found by their end.
-        indexes = [models.Index(fields=["ends_on"], name="placement_ends_on")]
+        # A scope's placements are found by their students, with their ids in the index (no visit to the rows).
+        indexes = [
+            models.Index(fields=["ends_on"], name="placement_ends_on"),
+            models.Index(fields=["student"], include=["id"], name="placement_student_ids"),
+        ]
         verbose_name = _("実習の受入れ")
         verbose_name_plural = _("実習の受入れ")
 
@@ -213,8 +217,9 @@ class DayLog(models.Model):
         indexes = [
             models.Index(
                 fields=["placement"],
+                include=["status"],
                 condition=models.Q(status__in=["pending", "rejected"]),
-                name="day_log_waiting",
+                name="day_log_waiting_status",
             )
         ]
         verbose_name = _("実習日の記録")

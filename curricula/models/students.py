@@ -72,6 +72,8 @@ class Student(models.Model):
                 Lower("email"), "school", condition=~models.Q(email=""), name="student_email_once_per_school"
             ),
         ]
+        # A prefecture's or school's placements are found through its students: their ids straight from the index.
+        indexes = [models.Index(fields=["school"], include=["id"], name="student_school_ids")]
         verbose_name = _("生徒")
         verbose_name_plural = _("生徒")
 

@@ -213,10 +213,11 @@ def placement_list(request):
     state = request.GET.get("state")
     if state in STATES:
         placements = selectors.in_work_state(placements, state)
-    rows = selectors.with_progress(placements)
     if request.GET.get("export") in {"csv", "xlsx"}:
-        return exporters.PlacementExporter(rows).response(request.GET["export"])
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return exporters.PlacementExporter(selectors.with_progress(placements)).response(request.GET["export"])
+    # Hours done and expected are worked out for the page's rows only, not for every placement in scope.
+    page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_progress(page.object_list)
     context = {
         "page": page,
         "states": STATES,

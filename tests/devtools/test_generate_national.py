@@ -337,6 +337,20 @@ def test_the_written_table_says_why_a_page_missed_its_goals_with_its_measured_sp
     assert "no hidden cell could be narrowed below its protection interval." in ledger
     assert "The ledger of the busiest designation (1,000 of the 5,000 entries" in ledger
     assert "| 1,000 | 0.2 | 0.5 | 1.1 | met |" in ledger
+    assert "while the annual national report is built" not in ledger  # not measured: no section
+
+    def under_report(rps, p95, runs):
+        return {**results["load_test"], "throughput_rps": rps, "p95_ms": p95, "reports_finished": runs}
+
+    results["load_with_report"] = {
+        "primary": under_report(30.0, 2000.0, [70.5]),
+        "replica": under_report(32.0, 1900.0, [72.0]),
+    }
+    text = render_markdown(results)
+    assert "### The same load test while the annual national report is built" in text
+    assert "| no report built | 1,000 | 0 | 40.0 | 1200.0 | 1400.0 | |" in text
+    assert "| the primary | 1,000 | 0 | 30.0 | 1200.0 | 2000.0 | 70.5 |" in text
+    assert "| a standby (replica) | 1,000 | 0 | 32.0 | 1200.0 | 1900.0 | 72.0 |" in text
 
     # A slow annual PDF is explained, and said to miss the 60 s goal only when it does.
     for seconds, words in ((20.0, "the report is still under 60 s."), (90.0, "misses the 60 s goal as well.")):

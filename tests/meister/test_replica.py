@@ -68,3 +68,30 @@ def test_someone_elses_page_reads_the_standby_until_it_replays(observed):
 def test_downloads_read_the_standby(observed):
     assert observed["export_csv_day_log_reads_on_replica"] >= 1
     assert observed["export_xlsx_day_log_reads_on_replica"] >= 1
+
+
+def test_a_standby_of_a_running_primary_follows_it():
+    """`make bench` makes a standby of the primary it runs on (`devtools.pgcluster.standby_of`): the standby holds
+    what the primary held, is in recovery, and receives a row written on the primary afterwards."""
+    import time
+
+    import psycopg
+
+    from devtools.pgcluster import standby_of
+
+    with primary_and_standby() as (primary, _standby):
+        port = int(primary.rsplit(":", 1)[1].split("/")[0])
+        with psycopg.connect(primary, autocommit=True) as db:
+            db.execute("CREATE TABLE seen (n int)")
+            db.execute("INSERT INTO seen VALUES (1)")
+            with standby_of({"HOST": "127.0.0.1", "PORT": port, "NAME": "postgres"}) as url:
+                db.execute("INSERT INTO seen VALUES (2)")
+                with psycopg.connect(url, autocommit=True) as copy:
+                    assert copy.execute("SELECT pg_is_in_recovery()").fetchone()[0] is True
+                    rows = []
+                    for _ in range(100):
+                        rows = [n for (n,) in copy.execute("SELECT n FROM seen ORDER BY n")]
+                        if rows == [1, 2]:
+                            break
+                        time.sleep(0.1)
+                    assert rows == [1, 2]
