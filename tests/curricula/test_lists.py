@@ -93,6 +93,29 @@ def test_placement_list_shows_hours_and_filters_missing(client, demo):
     assert len(missing) == 6  # nobody has logged last Wednesday yet
 
 
+def test_placement_list_works_out_hours_for_the_rows_of_its_page_only(client, demo, monkeypatch):
+    from curricula.views import PAGE_SIZE
+
+    Student.objects.all().delete()
+    _add_students(demo, 0, PAGE_SIZE + 5)
+    worked_out = []
+    real = selectors.progress
+    monkeypatch.setattr(
+        selectors, "progress", lambda placement, *args: worked_out.append(placement.pk) or real(placement, *args)
+    )
+    client.force_login(demo.users["teacher"])
+    first = list(client.get(reverse("curricula:placement_list")).context["page"])
+    assert len(first) == PAGE_SIZE and sorted(worked_out) == sorted(row.pk for row in first)
+    worked_out.clear()
+    second = list(client.get(reverse("curricula:placement_list") + "?page=2").context["page"])
+    assert len(second) == 5 and sorted(worked_out) == sorted(row.pk for row in second)
+    assert all(row.progress.logged_hours == Decimal("6") for row in first + second)
+    # The export still carries every placement with its hours.
+    worked_out.clear()
+    client.get(reverse("curricula:placement_list") + "?export=csv")
+    assert len(worked_out) == PAGE_SIZE + 5
+
+
 def test_calendar_colours_days_by_state(client, demo):
     # The demo's Wednesday placement: older days confirmed, last week's pending, yesterday not yet logged.
     placement = Placement.objects.filter(student__school=demo.hikone, student__kana_name="あおき はると").get()
