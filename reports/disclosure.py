@@ -70,7 +70,11 @@ class Cell:
 
     @property
     def protection(self) -> float:
-        return max(threshold(), PROTECTION_SHARE * abs(self.value))
+        return self.protection_at(threshold())
+
+    def protection_at(self, threshold_now: int) -> float:
+        """The protection interval with the threshold read once by the caller (the audit asks for it per cell)."""
+        return max(threshold_now, PROTECTION_SHARE * abs(self.value))
 
 
 @dataclass
@@ -152,7 +156,11 @@ class Ledger:
 
 def protect(ledger: Ledger, *, rounds: int = 200) -> set:
     """Choose the hidden cells: the primary ones, the statistics of hidden groups, then secondary cells until the
-    audit finds nothing. Returns (and stores in `ledger.hidden`) the set of hidden keys."""
+    audit finds nothing. Returns (and stores in `ledger.hidden`) the set of hidden keys.
+
+    The same figures give the same hidden cells in every process: nothing here follows the order of a set, which
+    changes with Python's string hashing from one process to the next. Two report runs of one year that hid
+    different cells would together give away what each hid."""
     hidden = {key for key, cell in ledger.cells.items() if cell.primary}
     unpublished = {key for key, cell in ledger.cells.items() if not cell.published}
     by_cell: dict = {}
@@ -217,7 +225,7 @@ def protect(ledger: Ledger, *, rounds: int = 200) -> set:
             options = [identity for identity in options if cheapest(identity) is not None]
             if not options:  # every term beside it is hidden already: look one identity further
                 near = {key for index in by_cell.get(finding.key, ()) for key in ledger.identities[index]}
-                options = [ledger.identities[i] for key in near for i in by_cell.get(key, ())]
+                options = [ledger.identities[i] for key in sorted(near, key=str) for i in by_cell.get(key, ())]
                 options = [identity for identity in options if cheapest(identity) is not None]
             if not options:
                 continue
@@ -283,6 +291,7 @@ def audit(ledger: Ledger, hidden: set | None = None, *, cache: dict | None = Non
     depend only on which cells it holds), so suppression re-solves only the pieces it changed.
     """
     hidden = ledger.hidden if hidden is None else hidden
+    least = threshold()
     reduced = _reduced(ledger, hidden)
     findings = []
     linked = set()
@@ -297,7 +306,7 @@ def audit(ledger: Ledger, hidden: set | None = None, *, cache: dict | None = Non
         found = []
         bounds = [(ledger.cells[key].lower, ledger.cells[key].upper) for key in keys]
         if len(indices) == 1 and all(ledger.cells[key].lower == 0 for key in keys):
-            found = _one_sum(ledger, hidden, *reduced[indices[0]])
+            found = _one_sum(ledger, hidden, *reduced[indices[0]], least=least)
             if cache is not None:
                 cache[signature] = found
             findings += found
@@ -305,37 +314,38 @@ def audit(ledger: Ledger, hidden: set | None = None, *, cache: dict | None = Non
         rows = [reduced[index] for index in indices]
         for key, low, high in _Piece(keys, rows, bounds).intervals([key for key in keys if key in hidden]):
             cell = ledger.cells[key]
-            if high - low < cell.protection - 1e-6:
+            if high - low < cell.protection_at(least) - 1e-6:
                 found.append(Finding(key, cell.value, low, high))
         if cache is not None:
             cache[signature] = found
         findings += found
-    for key in hidden - linked:  # in no identity: as wide as its natural bounds
+    for key in sorted(hidden - linked, key=str):  # in no identity: as wide as its natural bounds
         cell = ledger.cells[key]
         low = float("-inf") if cell.lower is None else cell.lower
         high = float("inf") if cell.upper is None else cell.upper
-        if high - low < cell.protection - 1e-6:
+        if high - low < cell.protection_at(least) - 1e-6:
             findings.append(Finding(key, cell.value, low, high))
     return findings
 
 
-def _one_sum(ledger: Ledger, hidden: set, unknowns: dict, low: float, high: float) -> list[Finding]:
+def _one_sum(ledger: Ledger, hidden: set, unknowns: dict, low: float, high: float, *, least: int) -> list[Finding]:
     """The intervals of non-negative unknowns under one constraint low ≤ Σ c × x ≤ high, without a solver: an
     unknown with a partner of the opposite sign grows without end; otherwise it runs from 0 (or, alone, from
     low / c) to high / c."""
     found = []
-    signs = {key: coefficient > 0 for key, coefficient in unknowns.items()}
+    positive = sum(coefficient > 0 for coefficient in unknowns.values())
+    negative = len(unknowns) - positive
     for key, coefficient in unknowns.items():
         if key not in hidden:
             continue
         cell = ledger.cells[key]
-        if any(signs[other] != signs[key] for other in unknowns if other != key):
+        if negative if coefficient > 0 else positive:  # a partner of the opposite sign
             continue
         top, bottom = (high, low) if coefficient > 0 else (low, high)
         most = top / coefficient
-        least = max(0.0, bottom / coefficient) if len(unknowns) == 1 else 0.0
-        if most - least < cell.protection - 1e-6:
-            found.append(Finding(key, cell.value, least, most))
+        lowest = max(0.0, bottom / coefficient) if len(unknowns) == 1 else 0.0
+        if most - lowest < cell.protection_at(least) - 1e-6:
+            found.append(Finding(key, cell.value, lowest, most))
     return found
 
 
