@@ -251,3 +251,29 @@ class PdcaReview(models.Model):
 
     def __str__(self):
         return f"{self.consortium} {self.fiscal_year}"
+
+
+class DataChange(models.Model):
+    """One write to a table a fiscal year's release reads, recorded by a PostgreSQL trigger (migration 0008) for
+    every statement: `fiscal_year` where the rows say which year they touch (day logs, placements), empty for all
+    years. Only the sum of `n` per year matters (it is the year's data version, `reports.kept`); rows are folded
+    together now and then, keeping the sums."""
+
+    fiscal_year = models.IntegerField(null=True)
+    n = models.BigIntegerField(default=1)
+
+    def __str__(self):
+        return f"{self.fiscal_year or '*'} +{self.n}"
+
+
+class KeptRelease(models.Model):
+    """A fiscal year's release as it was built, kept for the next report of the year while the data it was built
+    from is unchanged (`reports.kept`)."""
+
+    fiscal_year = models.IntegerField(unique=True)
+    version = models.CharField(max_length=100)
+    built_at = models.DateTimeField()
+    payload = models.BinaryField()
+
+    def __str__(self):
+        return f"{self.fiscal_year} @ {self.version}"

@@ -30,7 +30,13 @@ AREA_LEVELS = ("school", "prefecture", "block", "total")
 
 
 class Release:
-    """The ledger of one fiscal year, suppressed; reports ask it whether a cell is hidden."""
+    """The ledger of one fiscal year, suppressed; reports ask it whether a cell is hidden and what a cell holds."""
+
+    # What a kept release holds (`reports.kept`): everything reports read, without the ledger's identities.
+    KEPT = (
+        *("fy", "figures", "hidden_keys", "values", "areas", "consortia"),
+        *("placement_rows", "surveys", "changes", "programme_events", "national_areas"),
+    )
 
     def __init__(self, fy: int):
         self.fy = fy
@@ -43,23 +49,80 @@ class Release:
         _change_cells(self)
         _programme_cells(self)
         protect(self.ledger)
+        self.figures = {key: cell.value for key, cell in self.ledger.cells.items()}
+        self.national_areas = _national_areas(fy)
+        self.hidden_keys = self.ledger.hidden
+
+    def state(self) -> dict:
+        return {name: getattr(self, name) for name in self.KEPT}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Release":
+        release = cls.__new__(cls)
+        release.__dict__.update(state)
+        return release
 
     def hidden(self, key) -> bool:
-        return key in self.ledger.hidden
+        return key in self.hidden_keys
+
+    def has(self, key) -> bool:
+        """Whether the release holds `key` (a figure it does not hold is one no record gave: a zero)."""
+        return key in self.figures
+
+    def value(self, key) -> float:
+        return self.figures[key]
 
     def block_of(self, prefecture) -> str | None:
         return next((block for p, block in self.areas.values() if p == prefecture), None)
 
     def area_hidden(self, metric: str) -> set:
         """The hidden area keys of one metric, as `reports.documents.areas` keys them."""
-        return {key[1:] for key in self.ledger.hidden if key[0] == metric}
+        by_metric = self.__dict__.get("_hidden_by_metric")
+        if by_metric is None:
+            by_metric = self._hidden_by_metric = {}
+            for key in self.hidden_keys:
+                by_metric.setdefault(key[0], set()).add(key[1:])
+        return set(by_metric.get(metric, ()))
+
+    def whole(self, metric: str, scope) -> tuple[bool, object]:
+        """(found, value): `metric` over the whole of a national or prefecture scope, as the release counted it, the
+        way `reports.documents.areas.area_values` gives it for ("total",); not found for other scopes or metrics."""
+        if scope.kind == "national" and metric in self.national_areas:
+            return True, self.national_areas[metric].get(("total",))
+        if metric not in self.values or scope.kind not in ("national", "prefecture"):
+            return False, None
+        area = ("total",) if scope.kind == "national" else ("prefecture", scope.ident)
+        value = self.values[metric].get(area)
+        if isinstance(value, tuple):  # a rate's (numerator, denominator)
+            from reports.metrics import percent
+
+            return True, percent({area: value}).get(area)
+        return True, value
 
 
 def release_for(fy: int) -> Release:
-    """The release of `fy`, built from the records as they are now. A report builds it once and hands it to every
-    part it prints; it is never kept between reports, so an edit (hours, dates, a placement's kind) can never leave a
-    report hiding cells by figures that no longer hold."""
-    return Release(fy)
+    """The release of `fy` for the data as it is now: the kept one when nothing it was built from has changed since
+    (`reports.kept`), or else one built now, and kept for the next report. So an edit (hours, dates, a placement's
+    kind) can never leave a report hiding cells by figures that no longer hold."""
+    from reports import kept
+
+    version = kept.data_version(fy)  # before any figure is read: see reports.kept
+    if version is not None:
+        state = kept.load(fy, version)
+        if state is not None:
+            return Release.from_state(state)
+    release = Release(fy)
+    if version is not None:
+        kept.keep(fy, version, release.state())
+    return release
+
+
+def _national_areas(fy: int) -> dict:
+    """The national annual report's area tables (every column, at every level), gathered once with the release."""
+    from reports.documents import ReportScope
+    from reports.documents.areas import AREA_KEYS, area_values
+
+    return area_values(fy, ReportScope("national"), AREA_KEYS)
 
 
 # --- the annual report's areas ---------------------------------------------------------------------------------------

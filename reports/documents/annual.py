@@ -14,6 +14,7 @@ from partners.models import Block, Company, Designation, DesignationType, Engage
 from reports.charts import bar_chart
 from reports.documents.areas import (
     ACTIVITY_COLUMNS,
+    AREA_KEYS,
     OUTCOME_COLUMNS,
     PLACEMENT_COLUMNS,
     area_rows,
@@ -128,8 +129,9 @@ def collect_annual(fy: int, scope: ReportScope, progress=lambda percent: None, r
     context["registry_total"] = sums
     progress(25)
 
-    keys = [key for key, _h in ACTIVITY_COLUMNS + PLACEMENT_COLUMNS + OUTCOME_COLUMNS]
-    values = area_values(fy, scope, keys)
+    keys = AREA_KEYS
+    # The national tables were gathered with the year's release (from the records as they are now).
+    values = release.national_areas if scope.kind == ScopeKind.NATIONAL else area_values(fy, scope, keys)
     progress(60)
     school_rows = list(
         (School.objects.filter(pk__in=schools) if schools is not None else School.objects.all())

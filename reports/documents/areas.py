@@ -27,6 +27,8 @@ OUTCOME_COLUMNS = [
     ("host_employment_rate", "受入れ企業への就職（%）"),
 ]
 
+AREA_KEYS = [key for key, _heading in ACTIVITY_COLUMNS + PLACEMENT_COLUMNS + OUTCOME_COLUMNS]
+
 
 def area_values(fy: int, scope: ReportScope, keys) -> dict:
     """{metric: {("prefecture", id) | ("block", code) | ("total",) | ("school", id): value}}.
@@ -66,6 +68,20 @@ def area_values(fy: int, scope: ReportScope, keys) -> dict:
                     cells[(kind,) if kind == "total" else (kind, ident)] = value
         values[key] = cells
     return values
+
+
+def area_total(fy: int, scope: ReportScope, key: str):
+    """What `area_values` gives for ("total",), counted alone: additive figures summed over the schools, the rest
+    (rates, distinct counts) by the database over the whole scope."""
+    metric = METRICS[key]
+    schools = scope.schools()
+    if metric.additive and not metric.parts:
+        found = metric.compute(fy, "school", schools)
+        return sum(found.values()) if found else None
+    if metric.parts:
+        parts = list(metric.parts(fy, "school", schools).values())
+        return percent({None: (sum(top for top, _b in parts), sum(bottom for _t, bottom in parts))}).get(None)
+    return metric.compute(fy, TOTAL, schools).get(None)
 
 
 def hidden_cells(release, scope: ReportScope, keys) -> dict:

@@ -25,7 +25,12 @@ def change_rows(fy: int, scope: ReportScope, groups=("block",), release=None) ->
         codes = [s.code for s in subscales]
         if groups:
             # The finest grouping from the database; the whole scope is the sum of its areas' moments.
-            moments = {group: change_moments(fy, group, schools, instrument, codes) for group in groups}
+            moments = {
+                group: release.changes[(instrument.pk, group)]
+                if schools is None and (instrument.pk, group) in release.changes  # gathered once for the year
+                else change_moments(fy, group, schools, instrument, codes)
+                for group in groups
+            }
             finest = moments[groups[0]]
             overall = {}
             for code in codes:

@@ -32,9 +32,9 @@ def collect_fact_finding(fy: int, scope: ReportScope, progress=lambda percent: N
 
     def shown(*key):
         cell = ("survey", survey_scope, *key)
-        if cell not in release.ledger.cells:
+        if not release.has(cell):
             return 0
-        return HIDDEN if release.hidden(cell) else int(release.ledger.cells[cell].value)
+        return HIDDEN if release.hidden(cell) else int(release.value(cell))
 
     def rate_text(field, value):
         n, answered = figures["rates"].get((field, value), (0, 0))

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from meister.fiscal import fiscal_year_label
 from reports.charts import bar_chart
-from reports.documents.areas import area_values, hidden_cells
+from reports.documents.areas import area_total, hidden_cells
 from reports.documents.common import HIDDEN, ReportScope, format_number, rounded, threshold
 from reports.metrics import METRICS, paired_changes
 from reports.models import Kpi, KpiSource, KpiTarget
@@ -38,10 +38,14 @@ def trends(fy: int, scope: ReportScope, release) -> dict:
     by_year = {}
     for year in years:
         year_release = release if year == fy else release_for(year)
-        values = area_values(year, scope, TREND_KEYS)
+        # Each year's figures as its release gathered them (from the records as they are now); the rest counted here.
+        wholes = {key: year_release.whole(key, scope) for key in TREND_KEYS}
+        for key, (found, _found_value) in wholes.items():
+            if not found:
+                wholes[key] = (True, area_total(year, scope, key))
         hidden = hidden_cells(year_release, scope, TREND_KEYS)
         by_year[year] = {
-            key: HIDDEN if ("total",) in hidden[key] else _value(key, values[key].get(("total",))) for key in TREND_KEYS
+            key: HIDDEN if ("total",) in hidden[key] else _value(key, wholes[key][1]) for key in TREND_KEYS
         }
     rows, charts = [], []
     for key in TREND_KEYS:

@@ -66,7 +66,7 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None, rel
             metric = METRICS[kpi.metric]
             actual = metric.compute(fy, TOTAL, schools, instrument=kpi.instrument, subscale=kpi.subscale).get(None)
             digits = metric.digits
-            if (metric.key, "consortium", scope.ident) in release.ledger.cells:
+            if release.has((metric.key, "consortium", scope.ident)):
                 hidden = release.hidden((metric.key, "consortium", scope.ident))
             elif metric.parts:  # a rate of a small group is the group's
                 _top, bottom = metric.parts(fy, TOTAL, schools).get(None, (0, 0))
@@ -158,8 +158,7 @@ def collect_pdca(fy: int, scope: ReportScope, progress=lambda percent: None, rel
         if release.hidden(key):
             return HIDDEN
         if value is None:
-            cell = release.ledger.cells.get(key)
-            return _number(cell.value) if cell else 0
+            return _number(release.value(key)) if release.has(key) else 0
         return value
 
     summary = (

@@ -88,9 +88,9 @@ def collect_programme(fy: int, scope: ReportScope, release) -> dict:
 
     def participants(kind):
         key = ("programme_participants", scope_key, kind)
-        if key not in release.ledger.cells:
+        if not release.has(key):
             return 0
-        return HIDDEN if release.hidden(key) else int(release.ledger.cells[key].value)
+        return HIDDEN if release.hidden(key) else int(release.value(key))
 
     rows = [
         {
