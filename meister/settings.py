@@ -293,6 +293,8 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_MAX_MEMORY_PER_CHILD_KB", 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fail-stale-report-runs": {"task": "reports.tasks.fail_stale_runs", "schedule": 600.0},
+    # Each night the releases whose data changed are built again, so the morning's first report reads a kept one.
+    "keep-releases-current": {"task": "reports.tasks.keep_releases_current", "schedule": crontab(hour=2, minute=30)},
     "remind-unanswered-proposals": {"task": "partners.tasks.remind_unanswered_proposals", "schedule": 6 * 3600.0},
     "remind-unanswered-surveys": {
         "task": "assessments.tasks.remind_unanswered_surveys",

@@ -16,10 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meister.clock import today
+from meister.fiscal import fiscal_year
+from meister.replica import replica_reads
 from meister.scoping import ScopeKind, may_change_some, saving_in_scope, visible_to
 from partners.models import Consortium
+from reports import kept
 from reports.documents import ReportScope
-from reports.models import KIND_SCOPES, Kpi, KpiTarget, PdcaReview, ReportRun, RunStatus
+from reports.models import KIND_SCOPES, KeptRelease, Kpi, KpiTarget, PdcaReview, ReportRun, RunStatus
 from reports.rendering import build_report_files
 
 
@@ -194,6 +198,26 @@ def report_runs_fail_stale() -> int:
         Q(status=RunStatus.QUEUED, created_at__lt=cutoff) | Q(status=RunStatus.RUNNING, started_at__lt=running_cutoff)
     )
     return stale.update(status=RunStatus.FAILED, finished_at=timezone.now(), error="timed_out")
+
+
+def releases_keep_current(years: int = 3) -> list[int]:
+    """Build and keep the releases of this fiscal year and the `years` - 1 before it (those the annual report's
+    trends read) whose data changed since they were kept, so that the day's first report reads one; then fold
+    the change rows. Returns the years built. Nothing is kept without triggers (SQLite): nothing to do."""
+    from reports.release import release_for
+
+    built = []
+    this = fiscal_year(today())
+    with replica_reads():  # a report builder's reads, the replica's when there is one
+        for fy in range(this - years + 1, this + 1):
+            version = kept.data_version(fy)
+            if version is None:
+                return []
+            if not KeptRelease.objects.filter(fiscal_year=fy, version=version).exists():
+                release_for(fy)
+                built.append(fy)
+    kept.fold_changes()
+    return built
 
 
 def render_report(kind: str, fy: int, scope: ReportScope, fmt: str, out: str) -> dict:

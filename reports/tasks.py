@@ -32,6 +32,11 @@ def report_run_build(self, run_id: int) -> None:
     services.report_run_build(run_id)
 
 
+@shared_task(name="reports.tasks.keep_releases_current")
+def releases_keep_current() -> list[int]:
+    return services.releases_keep_current()
+
+
 @shared_task(name="reports.tasks.fail_stale_runs")
 def report_runs_fail_stale() -> int:
     return services.report_runs_fail_stale()

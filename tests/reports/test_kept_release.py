@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 import reports.release
 from curricula.models import ClassSession, DayLog, LogStatus, Placement
 from partners.models import Engagement, School
-from reports import kept
+from reports import kept, services
 from reports.documents import ReportScope
 from reports.documents.annual import collect_annual
 from reports.documents.areas import AREA_KEYS, area_values
@@ -200,3 +200,19 @@ def test_folding_the_change_rows_keeps_every_years_version(demo):
     kept.fold_changes()
     assert {year: kept.data_version(year) for year in versions} == versions
     assert DataChange.objects.count() == DataChange.objects.values("fiscal_year").distinct().count()
+
+
+def test_each_night_the_years_whose_data_changed_are_built_and_kept(demo, builds, travel):
+    travel(datetime.date(FY + 1, 2, 10), hour=2)
+    assert services.releases_keep_current() == [FY - 2, FY - 1, FY]
+    assert set(KeptRelease.objects.values_list("fiscal_year", flat=True)) == {FY - 2, FY - 1, FY}
+    assert services.releases_keep_current() == [], "nothing changed"
+    _save(_confirmed_log(FY))
+    assert services.releases_keep_current() == [FY]
+    assert DataChange.objects.count() == DataChange.objects.values("fiscal_year").distinct().count(), "folded"
+    built = len(builds)
+    release_for(FY)
+    assert len(builds) == built, "the morning's report reads the release kept in the night"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(connection, "vendor", "sqlite")
+        assert services.releases_keep_current() == []
