@@ -202,7 +202,9 @@ def test_folding_the_change_rows_keeps_every_years_version(demo):
     assert DataChange.objects.count() == DataChange.objects.values("fiscal_year").distinct().count()
 
 
-def test_each_night_the_years_whose_data_changed_are_built_and_kept(demo, builds, travel):
+def test_each_night_the_years_whose_data_changed_are_built_and_kept(demo, builds, travel, settings):
+    nightly = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "reports.tasks.keep_releases_current" in nightly
     travel(datetime.date(FY + 1, 2, 10), hour=2)
     assert services.releases_keep_current() == [FY - 2, FY - 1, FY]
     assert set(KeptRelease.objects.values_list("fiscal_year", flat=True)) == {FY - 2, FY - 1, FY}
