@@ -219,16 +219,21 @@ def load_with_report(
 ) -> dict:
     """The load test while the annual national report is built again and again in processes of their own: once
     with the report reading the primary the web server reads, once with its reads on a streaming standby of it
-    (`DATABASE_REPLICA_URL`, made here with pg_basebackup). The web server keeps reading the primary."""
+    (`DATABASE_REPLICA_URL`, made here with pg_basebackup). The web server keeps reading the primary. Each time
+    no release is kept at the start, so the first report builds its releases (reading the most) and the later
+    ones read them back."""
     from devtools.pgcluster import standby_of
+    from reports.models import KeptRelease
 
     results = {}
     with standby_of(settings.DATABASES["default"]) as replica_url, tempfile.TemporaryDirectory() as folder:
         for where in ("primary", "replica"):
             env = dict(os.environ)
             env.pop("DATABASE_REPLICA_URL", None)
+            KeptRelease.objects.all().delete()
             if where == "replica":
                 env["DATABASE_REPLICA_URL"] = replica_url
+                _wait_for_no_kept_release(replica_url)
             stop = threading.Event()
             with ThreadPoolExecutor(max_workers=1) as pool:
                 reports = pool.submit(_reports_while, stop, env, folder, fiscal_year)
@@ -239,6 +244,18 @@ def load_with_report(
             figures.pop("pages", None)
             results[where] = figures
     return results
+
+
+def _wait_for_no_kept_release(url: str, timeout: float = 60.0) -> None:
+    """Until the standby at `url` has replayed the deletion of the kept releases."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True) as standby:
+        while standby.execute("SELECT count(*) FROM reports_keptrelease").fetchone()[0]:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the standby did not replay the primary's writes in time")
+            time.sleep(0.2)
 
 
 # --- matching --------------------------------------------------------------------------------------------------

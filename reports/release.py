@@ -34,7 +34,7 @@ class Release:
 
     # What a kept release holds (`reports.kept`): everything reports read, without the ledger's identities.
     KEPT = (
-        *("fy", "figures", "hidden_keys", "values", "areas", "consortia"),
+        *("fy", "figures", "hidden_by_kind", "values", "areas", "consortia"),
         *("placement_rows", "surveys", "changes", "programme_events", "national_areas"),
     )
 
@@ -51,7 +51,10 @@ class Release:
         protect(self.ledger)
         self.figures = {key: cell.value for key, cell in self.ledger.cells.items()}
         self.national_areas = _national_areas(fy)
-        self.hidden_keys = self.ledger.hidden
+        # The hidden keys by their first part (the metric or kind of figure), as the area tables ask for them.
+        self.hidden_by_kind: dict = {}
+        for key in self.ledger.hidden:
+            self.hidden_by_kind.setdefault(key[0], set()).add(key[1:])
 
     def state(self) -> dict:
         return {name: getattr(self, name) for name in self.KEPT}
@@ -63,7 +66,11 @@ class Release:
         return release
 
     def hidden(self, key) -> bool:
-        return key in self.hidden_keys
+        return key[1:] in self.hidden_by_kind.get(key[0], ())
+
+    @property
+    def hidden_keys(self) -> set:
+        return {(kind, *rest) for kind, keys in self.hidden_by_kind.items() for rest in keys}
 
     def has(self, key) -> bool:
         """Whether the release holds `key` (a figure it does not hold is one no record gave: a zero)."""
@@ -77,12 +84,7 @@ class Release:
 
     def area_hidden(self, metric: str) -> set:
         """The hidden area keys of one metric, as `reports.documents.areas` keys them."""
-        by_metric = self.__dict__.get("_hidden_by_metric")
-        if by_metric is None:
-            by_metric = self._hidden_by_metric = {}
-            for key in self.hidden_keys:
-                by_metric.setdefault(key[0], set()).add(key[1:])
-        return set(by_metric.get(metric, ()))
+        return set(self.hidden_by_kind.get(metric, ()))
 
     def whole(self, metric: str, scope) -> tuple[bool, object]:
         """(found, value): `metric` over the whole of a national or prefecture scope, as the release counted it, the

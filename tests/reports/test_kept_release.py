@@ -16,7 +16,9 @@ from partners.models import Engagement, School
 from reports import kept, services
 from reports.documents import ReportScope
 from reports.documents.annual import collect_annual
-from reports.documents.areas import AREA_KEYS, area_values
+from reports.documents.areas import AREA_KEYS, area_values, hidden_cells
+from reports.documents.common import HIDDEN
+from reports.documents.headline import TREND_KEYS, _value, trends
 from reports.documents.pdca import collect_pdca
 from reports.models import DataChange, KeptRelease
 from reports.release import Release, release_for
@@ -218,3 +220,19 @@ def test_each_night_the_years_whose_data_changed_are_built_and_kept(demo, builds
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(connection, "vendor", "sqlite")
         assert services.releases_keep_current() == []
+
+
+@pytest.mark.parametrize("where", ["national", "prefecture"])
+def test_the_three_years_read_from_the_releases_are_the_figures_counted_from_the_records(demo, where):
+    scope = ReportScope("national") if where == "national" else ReportScope("prefecture", demo.hikone.prefecture_id)
+    printed = {
+        row["key"]: [cell["value"] for cell in row["cells"]] for row in trends(FY, scope, release_for(FY))["rows"]
+    }
+    for index, year in enumerate((FY - 2, FY - 1, FY)):
+        counted = area_values(year, scope, TREND_KEYS)
+        hidden = hidden_cells(Release(year), scope, TREND_KEYS)
+        for key in TREND_KEYS:
+            value = counted[key].get(("total",))
+            expected = HIDDEN if ("total",) in hidden[key] else _value(key, value)
+            assert printed[key][index] == expected, (year, key)
+    assert any(value not in (0, None, HIDDEN) for values in printed.values() for value in values)

@@ -468,7 +468,8 @@ def _load_with_report(r: dict) -> list[str]:
         "another, for the whole test (the run under way at the end is let finish). First it reads the primary, "
         "as the web server does; then a streaming standby of the primary made for this (`pg_basebackup -R`, "
         "`DATABASE_REPLICA_URL`), while the web server still reads the primary. Both servers are on this one "
-        "machine and share its two cores.",
+        "machine and share its two cores. Each time no release is kept at the start: the first run builds the "
+        "year's releases (reading the most), the later runs read them back (`reports/kept.py`).",
         "",
         "| the report reads | requests | errors | throughput (req/s) | p50 (ms) | p95 (ms) | report runs (s) |",
         "|---|---:|---:|---:|---:|---:|---|",
