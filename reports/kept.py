@@ -12,12 +12,17 @@ the sum over its rows and the all-years rows, so it moves with every committed w
 `QuerySet.update()`, a bulk load or plain SQL. The version is read before the first figure is: a write committed
 while a release is being built moves the version past the one the release is kept under, so it is never used.
 
-The version also names the threshold and `FORMAT`, so a changed rule or a changed release layout is not read from
-an old one. Without triggers (SQLite, the embedded first-run database) nothing is kept.
+The version also names the threshold and a digest of the reports package's code, so a release built under another
+rule or by other code (a changed metric, a changed choice of hidden cells) is not read. The change rows are only
+ever folded (`fold_changes`), never deleted: a year's sum must not go back to a value it had before. Without
+triggers (SQLite, the embedded first-run database) nothing is kept.
 """
 
+import functools
+import hashlib
 import pickle
 import zlib
+from pathlib import Path
 
 from django.db import connections, router
 from django.db.models import Q, Sum
@@ -26,7 +31,16 @@ from meister.clock import now
 from reports.disclosure import threshold
 from reports.models import DataChange, KeptRelease
 
-FORMAT = 1  # raise when what a release holds changes
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the reports package's code (migrations aside), read once per process."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        if "migrations" not in path.relative_to(package).parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def data_version(fy: int) -> str | None:
@@ -39,7 +53,7 @@ def data_version(fy: int) -> str | None:
         .filter(Q(fiscal_year__isnull=True) | Q(fiscal_year=fy))
         .aggregate(n=Sum("n"))["n"]
     )
-    return f"{FORMAT}:{threshold()}:{total or 0}"
+    return f"{code_digest()}:{threshold()}:{total or 0}"
 
 
 def load(fy: int, version: str) -> dict | None:

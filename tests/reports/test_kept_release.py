@@ -168,6 +168,15 @@ def test_a_new_threshold_is_not_read_from_a_release_built_under_the_old(demo, bu
     assert len(builds) == 2
 
 
+def test_a_release_built_by_other_code_is_not_read(demo, builds, monkeypatch):
+    release_for(FY)
+    digest = kept.code_digest()
+    assert len(digest) == 16 and kept.data_version(FY).startswith(digest)
+    monkeypatch.setattr(kept, "code_digest", lambda: "0" * 16)  # as after a deploy that changed reports/
+    release_for(FY)
+    assert len(builds) == 2
+
+
 def test_the_version_is_read_before_any_figure(demo):
     with CaptureQueriesContext(connection) as queries:
         release_for(FY)
