@@ -200,13 +200,14 @@ def report_runs_fail_stale() -> int:
     return stale.update(status=RunStatus.FAILED, finished_at=timezone.now(), error="timed_out")
 
 
-def releases_keep_current(years: int = 3) -> list[int]:
-    """Build and keep the releases of this fiscal year and the `years` - 1 before it (those the annual report's
-    trends read) whose data changed since they were kept, so that the day's first report reads one; then fold
-    the change rows. Returns the years built. Nothing is kept without triggers (SQLite): nothing to do."""
+def releases_keep_current() -> list[int]:
+    """Build and keep the releases of this fiscal year and the years before it that the annual report's trends read,
+    where their data changed since they were kept, so that the day's first report reads one; then fold the change
+    rows. Returns the years built. Nothing is kept without triggers (SQLite): nothing to do."""
+    from reports.documents.headline import TREND_YEARS
     from reports.release import release_for
 
-    built = []
+    built, years = [], TREND_YEARS
     this = fiscal_year(today())
     with replica_reads():  # a report builder's reads, the replica's when there is one
         for fy in range(this - years + 1, this + 1):
