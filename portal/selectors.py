@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import invitations_for_user
 from assessments.selectors.survey import surveys_in_state, unanswered_in
+from curricula.cards import dashboard_cards
 from curricula.models import Placement, YearTally
 from curricula.selectors import in_work_state_condition, placement_work
 from meister import clock
@@ -28,7 +29,7 @@ from partners.models import Agreement, Company, Consortium, Designation, Prefect
 from partners.selectors import fill_rate_by_prefecture, matching_work, meeting_work, prefecture_name_field
 from portal.charts import trend_chart
 from programme.selectors import threads_in_state
-from reports.models import KpiTarget
+from reports.models import KpiTarget, ReportRun
 
 
 def dashboard_figures(*, user) -> dict:
@@ -45,7 +46,7 @@ def dashboard_figures(*, user) -> dict:
         "company_without_number_count": companies["without_number"],
         "consortium_count": visible_to(Consortium.objects.all(), user).count(),
         "designation_count": designations.count(),
-        "designations": designations.select_related("consortium", "consortium__prefecture")[:10],
+        "designations": list(designations.select_related("consortium", "consortium__prefecture")[:10]),
         "fill_rates": list(fill_rate_by_prefecture(user=user, fiscal_year=fy)),
         "may_see_fill_rates": may_see_fill_rates(user),
     }
@@ -250,8 +251,7 @@ def _prefecture_work(user, today) -> tuple[list[WorkItem], dict]:
             _("今年度の締結 %(n)d") % {"n": agreements["this_year"]},
         ),
     ]
-    imports = import_batches_for_user(user=user).filter(kind__in=PARTNER_IMPORTS)[:5]
-    return items, {"by_consortium": _by_consortium(user, work, today), "recent_imports": list(imports)}
+    return items, {"by_consortium": _by_consortium(user, work, today)}
 
 
 def _survey_items(user, today) -> list[WorkItem]:
@@ -329,6 +329,32 @@ def work_for(*, user, today: datetime.date | None = None) -> dict:
     return {"work": items, **extra}
 
 
+def dashboard_context(*, user, today: datetime.date | None = None) -> dict:
+    """Everything a role's dashboard shows that is worked out from the data: its figures, its work and, for the
+    ministry and the prefectures, the picture. Plain values and model rows, so it can be kept (`portal.kept`)."""
+    today = today or clock.today()
+    context = dashboard_figures(user=user)
+    context.update(work_for(user=user, today=today))
+    for beside in BESIDE_THE_WORK.get(user.role, ()):
+        context.update(beside(user=user, today=today, context=context))
+    return context
+
+
+def dashboard_lists(*, user) -> dict:
+    """The few newest rows a dashboard lists beside its figures (report runs; a prefecture's imports), read on every
+    visit: a run's state changes while the data does not."""
+    lists = {"recent_runs": ReportRun.objects.visible_to(user).select_related("prefecture", "consortium")[:5]}
+    for listed in LISTED.get(user.role, ()):
+        lists.update(listed(user=user))
+    return lists
+
+
+def _recent_imports(*, user) -> dict:
+    """The user's latest imports of schools, companies, contacts and calendars (their rows left in the database)."""
+    imports = import_batches_for_user(user=user).filter(kind__in=PARTNER_IMPORTS).defer("rows", "results")
+    return {"recent_imports": imports[:5]}
+
+
 def national_picture(*, user, today: datetime.date | None = None) -> dict:
     """This year's designations and placements by prefecture on the tile map (with the table beside it), and three
     fiscal years of designations, placements and confirmed hours: five queries whatever the data's size."""
@@ -387,3 +413,23 @@ def national_picture(*, user, today: datetime.date | None = None) -> dict:
         "trends": charts,
         "trend_years": [labels[y] for y in years],
     }
+
+
+def _picture(*, user, today, context) -> dict:
+    return national_picture(user=user, today=today)
+
+
+def _cards(*, user, today, context) -> dict:
+    return {"cards": dashboard_cards(user=user, work=context["placement_work"], today=today)}
+
+
+# What each role's dashboard shows beside its work: the map by prefecture and the fiscal-year trends; the
+# placements' cards (this week, the days missing and waiting, hours).
+BESIDE_THE_WORK = {
+    Role.MINISTRY: (_picture,),
+    Role.PREFECTURE: (_picture,),
+    Role.TEACHER: (_cards,),
+    Role.COMPANY: (_cards,),
+}
+# The lists a role's dashboard reads afresh on every visit.
+LISTED = {Role.PREFECTURE: (_recent_imports,)}

@@ -9,12 +9,10 @@ from django.views.decorators.cache import never_cache
 from meister.middleware import for_students
 from meister.models import Role
 from meister.scoping import sees_own_world_only
-from portal.selectors import dashboard_figures, national_picture, work_for
-from reports.models import ReportRun
+from portal.kept import kept_figures
+from portal.selectors import dashboard_context, dashboard_lists
 
 DASHBOARD_TEMPLATES = {role: f"dashboards/{role}.html" for role in Role.values}
-# The dashboards that show the map by prefecture and the fiscal-year trends.
-PICTURES = {Role.MINISTRY: national_picture, Role.PREFECTURE: national_picture}
 
 
 @for_students
@@ -23,13 +21,9 @@ def dashboard(request):
     user = request.user
     if sees_own_world_only(user):
         return redirect("curricula:student_home")
-    context = dashboard_figures(user=user)
-    context.update(work_for(user=user))
-    picture = PICTURES.get(user.role)
-    if picture:
-        context.update(picture(user=user))
+    context = dict(kept_figures(user, lambda: dashboard_context(user=user)))
     context["scope_object"] = user.scope_object
-    context["recent_runs"] = ReportRun.objects.visible_to(user).select_related("prefecture", "consortium")[:5]
+    context.update(dashboard_lists(user=user))
     template = DASHBOARD_TEMPLATES.get(user.role, "dashboards/no_role.html")
     return render(request, template, context)
 

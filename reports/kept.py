@@ -25,7 +25,7 @@ import zlib
 from pathlib import Path
 
 from django.db import connections, router
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 
 from meister.clock import now
 from reports.disclosure import threshold
@@ -54,6 +54,17 @@ def data_version(fy: int) -> str | None:
         .aggregate(n=Sum("n"))["n"]
     )
     return f"{code_digest()}:{threshold()}:{total or 0}"
+
+
+def dashboard_version() -> str | None:
+    """The version of every table a release or a dashboard reads (`portal.kept`): the sum over all change rows,
+    which only grows, and the newest row's id, which tells apart two histories that reach the same sum (a test's
+    writes rolled back and others made); None without triggers."""
+    alias = router.db_for_read(DataChange)
+    if connections[alias].vendor != "postgresql":
+        return None
+    row = DataChange.objects.using(alias).aggregate(total=Sum("n"), last=Max("pk"))
+    return f"{row['total'] or 0}.{row['last'] or 0}"
 
 
 def load(fy: int, version: str) -> dict | None:

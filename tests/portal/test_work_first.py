@@ -340,7 +340,10 @@ def _grow(demo, start: int):
 
 
 @pytest.mark.parametrize("persona", WORKING_ROLES)
-def test_a_dashboard_costs_the_same_queries_for_more_rows(client, demo, persona):
+def test_a_dashboard_costs_the_same_queries_for_more_rows(client, demo, persona, monkeypatch):
+    from portal import kept
+
+    monkeypatch.setattr(kept, "dashboard_version", lambda: None)  # the figures worked out on every visit
     client.force_login(demo.users[persona])
     url = reverse("portal:dashboard")
     client.get(url)  # caches warmed (calendars, content types)

@@ -1,0 +1,89 @@
+"""A dashboard's figures kept between requests, for exactly as long as the data behind them is unchanged.
+
+A dashboard counts over every row in the user's scope (a prefecture's placements, day logs and diaries; a
+consortium's needs, proposals and meetings), and people open it many times a day. So the figures one request works
+out are kept in the cache under the data's version (`reports.kept.dashboard_version`: PostgreSQL triggers count
+every write to every table a dashboard reads) and under everything else they depend on: the database, the user, their
+role and scope, the language, the day and the portal's code. The next request asks for the version first (one
+query) and takes the kept figures when nothing has been written since; any write, however it is made, moves the
+version, so a kept figure is never an old one. Without triggers (SQLite, the embedded first-run database) or without
+a working cache, every request works its figures out, as before.
+"""
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, router
+from django.utils.translation import get_language
+from redis.exceptions import RedisError
+
+from meister import clock
+from reports.kept import dashboard_version
+from reports.models import DataChange
+
+log = logging.getLogger(__name__)
+
+# Long enough to serve a busy morning, short enough that figures of versions gone by do not pile up.
+KEPT_SECONDS = 3600
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the portal's own Python code (tests and migrations aside), read once per process: figures kept
+    by other code are not read after a deploy."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for package in sorted(p.parent for p in base.glob("*/__init__.py")):
+        if package.name == "tests":
+            continue
+        for path in sorted(package.rglob("*.py")):
+            if "migrations" not in path.relative_to(package).parts:
+                digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _key(user, version: str) -> str:
+    database = connections[router.db_for_read(DataChange)].settings_dict["NAME"]
+    kind, ident = user.scope
+    language = get_language() or settings.LANGUAGE_CODE
+    return ":".join(
+        str(part)
+        for part in (
+            "dashboard",
+            code_digest(),
+            database,
+            user.pk,
+            user.role,
+            kind,
+            ident,
+            language,
+            clock.today().isoformat(),
+            version,
+        )
+    )
+
+
+def kept_figures(user, build: Callable[[], dict]) -> dict:
+    """The dashboard figures `build` works out for `user`, from the cache while the data is unchanged."""
+    version = dashboard_version()
+    if version is None:
+        return build()
+    key = _key(user, version)
+    try:
+        found = cache.get(key)
+    except (RedisError, OSError):  # a cache that does not answer must not take the dashboard with it
+        log.warning("The cache did not answer; the dashboard works its figures out.", exc_info=True)
+        return build()
+    if found is not None:
+        return found
+    figures = build()
+    try:
+        cache.set(key, figures, KEPT_SECONDS)
+    except (RedisError, OSError):
+        log.warning("The cache did not keep the dashboard's figures.", exc_info=True)
+    return figures
