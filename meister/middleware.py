@@ -42,6 +42,7 @@ class ChosenLanguageMiddleware:
 
 
 LOGIN_STAMP = "meister_signed_in_at"
+RENEWED_STAMP = "meister_renewed_at"
 # Set on a session signed in through a school's identity provider (single sign-on), which confirms the second factor.
 SIGNED_IN_WITH_PROVIDER = "meister_signed_in_with_provider"
 
@@ -62,9 +63,11 @@ def sign_in_name(request, credentials) -> str:
 
 
 class SessionLimitMiddleware:
-    """Ends a session 12 hours (SESSION_MAX_HOURS) after sign-in, however active it has been.
+    """Ends a session 12 hours (SESSION_MAX_HOURS) after sign-in, however active it has been, and renews the idle
+    limit (SESSION_COOKIE_AGE) as people go on using the portal.
 
-    The idle limit is Django's own: SESSION_COOKIE_AGE renewed on every request.
+    The idle limit is renewed by saving the session, which is a database write: once a minute at most
+    (SESSION_RENEW_SECONDS), not on every request, so a page read costs no write.
     """
 
     def __init__(self, get_response):
@@ -73,13 +76,16 @@ class SessionLimitMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            now = int(time.time())
             started = request.session.get(LOGIN_STAMP)
             if started is None:
-                request.session[LOGIN_STAMP] = int(time.time())
-            elif time.time() - started > settings.SESSION_MAX_HOURS * 3600:
+                request.session[LOGIN_STAMP] = now
+            elif now - started > settings.SESSION_MAX_HOURS * 3600:
                 logout(request)
                 messages.info(request, _("安全のため、長時間のご利用の後はもう一度ログインしてください。"))
                 return redirect_to_login(request.get_full_path())
+            if now - request.session.get(RENEWED_STAMP, 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session[RENEWED_STAMP] = now  # saved with a new expiry when the response goes out
         return self.get_response(request)
 
 

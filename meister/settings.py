@@ -172,7 +172,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions end after 30 minutes without a request, and 12 hours after signing in at the latest.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit is renewed at most once a minute (meister.middleware.SessionLimitMiddleware), not by a database
+# write on every request: a session ends between 29 and 30 minutes after the last request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
 
 # Repeated failed sign-ins lock that account name from that address for a while; not the whole address,

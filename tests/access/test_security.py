@@ -1,9 +1,15 @@
 """Sign-in protection: lockout after repeated failures, session limits, two-factor codes, CSP, password rules."""
 
+import datetime
 import time
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -38,9 +44,33 @@ def test_a_success_resets_the_count(client, demo):
         assert sign_in(client, "company", "wrong-password").status_code == 200
 
 
-def test_sessions_end_when_idle():
+def _expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_sessions_end_when_idle_and_are_renewed_once_a_minute(client, demo):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert sign_in(client, "teacher").status_code == 302
+        assert client.get(reverse("portal:dashboard")).status_code == 200
+    renewed = _expiry(client)
+    assert renewed == start + datetime.timedelta(minutes=30)
+    with time_machine.travel(start + datetime.timedelta(seconds=40), tick=False):
+        with CaptureQueriesContext(connection) as reading:
+            assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert _expiry(client) == renewed, "a page read within the minute writes nothing"
+    assert not [q for q in reading.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    later = start + datetime.timedelta(seconds=70)
+    with time_machine.travel(later, tick=False):
+        assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert _expiry(client) == later + datetime.timedelta(minutes=30), "renewed a minute on"
+    with time_machine.travel(later + datetime.timedelta(minutes=29), tick=False):
+        assert client.get(reverse("portal:dashboard")).status_code == 200, "still within the idle limit"
+    idle = later + datetime.timedelta(minutes=29) + datetime.timedelta(minutes=30, seconds=1)
+    with time_machine.travel(idle, tick=False):
+        response = client.get(reverse("portal:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_sessions_end_twelve_hours_after_sign_in(client, demo):
