@@ -159,8 +159,17 @@ def pending_logs_for_user(*, user) -> QuerySet:
 
 def latest_logging_day(*, user, today: datetime.date | None = None) -> datetime.date:
     """The most recent day up to today with a missing log, else today: where the logging screen opens."""
-    missing = missing_days(user=user, today=today)
-    return missing[0][1] if missing else (today or clock.today())
+    today = today or clock.today()
+    latest = _unlogged(user, today).order_by("-day").values_list("day", flat=True).first()
+    return latest or today
+
+
+def missing_count_by_day(*, user, today: datetime.date | None = None, days: int = 8) -> list[tuple]:
+    """(day, how many of the user's placements miss a log that day) for the latest `days` days with any: counted by
+    the database from the kept unlogged days, not from every missing row."""
+    today = today or clock.today()
+    counts = _unlogged(user, today).values("day").annotate(n=Count("pk")).order_by("-day")[:days]
+    return [(row["day"], row["n"]) for row in counts]
 
 
 def week_placements(*, user, today: datetime.date | None = None) -> list[tuple[datetime.date, Placement]]:
@@ -377,11 +386,14 @@ def ties_with_school(school_id: int) -> dict[int, dict[str, int]]:
 WORK_STATES = ("missing", "pending", "rejected", "unsigned", "evaluation", "overdue", "diary")
 
 
+def _unlogged(user, today: datetime.date) -> QuerySet:
+    return UnloggedDay.objects.filter(placement__in=_scope_ids(user), day__lte=today)
+
+
 def missing_day_rows(*, user, today: datetime.date | None = None) -> QuerySet:
     """The expected days up to today without a log (kept as `UnloggedDay` rows), newest first, each with its
     placement, student and company: counted and paged by the database."""
-    today = today or clock.today()
-    rows = UnloggedDay.objects.filter(placement__in=_scope_ids(user), day__lte=today)
+    rows = _unlogged(user, today or clock.today())
     return rows.select_related("placement", "placement__student", "placement__company").order_by(
         "-day",
         "placement__student__kana_name",

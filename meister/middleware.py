@@ -48,8 +48,9 @@ SIGNED_IN_WITH_PROVIDER = "meister_signed_in_with_provider"
 
 
 def stamp_login(sender, request, user, **kwargs):
-    """Remember when this session signed in (connected to user_logged_in in MeisterConfig.ready)."""
-    request.session[LOGIN_STAMP] = int(time.time())
+    """Remember when this session signed in (connected to user_logged_in in MeisterConfig.ready); signing in saves
+    the session with a fresh idle limit, so it counts as its first renewal."""
+    request.session[LOGIN_STAMP] = request.session[RENEWED_STAMP] = int(time.time())
 
 
 def sign_in_name(request, credentials) -> str:

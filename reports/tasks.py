@@ -6,7 +6,7 @@ The names the broker knows stay those the queued messages and the beat schedule 
 from celery import Task, shared_task
 from django.db import OperationalError
 
-from reports import services
+from reports import kept, services
 
 
 class ReportTask(Task):
@@ -35,6 +35,13 @@ def report_run_build(self, run_id: int) -> None:
 @shared_task(name="reports.tasks.keep_releases_current")
 def releases_keep_current() -> list[int]:
     return services.releases_keep_current()
+
+
+@shared_task(name="reports.tasks.fold_data_changes")
+def data_changes_fold() -> int:
+    """Every write statement adds a change row; folding them keeps the version read by every dashboard visit a
+    sum over a few rows (`reports.kept`)."""
+    return kept.fold_changes()
 
 
 @shared_task(name="reports.tasks.fail_stale_runs")

@@ -125,7 +125,7 @@ def log_day(request, day: datetime.date):
         "next_day": day + datetime.timedelta(days=1),
         "today": today,
         "common_activities": request.POST.get("common_activities", "") if request.method == "POST" else "",
-        "missing_by_day": _count_by_day(selectors.missing_days(user=user, today=today))[:8],
+        "missing_by_day": selectors.missing_count_by_day(user=user, today=today),
     }
     return render(request, "curricula/log_day.html", context, status=400 if request.method == "POST" else 200)
 
@@ -141,13 +141,6 @@ def _with_common_activities(post, placements):
         if key in post and not post[key].strip() and post.get(f"p{placement.pk}-attendance") != "absent":
             post[key] = common
     return post
-
-
-def _count_by_day(missing) -> list[tuple[datetime.date, int]]:
-    counts: dict[datetime.date, int] = {}
-    for _placement, day in missing:
-        counts[day] = counts.get(day, 0) + 1
-    return sorted(counts.items(), reverse=True)
 
 
 def _row_data(form) -> dict:

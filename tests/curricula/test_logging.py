@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -47,6 +48,22 @@ def test_demo_leaves_last_wednesday_for_the_teacher(demo):
     assert not DayLog.objects.filter(placement__in=placements, day=day).exists()
     missing = {(p.pk, d) for p, d in selectors.missing_days(user=demo.users["teacher"])}
     assert {(p.pk, day) for p in placements} <= missing
+
+
+def test_the_logging_screen_lists_the_latest_days_with_missing_logs_and_opens_on_the_newest(client, demo):
+    teacher = demo.users["teacher"]
+    logged = DayLog.objects.filter(placement__student__school=demo.hikone).order_by("day")
+    for day in sorted(set(logged.values_list("day", flat=True)))[:10]:
+        logged.filter(day=day).first().delete()  # a day's log taken back: that day is missing again
+    by_day = Counter(day for _placement, day in selectors.missing_days(user=teacher))
+    assert len(by_day) > 8
+    newest_first = sorted(by_day.items(), reverse=True)
+    assert selectors.missing_count_by_day(user=teacher, days=len(by_day)) == newest_first
+    assert selectors.latest_logging_day(user=teacher) == newest_first[0][0]
+    client.force_login(teacher)
+    response = client.get(reverse("curricula:log_day", args=[last_wednesday()]))
+    assert response.context["missing_by_day"] == newest_first[:8]
+    assert client.get(reverse("curricula:log_start"))["Location"].endswith(f"/log/{newest_first[0][0]}/")
 
 
 def test_logging_screen_prefills_hours_and_presence(client, demo):

@@ -196,3 +196,17 @@ def test_the_code_digest_names_the_portals_code_and_nothing_else(settings, tmp_p
     (package / "a.py").write_text("A = 2\n")
     assert digest() != first
     kept.code_digest.cache_clear()
+
+
+def test_the_change_rows_are_folded_every_few_minutes(busy, settings):  # noqa: F811
+    from reports.models import DataChange
+    from reports.tasks import data_changes_fold
+
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["reports.tasks.fold_data_changes"] <= 600
+    SchoolNeed.objects.filter(title="まだ依頼していないニーズ").update(students=3)
+    total = versions.dashboard_version().split(".")[0]
+    assert DataChange.objects.count() > DataChange.objects.values("fiscal_year").distinct().count()
+    data_changes_fold()
+    assert DataChange.objects.count() == DataChange.objects.values("fiscal_year").distinct().count()
+    assert versions.dashboard_version().split(".")[0] == total
