@@ -8,10 +8,10 @@ import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
