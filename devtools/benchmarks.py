@@ -88,6 +88,16 @@ def time_split(pages: list[Page], *, repeat: int = 8) -> dict[str, dict]:
     return split
 
 
+def dashboards_worked_out(pages: list[Page], *, repeat: int = 8) -> dict[str, dict]:
+    """`time_split` of the dashboards with nothing kept: what a visit costs when its figures are worked out (the
+    first visit after a write anywhere, `portal.kept`), beside what a kept visit costs in the main table."""
+    from unittest import mock
+
+    dashboards = [page for page in pages if page.key.endswith("_dashboard")]
+    with mock.patch("portal.kept.dashboard_version", return_value=None):
+        return time_split(dashboards, repeat=repeat)
+
+
 # --- the web server and its sessions -----------------------------------------------------------------------------
 
 

@@ -162,6 +162,10 @@ def test_the_bench_pieces_run_at_small_scale(demo):
     assert {"ministry_money", "ministry_network", "supporter_overview", "coordinator_money"} <= set(counts)
     split = benchmarks.time_split(benchmarks.role_pages()[:3], repeat=2)
     assert all(cost["request_ms"] >= cost["sql_ms"] > 0 for cost in split.values())
+    built = benchmarks.dashboards_worked_out(benchmarks.role_pages(), repeat=2)
+    assert {"ministry_dashboard", "teacher_dashboard", "company_dashboard"} <= set(built)
+    kept = benchmarks.time_split([p for p in benchmarks.role_pages() if p.key == "prefecture_dashboard"], repeat=2)
+    assert built["prefecture_dashboard"]["sql_ms"] > kept["prefecture_dashboard"]["sql_ms"], "kept reads less"
 
     ranking = benchmarks.ranking(repeat=2)
     assert set(ranking) == {"companies", "national_scope", "coordinator_scope"}
@@ -314,6 +318,11 @@ def test_the_written_table_says_why_a_page_missed_its_goals_with_its_measured_sp
     assert "**Load test p95 1400.0 ms.**" in text
     assert "| Coordinator: the plan | 7 / 7 | met |" in text  # counted only, not timed
     assert "busiest designation" not in text
+    assert "works them out, at this cost" not in text
+    results["dashboards_worked_out"] = {
+        "teacher_logging": {"request_ms": 61.0, "sql_ms": 30.0, "rest_ms": 31.0, "sql_share": 0.5}
+    }
+    assert "| Teacher: day | 61.0 | 30.0 | 31.0 |" in render_markdown(results)
     results["ledger_export"] = {
         "measured": True,
         "rows": 1000,
