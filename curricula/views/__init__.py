@@ -230,7 +230,9 @@ def placement_list(request):
 def _companies_of(user):
     from partners.models import Company
 
-    placed = Placement.objects.values("company")
+    # The companies of the user's own placements (the list's filter offers no company that would empty it), found
+    # from those placements rather than from every placement there is.
+    placed = visible_to(Placement.objects.order_by(), user).values("company")
     return visible_to(Company.objects.filter(pk__in=placed), user).only("pk", "name")
 
 

@@ -23,6 +23,8 @@ from curricula.models import (
     Subject,
 )
 from meister.fiscal import fiscal_year
+from meister.scoping import visible_to
+from partners.models import Company
 from tests.pdf import pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +93,23 @@ def test_placement_list_shows_hours_and_filters_missing(client, demo):
     assert all(row.progress.confirmed_hours > 0 for row in rows)
     missing = client.get(reverse("curricula:placement_list") + "?state=missing").context["page"]
     assert len(missing) == 6  # nobody has logged last Wednesday yet
+    # The company filter offers the companies of these placements, not a company the teacher sees that only other
+    # schools place students with.
+    offered = {company.pk for company in response.context["companies"]}
+    assert offered == {row.company_id for row in rows}
+    elsewhere = visible_to(Company.objects.exclude(pk__in=offered), demo.users["teacher"]).first()
+    kaiyo_student = Student.objects.filter(school=demo.kaiyo).first()
+    Placement.objects.create(
+        student=kaiyo_student,
+        company=elsewhere,
+        kind=PlacementKind.SHORT_INTERNSHIP,
+        starts_on=demo.today,
+        ends_on=demo.today,
+        weekdays=str(demo.today.weekday()),
+        required_hours=Decimal("6"),
+    )
+    again = client.get(reverse("curricula:placement_list")).context["companies"]
+    assert {company.pk for company in again} == offered
 
 
 def test_placement_list_works_out_hours_for_the_rows_of_its_page_only(client, demo, monkeypatch):
