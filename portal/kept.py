@@ -2,12 +2,13 @@
 
 A dashboard counts over every row in the user's scope (a prefecture's placements, day logs and diaries; a
 consortium's needs, proposals and meetings), and people open it many times a day. So the figures one request works
-out are kept in the cache under the data's version (`reports.kept.dashboard_version`: PostgreSQL triggers count
-every write to every table a dashboard reads) and under everything else they depend on: the database, the user, their
-role and scope, the language, the day and the portal's code. The next request asks for the version first (one
-query) and takes the kept figures when nothing has been written since; any write, however it is made, moves the
-version, so a kept figure is never an old one. Without triggers (SQLite, the embedded first-run database) or without
-a working cache, every request works its figures out, as before.
+out are kept in the cache with the data's version (`reports.kept.dashboard_version`: PostgreSQL triggers count every
+write to every table a dashboard reads), under a key naming everything else they depend on: the database, the user,
+their role and scope, the language, the day and the portal's code. The next request asks for the version first (one
+query) and takes the kept figures when they were worked out at that version; any write, however it is made, moves
+the version, so a kept figure is never an old one. Each key holds one version's figures, the newest worked out, so
+the cache holds at most one entry per person, language and day. Without triggers (SQLite, the embedded first-run
+database) or without a working cache, every request works its figures out, as before.
 """
 
 import functools
@@ -28,8 +29,8 @@ from reports.models import DataChange
 
 log = logging.getLogger(__name__)
 
-# Long enough to serve a busy morning, short enough that figures of versions gone by do not pile up.
-KEPT_SECONDS = 3600
+# A key names its day, so its entry is of no use the next day: the cache lets it go after a working day's hours.
+KEPT_SECONDS = 12 * 3600
 
 
 @functools.cache
@@ -47,7 +48,7 @@ def code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _key(user, version: str) -> str:
+def _key(user) -> str:
     database = connections[router.db_for_read(DataChange)].settings_dict["NAME"]
     kind, ident = user.scope
     language = get_language() or settings.LANGUAGE_CODE
@@ -63,7 +64,6 @@ def _key(user, version: str) -> str:
             ident,
             language,
             clock.today().isoformat(),
-            version,
         )
     )
 
@@ -73,17 +73,17 @@ def kept_figures(user, build: Callable[[], dict]) -> dict:
     version = dashboard_version()
     if version is None:
         return build()
-    key = _key(user, version)
+    key = _key(user)
     try:
         found = cache.get(key)
     except (RedisError, OSError):  # a cache that does not answer must not take the dashboard with it
         log.warning("The cache did not answer; the dashboard works its figures out.", exc_info=True)
         return build()
-    if found is not None:
-        return found
+    if found is not None and found[0] == version:
+        return found[1]
     figures = build()
     try:
-        cache.set(key, figures, KEPT_SECONDS)
+        cache.set(key, (version, figures), KEPT_SECONDS)
     except (RedisError, OSError):
         log.warning("The cache did not keep the dashboard's figures.", exc_info=True)
     return figures

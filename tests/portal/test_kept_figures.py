@@ -210,3 +210,19 @@ def test_the_change_rows_are_folded_every_few_minutes(busy, settings):  # noqa: 
     data_changes_fold()
     assert DataChange.objects.count() == DataChange.objects.values("fiscal_year").distinct().count()
     assert versions.dashboard_version().split(".")[0] == total
+
+
+def test_one_entry_a_person_holds_the_newest_figures(client, busy):  # noqa: F811
+    from django.core.cache import cache
+    from django.utils import translation
+
+    teacher = busy.users["teacher"]
+    _visit(client, teacher)
+    with translation.override("ja"):
+        key = kept._key(teacher)
+    first_version, _ = cache.get(key)
+    _reject_a_day(busy)
+    shown, _, _ = _visit(client, teacher)
+    version, figures = cache.get(key)
+    assert version == versions.dashboard_version() != first_version
+    assert {item.key: item.count for item in figures["work"]} == {key: count for key, (count, _) in shown.items()}
