@@ -256,8 +256,9 @@ class PdcaReview(models.Model):
 class DataChange(models.Model):
     """One write to a table a fiscal year's release reads, recorded by a PostgreSQL trigger (migration 0008) for
     every statement: `fiscal_year` where the rows say which year they touch (day logs, placements), empty for all
-    years. Only the sum of `n` per year matters (it is the year's data version, `reports.kept`); rows are folded
-    together now and then, keeping the sums."""
+    years. Writes to the tables only the dashboards read (migration 0009) are recorded under year 0, which no release
+    asks for. Only the sum of `n` per year matters (it is the year's data version, `reports.kept`; over all rows, the
+    dashboards' version, `portal.kept`); rows are folded together now and then, keeping the sums."""
 
     fiscal_year = models.IntegerField(null=True)
     n = models.BigIntegerField(default=1)

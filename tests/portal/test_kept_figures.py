@@ -15,6 +15,7 @@ from portal.selectors import dashboard_context
 from programme.models import AdviceStatus, AdviceThread
 from reports import kept as versions
 from tests.portal.test_work_first import WORKING_ROLES, _need, _shiga_company, busy  # noqa: F401
+from tests.reports.test_kept_release import watched_tables
 
 SOURCE_TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
 URL = reverse("portal:dashboard")
@@ -37,12 +38,7 @@ def _figure_tables(user) -> set[str]:
 
 def test_every_table_a_dashboard_reads_has_a_trigger(busy):  # noqa: F811
     read = set().union(*(_figure_tables(busy.users[role]) for role in WORKING_ROLES))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger "
-            "WHERE tgname LIKE 'reports_changed%%' AND NOT tgisinternal"
-        )
-        watched = {name.strip('"') for (name,) in cursor.fetchall()}
+    watched = watched_tables(by_releases=False)
     assert len(read) > 20
     assert read <= watched, read - watched
 
