@@ -12,7 +12,6 @@ database) or without a working cache, every request works its figures out, as be
 """
 
 import functools
-import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
 from meister import clock
+from meister.digest import source_digest
 from reports.kept import dashboard_version
 from reports.models import DataChange
 
@@ -37,15 +37,9 @@ KEPT_SECONDS = 12 * 3600
 def code_digest() -> str:
     """A digest of the portal's own Python code (tests and migrations aside), read once per process: figures kept
     by other code are not read after a deploy."""
-    digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for package in sorted(p.parent for p in base.glob("*/__init__.py")):
-        if package.name == "tests":
-            continue
-        for path in sorted(package.rglob("*.py")):
-            if "migrations" not in path.relative_to(package).parts:
-                digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    packages = [init.parent for init in base.glob("*/__init__.py") if init.parent.name != "tests"]
+    return source_digest(base, packages)
 
 
 def _key(user) -> str:

@@ -19,7 +19,6 @@ triggers (SQLite, the embedded first-run database) nothing is kept.
 """
 
 import functools
-import hashlib
 import pickle
 import zlib
 from pathlib import Path
@@ -28,6 +27,7 @@ from django.db import connections, router
 from django.db.models import Max, Q, Sum
 
 from meister.clock import now
+from meister.digest import source_digest
 from reports.disclosure import threshold
 from reports.models import DataChange, KeptRelease
 
@@ -36,11 +36,7 @@ from reports.models import DataChange, KeptRelease
 def code_digest() -> str:
     """A digest of the reports package's code (migrations aside), read once per process."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        if "migrations" not in path.relative_to(package).parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_digest(package.parent, [package])
 
 
 def data_version(fy: int) -> str | None:
