@@ -86,6 +86,10 @@ def env_list(name: str, default: list[str], *, choices=None, environ=None) -> li
     return items
 
 
+# Join orders the planner may search for one query; below PostgreSQL's GEQO threshold (12), so plans stay exact.
+PLANNER_OPTIONS = "-c from_collapse_limit=11 -c join_collapse_limit=11"
+
+
 def env_database(name: str, default: str, *, environ=None) -> dict:
     """Parse a database URL (postgres://… or sqlite:///…) into Django's DATABASES entry."""
     import dj_database_url
@@ -99,6 +103,12 @@ def env_database(name: str, default: str, *, environ=None) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60 if scheme != "sqlite" else 0)
     if scheme != "sqlite" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} names no database: {url!r}.")
+    if scheme != "sqlite":
+        # The scope of a list is a subquery of up to five tables under a page query that joins up to seven: with
+        # PostgreSQL's default limit of 8 the planner keeps the written join order and joins every row in the
+        # country before it applies the scope (a coordinator's placement list took 490 ms instead of 13).
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} {PLANNER_OPTIONS}".strip()
     return config
 
 

@@ -3,13 +3,13 @@ of queries whatever the number of rows."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from meister import clock
 from meister.fiscal import fiscal_year_bounds
 from meister.scoping import get_for_user, visible_to
-from partners.models import Consortium, Designation
+from partners.models import Consortium, Designation, DesignationType
 from programme.models import (
     FISCAL_MONTHS,
     AdviceStatus,
@@ -192,13 +192,28 @@ def events_for_user(*, user, fiscal_year: int | None = None):
     return events
 
 
-def designations_for_user(*, user, fiscal_year: int):
-    return (
+def designations_for_user(*, user, fiscal_year: int) -> list[dict]:
+    """The year's designations in scope as plain rows (consortium, type label, budget, what the ledger holds and the
+    page of each): a table of every designation in the country, built without a model object per row."""
+    from meister.links import row_urls
+
+    labels = {value: str(label) for value, label in DesignationType.choices}
+    url = row_urls("programme:designation_money")
+    rows = (
         visible_to(Designation.objects.all(), user)
         .filter(fiscal_year=fiscal_year)
-        .select_related("consortium__prefecture")
-        .annotate(
-            ledger_total=Coalesce(Sum("ledger_entries__amount_yen"), 0),
-            entries=Count("ledger_entries"),
-        )
+        .annotate(ledger_total=Coalesce(Sum("ledger_entries__amount_yen"), 0), entries=Count("ledger_entries"))
+        .values("pk", "type", "budget_yen", "ledger_total", "entries", consortium_name=F("consortium__name"))
     )
+    return [
+        {
+            **row,
+            "type_label": labels.get(row["type"], row["type"]),
+            "url": url(row["pk"]),
+            # Figures as the page prints them (both languages group thousands with commas), formatted here once.
+            "budget": f"{row['budget_yen']:,}" if row["budget_yen"] is not None else "—",
+            "spent": f"{row['ledger_total']:,}",
+            "count": str(row["entries"]),
+        }
+        for row in rows
+    ]

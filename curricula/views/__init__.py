@@ -33,6 +33,7 @@ from curricula.models import (
     PlacementTally,
     Student,
 )
+from curricula.rows import placement_rows
 from curricula.services.evaluations import evaluation_sheets
 from curricula.views.rosters import roster_context
 from meister import clock
@@ -213,6 +214,7 @@ def placement_list(request):
     page.object_list = selectors.with_progress(page.object_list)
     context = {
         "page": page,
+        "rows": placement_rows(page.object_list, full_names=may_see_full_names(user, Student)),
         "states": STATES,
         "state": state,
         "kinds": PlacementKind.choices,
@@ -233,7 +235,8 @@ def _companies_of(user):
     # The companies of the user's own placements (the list's filter offers no company that would empty it), found
     # from those placements rather than from every placement there is.
     placed = visible_to(Placement.objects.order_by(), user).values("company")
-    return visible_to(Company.objects.filter(pk__in=placed), user).only("pk", "name")
+    rows = visible_to(Company.objects.filter(pk__in=placed), user).values_list("pk", "name")
+    return [(str(pk), name) for pk, name in rows]
 
 
 def _placement_counts(request, kind):

@@ -95,8 +95,17 @@ def test_placement_list_shows_hours_and_filters_missing(client, demo):
     assert len(missing) == 6  # nobody has logged last Wednesday yet
     # The company filter offers the companies of these placements, not a company the teacher sees that only other
     # schools place students with.
-    offered = {company.pk for company in response.context["companies"]}
+    offered = {int(value) for value, _name in response.context["companies"]}
     assert offered == {row.company_id for row in rows}
+    # Each row as the page prints it: the student, the hours and the company, worked out once per row.
+    shown = {row.kana: row for row in response.context["rows"]}
+    assert {row.student.kana_name for row in rows} == set(shown)
+    for row in rows:
+        printed = shown[row.student.kana_name]
+        assert (printed.company, printed.confirmed) == (row.company.name, str(row.progress.confirmed_hours))
+        assert printed.url == reverse("curricula:placement_detail", args=[row.pk])
+        assert printed.bar_label.startswith(row.student.full_name or row.student.kana_name)
+        assert "<" not in printed.bar_label  # a label is text, never the name's markup
     elsewhere = visible_to(Company.objects.exclude(pk__in=offered), demo.users["teacher"]).first()
     kaiyo_student = Student.objects.filter(school=demo.kaiyo).first()
     Placement.objects.create(
@@ -109,7 +118,7 @@ def test_placement_list_shows_hours_and_filters_missing(client, demo):
         required_hours=Decimal("6"),
     )
     again = client.get(reverse("curricula:placement_list")).context["companies"]
-    assert {company.pk for company in again} == offered
+    assert {int(value) for value, _name in again} == offered
 
 
 def test_placement_list_works_out_hours_for_the_rows_of_its_page_only(client, demo, monkeypatch):

@@ -57,8 +57,29 @@ def test_env_database_postgres_and_sqlite():
         "db",
         5432,
     )
+    assert pg["OPTIONS"]["options"] == "-c from_collapse_limit=11 -c join_collapse_limit=11"
     lite = env_database("DATABASE_URL", "sqlite:////tmp/x.db", environ={})
     assert lite["ENGINE"] == "django.db.backends.sqlite3"
+    assert "options" not in lite.get("OPTIONS", {})
+
+
+def test_env_database_keeps_the_urls_own_server_options():
+    url = "postgres://u@db/meister?options=-c%20statement_timeout%3D5000"
+    pg = env_database("DATABASE_URL", "sqlite:///x.db", environ={"DATABASE_URL": url})
+    assert pg["OPTIONS"]["options"] == "-c statement_timeout=5000 -c from_collapse_limit=11 -c join_collapse_limit=11"
+
+
+@pytest.mark.django_db
+def test_the_planner_may_reorder_a_scoped_page_query():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        joins = cursor.fetchone()[0]
+        cursor.execute("SHOW from_collapse_limit")
+        assert (joins, cursor.fetchone()[0]) == ("11", "11")
 
 
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url", "postgres://u@h:5432/"])
