@@ -26,18 +26,23 @@ from partners.models import (
     PractitionerTeaching,
     School,
 )
+from partners.rows import school_rows
 
 PAGE_SIZE = 50
 
 
-def registry_list(request, *, filterset, template, exporter=None, extra=None):
-    """A filtered, paginated list; `?export=csv|xlsx` downloads the same filtered rows."""
+def registry_list(request, *, filterset, template, exporter=None, extra=None, shown=None):
+    """A filtered, paginated list; `?export=csv|xlsx` downloads the same filtered rows. `shown`, when given, makes
+    the page's rows into what the template prints (context `rows`)."""
     rows = filterset.qs
     export = request.GET.get("export")
     if exporter is not None and export in {"csv", "xlsx"}:
         return exporter(rows).response(export)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"filter": filterset, "page": page, **(extra or {})})
+    context = {"filter": filterset, "page": page, **(extra or {})}
+    if shown is not None:
+        context["rows"] = shown(page.object_list)
+    return render(request, template, context)
 
 
 @login_required
@@ -49,6 +54,7 @@ def school_list(request):
         template="partners/school_list.html",
         exporter=exporters.SchoolExporter,
         extra={"may_create": may_create(request.user, School), "fiscal_year": current_fiscal_year()},
+        shown=school_rows,
     )
 
 
