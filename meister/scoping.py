@@ -106,10 +106,16 @@ def scope_condition(model, kind: str | None, ident: int | None) -> Q | None:
         return None
     if ident is None or not paths:
         return Q(pk__in=[])
-    # A semi-join per path through a many-valued relation (a join repeats rows; one over several such paths is slow).
-    on = ((p, Q(**path_lookup(kind, p, ident))) for p in paths)
-    semi = (Q(pk__in=model._base_manager.filter(c).values("pk")) if _crosses_many(model, p) else c for p, c in on)
-    return reduce(operator.or_, semi)
+    # Paths through a many-valued relation become one semi-join (a join repeats rows; one over several such paths is
+    # slow): the rows of each path, put together with UNION ALL. An OR of one subquery per path leaves PostgreSQL to
+    # test every row of the table against each of them and to guess how many pass; one set of keys it joins from.
+    plain, many = [], []
+    for path in paths:
+        (many if _crosses_many(model, path) else plain).append(Q(**path_lookup(kind, path, ident)))
+    if many:
+        keys = [model._base_manager.filter(condition).order_by().values("pk") for condition in many]
+        plain.append(Q(pk__in=keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]))
+    return reduce(operator.or_, plain)
 
 
 def path_lookup(kind: str, path: str, ident: int) -> dict:
