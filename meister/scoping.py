@@ -100,22 +100,18 @@ def scope_filter(model, user) -> Q | None:
 
 
 def scope_condition(model, kind: str | None, ident: int | None) -> Q | None:
-    """The Q that limits `model` to one scope (a kind and the scoping object's id)."""
+    """The Q that limits `model` to one scope (a kind and the scoping object's id). Paths through a many-valued
+    relation are one semi-join on the UNION ALL of their keys: an OR of a subquery each misled the planner."""
     paths = getattr(model, "scope_paths", {}).get(kind, ())
     if kind == ScopeKind.NATIONAL or tuple(paths) == (EVERY_ROW,):
         return None
     if ident is None or not paths:
         return Q(pk__in=[])
-    # Paths through a many-valued relation become one semi-join (a join repeats rows; one over several such paths is
-    # slow): the rows of each path, put together with UNION ALL. An OR of one subquery per path leaves PostgreSQL to
-    # test every row of the table against each of them and to guess how many pass; one set of keys it joins from.
-    plain, many = [], []
-    for path in paths:
-        (many if _crosses_many(model, path) else plain).append(Q(**path_lookup(kind, path, ident)))
-    if many:
-        keys = [model._base_manager.filter(condition).order_by().values("pk") for condition in many]
-        plain.append(Q(pk__in=keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]))
-    return reduce(operator.or_, plain)
+    rows = model._base_manager.order_by()
+    plain = [Q(**path_lookup(kind, p, ident)) for p in paths if not _crosses_many(model, p)]
+    many = [rows.filter(**path_lookup(kind, p, ident)).values("pk") for p in paths if _crosses_many(model, p)]
+    union = [Q(pk__in=many[0].union(*many[1:], all=True) if many[1:] else many[0])] if many else []
+    return reduce(operator.or_, [*plain, *union])
 
 
 def path_lookup(kind: str, path: str, ident: int) -> dict:
@@ -554,8 +550,7 @@ def may_save(user, obj) -> bool:
 
     The user can see it (`visible_to`), and where the model narrows changes (`change_scope_paths`) it lies inside
     those too. Rows of a model every scope shares (the practice library, the KPI list) are everyone's to keep.
-    Ask it after saving, inside the transaction that saved, and roll back when it answers False:
-    `saving_in_scope` does both.
+    Ask it after saving, in the transaction that saved, and roll back if it answers False: `saving_in_scope` does both.
     """
     if _is_national(user):
         return True

@@ -43,6 +43,23 @@ def test_coordinator_sees_its_consortium_and_the_prefectures_companies(demo):
     }
 
 
+def test_a_scope_through_several_many_valued_paths_is_one_set_of_keys(demo):
+    """A coordinator's companies are the consortium's members or the prefecture's companies, two paths through
+    many-valued relations: the condition is one semi-join on the union of both paths' keys, which the planner joins
+    from, and holds exactly the rows either path reaches."""
+    user = demo.users["coordinator-niigata"]
+    kind, ident = user.scope
+    paths = Company.scope_paths[kind]
+    assert len(paths) == 2
+    sql = str(visible_to(Company.objects.order_by(), user).query)
+    assert sql.count("UNION ALL") == 1 and " OR " not in sql
+    assert "ORDER BY" not in sql  # the union's parts are not sorted either
+    either = set()
+    for path in paths:
+        either |= set(Company.objects.filter(**{path: ident}).values_list("pk", flat=True))
+    assert set(visible_to(Company.objects.all(), user).values_list("pk", flat=True)) == either
+
+
 def test_teacher_sees_own_school_and_its_partners(demo):
     user = demo.users["teacher"]
     assert names(visible_to(School.objects.all(), user)) == ["滋賀県立彦根工業高等学校"]
