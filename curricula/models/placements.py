@@ -15,6 +15,7 @@ from curricula.models.common import SCHOOL_PATHS, _prefixed, valid_weekdays
 from curricula.models.students import Student
 from curricula.models.teaching import Subject
 from curricula.schedule import calendar_of, pattern_days
+from meister.labels import choice_label
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
 from meister.validators import (
@@ -227,6 +228,15 @@ class DayLog(models.Model):
 
     def __str__(self):
         return f"{self.placement.student} {self.day}"
+
+    # What the lists print for the two choices, from tables made once per language (`get_..._display` costs more).
+    @property
+    def status_label(self) -> str:
+        return choice_label(LogStatus, self.status)
+
+    @property
+    def attendance_label(self) -> str:
+        return choice_label(Attendance, self.attendance)
 
     def clean(self):
         super().clean()

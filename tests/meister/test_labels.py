@@ -1,0 +1,29 @@
+"""Choice labels from tables made once per language, and row links from a pattern reversed once."""
+
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from curricula.models import Attendance, DayLog, LogStatus
+from meister.labels import choice_label
+from meister.links import row_urls
+
+
+def test_a_choice_label_is_the_display_in_the_readers_language():
+    log = DayLog(status=LogStatus.CONFIRMED, attendance=Attendance.ABSENT)
+    for language in ("ja", "en"):
+        with translation.override(language):
+            assert log.status_label == log.get_status_display()
+            assert log.attendance_label == log.get_attendance_display()
+    with translation.override("en"):
+        english = log.status_label
+    with translation.override("ja"):
+        assert log.status_label != english  # one table per language, not the first one asked for
+    assert choice_label(LogStatus, "no-such-status") == "no-such-status"
+
+
+def test_row_links_are_the_pages_url_would_give():
+    for pk in (1, 42, 2_147_483_646):
+        assert row_urls("curricula:placement_detail")(pk) == reverse("curricula:placement_detail", args=[pk])
+    shown = Template("{% load rows %}{{ pk|row_url:'curricula:day_log_edit' }}").render(Context({"pk": 7}))
+    assert shown == reverse("curricula:day_log_edit", args=[7])
