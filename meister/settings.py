@@ -136,9 +136,8 @@ TEMPLATES = [
     },
 ]
 
-# Form fields draw their inputs with Django's own Jinja2 widget templates: the same markup as the built-in ones, at a
-# fraction of the cost (a class's logging screen draws four inputs a student; a select cost 0.5 ms the other way).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Inputs drawn with Django's own Jinja2 widget templates where there is one (meister/form_rendering.py).
+FORM_RENDERER = "meister.form_rendering.FastWidgets"
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
