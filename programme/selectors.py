@@ -185,7 +185,8 @@ def network_for_user(*, user, fiscal_year: int):
 
 
 def events_for_user(*, user, fiscal_year: int | None = None):
-    events = visible_to(ProgrammeEvent.objects.all(), user).prefetch_related("consortia")
+    """The events in scope (of a fiscal year): the list shows each one's own fields only, not its consortia."""
+    events = visible_to(ProgrammeEvent.objects.all(), user)
     if fiscal_year is not None:
         starts, ends = fiscal_year_bounds(fiscal_year)
         events = events.filter(held_on__range=(starts, ends))

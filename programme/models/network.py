@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meister.fiscal import fiscal_year
+from meister.labels import choice_label
 from meister.scoping import Role, ScopedQuerySet, ScopeKind
 from meister.validators import validate_fiscal_year, validate_record_date, validate_text_line
 from partners.models import Consortium, Prefecture
@@ -105,6 +106,10 @@ class ProgrammeEvent(models.Model):
 
     def get_absolute_url(self):
         return reverse("programme:event_detail", args=[self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(EventKind, self.kind)
 
     @property
     def fiscal_year(self) -> int:
