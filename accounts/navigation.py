@@ -1,8 +1,8 @@
 """The people page in the menu of those who invite."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from meister.links import page_url
 from meister.navigation import NavItem
 from meister.placing import placeable_kinds
 
@@ -10,4 +10,4 @@ from meister.placing import placeable_kinds
 def entries(user) -> list[NavItem]:
     if not placeable_kinds(user):
         return []
-    return [NavItem(_("利用者と招待"), reverse("accounts:people"), 90)]
+    return [NavItem(_("利用者と招待"), page_url("accounts:people"), 90)]

@@ -3,12 +3,12 @@ of `meister.navigation.GROUPS` so that the bar keeps to one line."""
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import navigation as accounts
 from assessments import navigation as assessments
 from curricula import navigation as curricula
+from meister.links import page_url
 from meister.navigation import GROUPS, NavItem
 from meister.scoping import may_open_back_office, sees_own_world_only
 from partners import navigation as partners
@@ -52,11 +52,11 @@ def navigation(user) -> list[NavItem]:
     if sees_own_world_only(user):
         # A student's menu holds their own pages only.
         return sorted(curricula.entries(user), key=lambda item: item.order)
-    items = [NavItem(_("ダッシュボード"), reverse("portal:dashboard"), 0, "")]
+    items = [NavItem(_("ダッシュボード"), page_url("portal:dashboard"), 0, "")]
     for entries in SOURCES:
         items.extend(entries(user))
     if may_open_back_office(user):
-        items.append(NavItem(_("管理画面"), reverse("admin:index"), 90))
+        items.append(NavItem(_("管理画面"), page_url("admin:index"), 90))
     return sorted(items, key=lambda item: item.order)
 
 

@@ -1,8 +1,8 @@
 """The single sign-on configurations' menu entry, for those who keep them."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from meister.links import page_url
 from meister.navigation import NavItem
 from meister.scoping import may_create
 from sso.models import SignInConfiguration
@@ -11,4 +11,4 @@ from sso.models import SignInConfiguration
 def entries(user) -> list[NavItem]:
     if not may_create(user, SignInConfiguration):
         return []
-    return [NavItem(_("学校のアカウント"), reverse("sso:configuration_list"), 85)]
+    return [NavItem(_("学校のアカウント"), page_url("sso:configuration_list"), 85)]
