@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,11 @@ def network(request):
         "fy": fy,
         "years": fiscal_year_choices(),
         "links": links,
+        # The table under the picture, as text made once a row (a national year holds well over a hundred links).
+        "rows": [
+            (f"{link.leader}（{link.leader.prefecture}）", link.supported_label, linebreaksbr(link.joint_activities))
+            for link in links
+        ],
         "picture": layout(links),
         "may_add": may_create(request.user, NetworkLink),
     }
