@@ -143,7 +143,8 @@ def _linked_evaluation(token) -> Evaluation:
     rows = Evaluation.objects.select_related(
         "rubric", "placement", "placement__student", "placement__company", "placement__mentor"
     )
-    evaluation = rows.filter(pk=links.EVALUATION.read_id(token), evaluator=Evaluator.MENTOR).first()
+    # One row by its key: ordered by the key, not by the model's list order (which joins two more tables to sort).
+    evaluation = rows.filter(pk=links.EVALUATION.read_id(token), evaluator=Evaluator.MENTOR).order_by("pk").first()
     if evaluation is None:
         raise signed_links.BadLink
     return evaluation

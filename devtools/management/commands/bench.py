@@ -542,9 +542,11 @@ def explain(r: dict) -> list[str]:
             f"- **Load test p95 {lt['p95_ms']} ms.** The load is a closed loop: {lt['clients']} clients keep "
             f"{lt['clients']} requests in flight against 3 sync workers on two cores, so a request mostly waits its "
             f"turn; latency ≈ clients ÷ throughput (Little's law): {lt['clients']} ÷ {lt['throughput_rps']} req/s ≈ "
-            f"{1000 * lt['clients'] / lt['throughput_rps']:.0f} ms. A p95 under {g['load_p95_ms']} ms at "
-            f"{lt['clients']} clients needs about {lt['clients'] * 1000 / g['load_p95_ms']:.0f} req/s over this mix "
-            "of pages: more cores, or the reads of reports and exports moved to a replica (README, scaling)."
+            f"{1000 * lt['clients'] / lt['throughput_rps']:.0f} ms on average, and the slowest twentieth waited "
+            f"{lt['p95_ms'] * lt['throughput_rps'] / (1000 * lt['clients']):.2f} times that. A p95 under "
+            f"{g['load_p95_ms']} ms at {lt['clients']} clients with that spread needs about "
+            f"{lt['throughput_rps'] * lt['p95_ms'] / g['load_p95_ms']:.0f} req/s over this mix of pages: less work a "
+            "page, more cores, or the reads of reports and exports moved to a replica (README, scaling)."
         )
     ex = r["excel"]
     if ex["ratio"] and ex["ratio"] > g["excel_ratio"]:
