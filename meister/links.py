@@ -2,6 +2,9 @@
 
 Emails are often written outside any request (reminders run on the worker), so links never come from
 the request's host: they are SITE_URL (the portal's address as people reach it) followed by the path.
+
+Also the paths pages link to many times over, reversed once per process: a list's rows (`row_urls`, and the
+`row_url` template filter) and the menu's entries (`page_url`).
 """
 
 from functools import lru_cache
