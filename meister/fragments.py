@@ -7,24 +7,42 @@ lists. Jinja2 compiles a template to Python and draws the same rows several time
 templates (the layout, the forms, the menus); only the rows of a list move, each into one fragment.
 
 In a fragment: `_("…")` and `ngettext` translate (the same catalogue; `makemessages` finds `_("…")` in them),
-`row_urls("app:name")` gives the function from a row's key to its page (`meister.links.row_urls`), and everything
-printed is escaped as in a Django template.
+`row_urls("app:name")` gives the function from a row's key to its page (`meister.links.row_urls`), `page_url` a page
+without arguments, Django's `date`, `time`, `floatformat` and `localize` filters and the portal's `wareki`,
+`fiscal_year`, `holiday` and `stored_message` are there by their names, and everything printed is escaped as in a
+Django template. Unlike a Django template, a date or a number is printed as Python writes it unless a filter says
+otherwise (`|localize` for what a Django template would print).
 """
 
 from functools import cache
 
 import jinja2
 from django.conf import settings
+from django.template import defaultfilters
 from django.template.backends.jinja2 import Jinja2
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from meister.links import row_urls
+from meister.links import page_url, row_urls
+from meister.templatetags import stored_messages, wareki
 
 
 def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(**options)
-    env.globals.update(_=gettext, ngettext=ngettext, row_urls=row_urls)
+    env.globals.update(_=gettext, ngettext=ngettext, row_urls=row_urls, page_url=page_url)
+    # Django's filters a list's rows use, by the same names; `localize` prints a date or a number as a Django
+    # template prints it unfiltered (Jinja2 would print 2026-04-01 and 1234.5 as they are).
+    env.filters.update(
+        date=defaultfilters.date,
+        time=defaultfilters.time,
+        floatformat=defaultfilters.floatformat,
+        localize=formats.localize,
+        wareki=wareki.wareki,
+        fiscal_year=wareki.fiscal_year,
+        holiday=wareki.holiday,
+        stored_message=stored_messages.stored_message,
+    )
     return env
 
 
