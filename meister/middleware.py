@@ -8,6 +8,7 @@ switch (django.views.i18n.set_language) changes the language.
 """
 
 import time
+from functools import cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -90,6 +91,20 @@ class SessionLimitMiddleware:
         return self.get_response(request)
 
 
+@cache
+def _device_models() -> tuple:
+    """The installed kinds of authenticator (django-otp's device models): fixed once the apps have loaded."""
+    from django_otp import device_classes
+
+    return tuple(device_classes())
+
+
+def has_confirmed_device(user) -> bool:
+    """django-otp's `user_has_device(user, confirmed=True)`, asked as one EXISTS per kind of device: it is asked on
+    every request of a signed-in user who has not confirmed a code."""
+    return any(model.objects.devices_for_user(user, confirmed=True).exists() for model in _device_models())
+
+
 def two_factor_required(user) -> bool:
     """Whether the user's role must confirm a one-time code (the roles are a setting)."""
     return must_confirm_second_factor(user, settings.TWO_FACTOR_REQUIRED_ROLES)
@@ -115,9 +130,7 @@ class TwoFactorMiddleware:
             and not request.session.get(SIGNED_IN_WITH_PROVIDER)
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
-            from django_otp import user_has_device
-
-            if user_has_device(user, confirmed=True):
+            if has_confirmed_device(user):
                 return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
             if two_factor_required(user):
                 return redirect("two_factor_setup")

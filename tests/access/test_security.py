@@ -230,3 +230,17 @@ def test_a_sign_in_with_a_name_longer_than_any_account_is_refused_in_words(clien
         response = client.post(reverse("login"), {"username": name, "password": "p" * 500})
         assert response.status_code == 200
         assert "errorlist" in response.content.decode() or "alert" in response.content.decode()
+
+
+@override_settings(TWO_FACTOR_REQUIRED_ROLES=[])
+def test_only_the_users_own_confirmed_authenticator_asks_for_a_code(client, demo):
+    sign_in(client, "teacher")
+    dashboard = reverse("portal:dashboard")
+    TOTPDevice.objects.create(user=demo.users["teacher"], confirmed=False)
+    TOTPDevice.objects.create(user=demo.users["coordinator"], confirmed=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(dashboard).status_code == 200
+    asked = [q["sql"] for q in queries.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+    assert len(asked) == 1 and asked[0].startswith("SELECT 1 AS") and "LIMIT 1" in asked[0]
+    TOTPDevice.objects.create(user=demo.users["teacher"], confirmed=True)
+    assert client.get(dashboard)["Location"].startswith(reverse("two_factor_verify"))
