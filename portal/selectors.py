@@ -32,6 +32,17 @@ from programme.selectors import threads_in_state
 from reports.models import KpiTarget, ReportRun
 
 
+def _width_ratio(value, max_value) -> str:
+    """`{% widthratio value max_value 100 %}` as Django prints it: the share rounded to a whole percent, "0" over a
+    zero and "" over nothing (the rows are drawn by a Jinja2 fragment, which has no such tag)."""
+    try:
+        return str(round(float(value) / float(max_value) * 100))
+    except ZeroDivisionError:
+        return "0"
+    except (ValueError, TypeError, OverflowError):
+        return ""
+
+
 def dashboard_figures(*, user) -> dict:
     fy = current_fiscal_year()
     schools = visible_to(School.objects.all(), user)
@@ -47,7 +58,10 @@ def dashboard_figures(*, user) -> dict:
         "consortium_count": visible_to(Consortium.objects.all(), user).count(),
         "designation_count": designations.count(),
         "designations": list(designations.select_related("consortium", "consortium__prefecture")[:10]),
-        "fill_rates": list(fill_rate_by_prefecture(user=user, fiscal_year=fy)),
+        "fill_rates": [
+            {**row, "filled": _width_ratio(row["enrolment"], row["capacity"])}
+            for row in fill_rate_by_prefecture(user=user, fiscal_year=fy)
+        ],
         "may_see_fill_rates": may_see_fill_rates(user),
     }
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,9 +26,16 @@ def index(request):
     prefecture = prefecture if prefecture.isascii() and prefecture.isdigit() and len(prefecture) == 2 else ""
     category = request.GET.get("category", "")
     category = category if category in CourseCategory.values else ""
+    # The cards' summaries cut as `truncatechars` cuts them (the cards are drawn by Jinja2 fragments).
+    pages = list(selectors.published_consortium_pages(prefecture=prefecture, category=category))
+    for page in pages:
+        page.introduction_summary = Truncator(page.introduction_shown).chars(120)
+    profiles = list(selectors.published_company_profiles(prefecture=prefecture, category=category))
+    for profile in profiles:
+        profile.what_students_learn_summary = Truncator(profile.what_students_learn_shown).chars(100)
     context = {
-        "pages": selectors.published_consortium_pages(prefecture=prefecture, category=category),
-        "profiles": selectors.published_company_profiles(prefecture=prefecture, category=category),
+        "pages": pages,
+        "profiles": profiles,
         "prefectures": selectors.prefectures_with_pages(),
         **selectors.published_map(),
         "categories": CourseCategory.choices,

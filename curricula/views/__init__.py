@@ -14,7 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,6 +54,7 @@ from meister.scoping import (
     speaks_for_company,
     visible_to,
 )
+from meister.templatetags.wareki import holiday
 from meister.validators import plain_int
 from partners.models import WEEKDAYS
 
@@ -93,7 +96,9 @@ def log_day(request, day: datetime.date):
         rows.append({"placement": placement, "log": log, "form": DayRowForm(data, placement=placement, log=log)})
     diaries = selectors.shared_diaries_on_day(placements, day)
     for row in rows:
-        row["diary"] = diaries.get(row["placement"].pk)
+        row["diary"] = diary = diaries.get(row["placement"].pk)
+        if diary is not None:  # what the row's diary cell shows of it
+            row["diary_texts"] = (truncatechars(diary.did, 80), truncatechars(diary.learned, 80))
     editable_rows = [row for row in rows if row["log"] is None or row["log"].status != LogStatus.CONFIRMED]
     if request.method == "POST":
         if day > today:
@@ -397,7 +402,14 @@ def day_log_list(request):
         return render(
             request,
             "curricula/day_log_list.html",
-            {"page": page, "state": state, "states": LOG_STATES, "missing": True, "can_log": may_create(user, DayLog)},
+            {
+                "page": page,
+                "state": state,
+                "states": LOG_STATES,
+                "missing": True,
+                "can_log": may_create(user, DayLog),
+                "log_url": _log_day_urls(),
+            },
         )
     logs = selectors.day_logs_for_user(user=user)
     if state in LogStatus.values:
@@ -406,8 +418,18 @@ def day_log_list(request):
         return exporters.DayLogExporter(logs).response(request.GET["export"])
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.flag_closed_logs(page.object_list)
+    for log in page.object_list:
+        # The closed day's name (New Year's Day) escaped as curricula/_closed_badge.html prints it, for the rows.
+        log.closed_label = conditional_escape(holiday(log.closed_reason)) if log.closed_reason else ""
     context = {"page": page, "state": state, "states": LOG_STATES, "missing": False}
     return render(request, "curricula/day_log_list.html", context)
+
+
+def _log_day_urls():
+    """The logging screen's address for each day of a list: reversed once, then each row's day put in."""
+    marker = "0000-00-00"
+    pattern = reverse("curricula:log_day", args=[marker])
+    return lambda day: pattern.replace(marker, day.isoformat())
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -16,6 +17,7 @@ from curricula.forms import ReviewForm
 from curricula.models import DayLog
 from curricula.services import diaries as diary_services
 from meister import clock, signed_links
+from meister.links import row_urls
 from meister.scoping import may_confirm_days
 
 # --- confirmation by the mentor ------------------------------------------------------------------
@@ -85,9 +87,18 @@ def _undo_offer(request) -> dict | None:
     return {"count": len(batch["logs"]), "until": until}
 
 
-def _review_context(logs, failed, **extra) -> dict:
+def _review_context(logs, failed, *, token=None, **extra) -> dict:
     failed_pk = failed.cleaned_data.get("log") if failed is not None else None
-    return {"logs": logs, "failed": failed, "failed_pk": failed_pk, **extra}
+    photo_url = _photo_urls(token)
+    return {"logs": logs, "failed": failed, "failed_pk": failed_pk, "token": token, "photo_url": photo_url, **extra}
+
+
+def _photo_urls(token=None):
+    """A diary photo's address by the diary's key, for the cards' fragment: through the mentor's signed link when
+    the page was opened by one, else the signed-in page's."""
+    if token is None:
+        return row_urls("curricula:diary_photo")
+    return lambda pk: reverse("curricula:diary_link_photo", args=[token, pk])
 
 
 def _with_diaries(logs) -> list[DayLog]:

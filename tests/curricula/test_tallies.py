@@ -128,7 +128,11 @@ def test_the_ministry_counts_page_reads_the_tallies_at_one_query_count_at_two_sc
     assert larger == _source()
     assert sum(n for n, _ in larger["by_prefecture"].values()) > sum(n for n, _ in small["by_prefecture"].values())
     assert larger_queries == small_queries
-    assert 'data-testid="counted-at"' in client.get(reverse("curricula:placement_list")).content.decode()
+    page = client.get(reverse("curricula:placement_list")).content.decode()
+    assert 'data-testid="counted-at"' in page
+    for prefecture, (n, students) in larger["by_prefecture"].items():  # each row names its prefecture
+        cells = f'<td>{prefecture}</td><td class="text-end">{n}</td><td class="text-end">{students}</td>'
+        assert f"<tr>{cells}</tr>" in page
 
 
 def test_a_kind_chosen_counts_only_that_kind(client, demo):
