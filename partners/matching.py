@@ -218,6 +218,8 @@ class NeedFacts:
     """What the scorers read of a need and its school, read once rather than through the model for every company."""
 
     need: SchoolNeed
+    kind_label: str  # the need's kind and 専門学科 in the reader's language, for the reasons' words
+    category_label: str
     students: int
     industry_code: str | None
     near_industries: frozenset
@@ -230,6 +232,8 @@ class NeedFacts:
         school = need.school
         return cls(
             need=need,
+            kind_label=str(need.get_kind_display()),
+            category_label=str(need.get_category_display()),
             students=need.students,
             industry_code=need.industry.code if need.industry_id else None,
             near_industries=frozenset(CATEGORY_INDUSTRIES.get(need.category, ())),
@@ -241,8 +245,8 @@ class NeedFacts:
 
 def _offer(need: NeedFacts, row) -> Reason:
     if not row["has_offer"]:
-        return Reason("offer", 0.0, lambda: _("「%(kind)s」の提供は未登録") % {"kind": need.need.get_kind_display()})
-    return Reason("offer", 1.0, lambda: _("「%(kind)s」を提供している") % {"kind": need.need.get_kind_display()})
+        return Reason("offer", 0.0, lambda: _("「%(kind)s」の提供は未登録") % {"kind": need.kind_label})
+    return Reason("offer", 1.0, lambda: _("「%(kind)s」を提供している") % {"kind": need.kind_label})
 
 
 def _field(need: NeedFacts, row) -> Reason:
@@ -255,10 +259,7 @@ def _field(need: NeedFacts, row) -> Reason:
         return Reason(
             "field",
             0.8,
-            lambda: (
-                _("%(category)sの学びに近い産業（%(code)s）")
-                % {"category": need.need.get_category_display(), "code": code}
-            ),
+            lambda: _("%(category)sの学びに近い産業（%(code)s）") % {"category": need.category_label, "code": code},
         )
     return Reason("field", 0.0, lambda: _("分野の関連が薄い（%(code)s）") % {"code": code})
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from meister.labels import choice_label
 from meister.models import Role
 from meister.scoping import ScopedQuerySet, ScopeKind
 from meister.validators import period_errors, validate_hours_in_a_day, validate_record_date, validate_text_line
@@ -73,6 +74,15 @@ class SchoolNeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:need_detail", args=[self.pk])
+
+    # What the needs' list prints for the two choices, from tables made once per language.
+    @property
+    def kind_label(self) -> str:
+        return choice_label(OfferKind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(NeedStatus, self.status)
 
     def clean(self):
         super().clean()

@@ -7,6 +7,7 @@ from django.utils import translation
 from curricula.models import Attendance, DayLog, LogStatus
 from meister.labels import choice_label
 from meister.links import row_urls
+from partners.models import NeedStatus, OfferKind, SchoolNeed
 
 
 def test_a_choice_label_is_the_display_in_the_readers_language():
@@ -20,6 +21,14 @@ def test_a_choice_label_is_the_display_in_the_readers_language():
     with translation.override("ja"):
         assert log.status_label != english  # one table per language, not the first one asked for
     assert choice_label(LogStatus, "no-such-status") == "no-such-status"
+
+
+def test_a_needs_labels_are_its_displays():
+    for kind in OfferKind.values:
+        need = SchoolNeed(kind=kind, status=NeedStatus.MATCHED)
+        for language in ("ja", "en"):
+            with translation.override(language):
+                assert (need.kind_label, need.status_label) == (need.get_kind_display(), need.get_status_display())
 
 
 def test_row_links_are_the_pages_url_would_give():
