@@ -309,12 +309,12 @@ def _constraints(need: NeedFacts, row) -> Reason:
     def describe():
         problems = []
         if busy:
-            problems.append(_("繁忙月（%(months)s月）と重なる") % {"months": "・".join(str(m) for m in busy)})
+            problems.append(_("繁忙月（%(months)s月）と重なる") % {"months": _("・").join(str(m) for m in busy)})
         if wrong_day:
             problems.append(_("希望の曜日は受入れ不可"))
         if too_many:
             problems.append(_("一度に受け入れられるのは %(n)s人まで") % {"n": row["max_students"]})
-        return "、".join(problems) if problems else _("日程・人数の制約に当たらない")
+        return _("、").join(problems) if problems else _("日程・人数の制約に当たらない")
 
     return Reason("constraints", value, describe)
 
@@ -332,7 +332,7 @@ def _tie_words(row) -> list[str]:
         words.append(_("継続中の連携先：今年度この学校の生徒%(n)s人を受け入れ中") % {"n": ties["students_this_year"]})
     elif ties.get("placements"):
         words.append(_("この学校の生徒の実習受入れ %(n)s件") % {"n": ties["placements"]})
-    listed = "・".join(text % {"n": n} for n, text in counts if n)
+    listed = _("・").join(text % {"n": n} for n, text in counts if n)
     if listed:
         words.append(_("この学校との連携実績：%(ties)s") % {"ties": listed})
     return words
@@ -351,7 +351,7 @@ def _history(need: NeedFacts, row) -> Reason:
         value, verdict = 0.6, ""
     else:
         return Reason("history", 0.3, lambda: _("この学校との連携は初めて"))
-    return Reason("history", value, lambda: "。".join(w for w in [verdict, *_tie_words(row)] if w))
+    return Reason("history", value, lambda: _("。").join(w for w in [verdict, *_tie_words(row)] if w))
 
 
 def _recency(need: NeedFacts, row) -> Reason:
