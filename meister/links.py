@@ -4,9 +4,10 @@ Emails are often written outside any request (reminders run on the worker), so l
 the request's host: they are SITE_URL (the portal's address as people reach it) followed by the path.
 
 Also the paths pages link to many times over, reversed once per process: a list's rows (`row_urls`, and the
-`row_url` template filter) and the menu's entries (`page_url`).
+`row_url` template filter; `day_urls` for pages taking a date) and the menu's entries (`page_url`).
 """
 
+import datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -18,13 +19,14 @@ def absolute_url(path: str) -> str:
 
 
 _ROW = 2_147_483_647  # a key no row has, reversed once and then replaced by each row's
+_DAY = datetime.date(9999, 12, 31)  # a day no row has, likewise
 
 
 @lru_cache(maxsize=256)
-def _pattern(name: str, prefix: str, urlconf) -> str:
+def _pattern(name: str, prefix: str, urlconf, marker=_ROW) -> str:
     from django.urls import reverse
 
-    return reverse(name, args=[_ROW], urlconf=urlconf)
+    return reverse(name, args=[marker], urlconf=urlconf)
 
 
 @lru_cache(maxsize=256)
@@ -50,3 +52,11 @@ def row_urls(name: str):
 
     pattern, marker = _pattern(name, get_script_prefix(), get_urlconf()), str(_ROW)
     return lambda pk: pattern.replace(marker, str(int(pk)))
+
+
+def day_urls(name: str):
+    """`row_urls` for a page that takes one date (`<isodate:day>`): each row's day put in as 2026-04-01."""
+    from django.urls import get_script_prefix, get_urlconf
+
+    pattern, marker = _pattern(name, get_script_prefix(), get_urlconf(), _DAY), _DAY.isoformat()
+    return lambda day: pattern.replace(marker, day.isoformat())

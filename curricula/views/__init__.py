@@ -41,6 +41,7 @@ from curricula.views.rosters import roster_context
 from meister import clock
 from meister.calendar import holiday_name
 from meister.fiscal import fiscal_year_from
+from meister.links import day_urls
 from meister.replica import reads_replica
 from meister.scoping import (
     acts_for_company,
@@ -408,7 +409,7 @@ def day_log_list(request):
                 "states": LOG_STATES,
                 "missing": True,
                 "can_log": may_create(user, DayLog),
-                "log_url": _log_day_urls(),
+                "log_url": day_urls("curricula:log_day"),
             },
         )
     logs = selectors.day_logs_for_user(user=user)
@@ -423,13 +424,6 @@ def day_log_list(request):
         log.closed_label = conditional_escape(holiday(log.closed_reason)) if log.closed_reason else ""
     context = {"page": page, "state": state, "states": LOG_STATES, "missing": False}
     return render(request, "curricula/day_log_list.html", context)
-
-
-def _log_day_urls():
-    """The logging screen's address for each day of a list: reversed once, then each row's day put in."""
-    marker = "0000-00-00"
-    pattern = reverse("curricula:log_day", args=[marker])
-    return lambda day: pattern.replace(marker, day.isoformat())
 
 
 @login_required

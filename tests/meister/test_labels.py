@@ -1,12 +1,14 @@
 """Choice labels from tables made once per language, and row links from a pattern reversed once."""
 
+import datetime
+
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
 from curricula.models import Attendance, DayLog, LogStatus
 from meister.labels import choice_label
-from meister.links import row_urls
+from meister.links import day_urls, row_urls
 from partners.models import NeedStatus, OfferKind, SchoolNeed
 
 
@@ -34,5 +36,7 @@ def test_a_needs_labels_are_its_displays():
 def test_row_links_are_the_pages_url_would_give():
     for pk in (1, 42, 2_147_483_646):
         assert row_urls("curricula:placement_detail")(pk) == reverse("curricula:placement_detail", args=[pk])
+    for day in (datetime.date(2026, 4, 1), datetime.date(2027, 3, 31)):
+        assert day_urls("curricula:log_day")(day) == reverse("curricula:log_day", args=[day])
     shown = Template("{% load rows %}{{ pk|row_url:'curricula:day_log_edit' }}").render(Context({"pk": 7}))
     assert shown == reverse("curricula:day_log_edit", args=[7])
