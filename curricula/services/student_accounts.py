@@ -22,6 +22,7 @@ from curricula.models import ClassCode, Student
 from meister.models import Role, User
 from meister.scoping import may_create, own_student_record, saving_in_scope
 from meister.signed_links import BadLink, ExpiredLink, LinkKind, UsedLink
+from meister.validators import validate_text_line
 from partners.models import School
 
 # The class code a visitor opened, kept in their session while they sign in with the school account.
@@ -47,6 +48,7 @@ def class_code_create(*, user, school: School, entry_year: int, class_name: str)
     """A new code for one class of the school's roster; the class's earlier codes stop opening."""
     if not may_create(user, ClassCode):
         raise ValidationError(_("クラスのコードを作れるのは学校の先生です。"))
+    validate_text_line(class_name)  # a control character (NUL) is no class, and the database refuses it
     code = ClassCode(school=school, entry_year=entry_year, class_name=class_name, created_by=user)
     if not code.students().exists():
         raise ValidationError(_("この組の生徒は名簿にいません。"))

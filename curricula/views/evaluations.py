@@ -324,6 +324,10 @@ def rubric_copy(request, pk):
     if not may_create(request.user, Rubric):
         raise PermissionDenied
     name = request.POST.get("name", "").strip()[:100] or _("%(name)s（複製）") % {"name": rubric.name[:90]}
-    copy = services.rubric_copy(user=request.user, rubric=rubric, name=name)
+    try:
+        copy = services.rubric_copy(user=request.user, rubric=rubric, name=name)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("curricula:rubric_detail", pk=rubric.pk)
     messages.success(request, _("評価シートを複製しました。項目を自由に直せます。"))
     return redirect("curricula:rubric_detail", pk=copy.pk)

@@ -195,6 +195,9 @@ def test_no_reminder_long_before_the_due_day(demo, travel):
 def test_a_consortium_copies_and_adapts_the_rubric_which_its_schools_then_use(client, demo):
     default = services.default_rubric()
     client.force_login(demo.users["coordinator"])
+    refused = client.post(reverse("curricula:rubric_copy", args=[default.pk]), {"name": "彦根\x00版"}, follow=True)
+    assert refused.status_code == 200 and "制御文字" in refused.content.decode()
+    assert not Rubric.objects.filter(copied_from=default).exists()
     response = client.post(reverse("curricula:rubric_copy", args=[default.pk]), {"name": "彦根版 評価シート"})
     copy = Rubric.objects.get(name="彦根版 評価シート")
     assert response.status_code == 302 and copy.consortium == demo.shiga_consortium

@@ -185,6 +185,14 @@ def test_a_code_for_a_class_not_on_the_roster_or_another_school_is_refused(clien
         {"school": demo.kaiyo.pk, "entry_year": kaiyo.entry_year, "class_name": kaiyo.class_name},
     )
     assert response.status_code == 404 and not ClassCode.objects.exists()
+    # A class name with a control character is refused with a message, not an error page.
+    response = client.post(
+        reverse("curricula:class_code_create"),
+        {"school": demo.hikone.pk, "entry_year": kaiyo.entry_year, "class_name": "1\x00"},
+        follow=True,
+    )
+    assert response.status_code == 200 and not ClassCode.objects.exists()
+    assert "制御文字" in response.content.decode()
 
 
 def test_a_visitor_keeps_the_code_and_is_offered_the_schools_sign_in(client, demo, configuration):
